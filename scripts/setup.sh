@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Idempotent setup for a fresh Debian 12 machine, as root:
+#   Debian packages -> npm dependencies (bun) -> native launcher -> test rootfs -> bin/ shims.
+# Each step is skipped when its result is already there, so running it twice is cheap.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+# Debian packages. Runtime needs: a C compiler and libc headers (launcher), node+npm (to fetch bun),
+# busybox-static (built-in image / test rootfs), util-linux + iproute2 (side-by-side tests),
+# runc + crun + hyperfine (benchmarks and comparison tests).
+pkgs=(gcc libc6-dev nodejs npm busybox-static util-linux iproute2 procps runc crun hyperfine)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Bun (from the npm registry). Its postinstall is not needed: the package ships the binary.
+if [ ! -x node_modules/.bin/bun ] || [ package.json -nt node_modules/.bin/bun ]; then
+  log "installing npm dependencies"
+  npm install --no-audit --no-fund --loglevel=error >/dev/null
+  touch node_modules/.bin/bun
+fi
+bun="$top/node_modules/.bin/bun"
+
+# Native code (launcher), rebuilt when a source is newer than the binary.
+bash native/build.sh
+
+# bin/ shims: a shebang with bun's absolute path, so starting a verb costs one exec (no shell).
+mkdir -p bin
+for pair in "nsbox-runtime:src/runtime/main.ts" "nsbox:src/cli/main.ts"; do
+  name=${pair%%:*} entry=${pair#*:}
+  want="#!$bun
+import \"$top/$entry\";"
+  if [ ! -f "bin/$name" ] || [ "$(cat "bin/$name")" != "$want" ]; then
+    printf '%s\n' "$want" > "bin/$name"
+    chmod 755 "bin/$name"
+  fi
+done
+
+# Test/demo rootfs and bundle from Debian's busybox-static.
+bash scripts/build-busybox-rootfs.sh
