@@ -7,10 +7,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 log() { printf 'setup: %s\n' "$*" >&2; }
 
-# Debian packages. Runtime needs: a C compiler and libc headers (launcher), node+npm (to fetch bun),
-# busybox-static (built-in image / test rootfs), util-linux + iproute2 (side-by-side tests),
-# runc + crun + hyperfine (benchmarks and comparison tests).
-pkgs=(gcc libc6-dev nodejs npm busybox-static util-linux iproute2 procps runc crun hyperfine)
+# Debian packages: every list in scripts/apt-packages/ (one name per line, # comments).
+mapfile -t pkgs < <(cat scripts/apt-packages/*.txt | sed 's/#.*//' | tr -s ' \t' '\n' | grep -v '^$' | sort -u)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -45,5 +43,11 @@ import \"$top/$entry\";"
   fi
 done
 
-# Test/demo rootfs and bundle from Debian's busybox-static.
+# Test/demo rootfs from Debian's busybox-static.
 bash scripts/build-busybox-rootfs.sh
+
+# Further steps of each area (images, networking, ...), in name order; each must be idempotent.
+for step in scripts/setup.d/*.sh; do
+  [ -e "$step" ] && bash "$step"
+done
+true

@@ -1,0 +1,95 @@
+/* The launcher plan: attribute ids and sync messages.
+ * The TypeScript side mirrors these in src/linux/plan-ids.ts; test/unit/plan-ids.test.ts checks
+ * that both agree, so a number can never mean two things.
+ *
+ * Wire format (host byte order): a u32 total length, then attributes
+ *   u16 type | u16 zero | u32 payload length | payload | zero padding to 4 bytes
+ * Strings are NUL-terminated. Nested attributes use the same format inside the payload. */
+#ifndef NSBOX_PLAN_IDS_H
+#define NSBOX_PLAN_IDS_H
+
+enum plan_attr {
+  /* how the launcher runs */
+  PA_FOREGROUND = 1,    /* flag: stage 0 stays, reaps the process, forwards signals, exits with its status */
+  PA_EXEC_FIFO = 2,     /* str: fifo the init opens for writing before exec (the `start` gate) */
+  PA_CONSOLE_SOCKET = 3,/* str: unix socket that receives the pty master (SCM_RIGHTS) */
+  PA_TERMINAL = 4,      /* flag: give the process a new pty as its controlling terminal */
+  PA_PID_ONLY = 5,      /* reserved */
+
+  /* namespaces */
+  PA_NS_NEW = 10,       /* u32: CLONE_NEW* flags to create */
+  PA_NS_JOIN = 11,      /* nested: NA_NS_TYPE u32 (CLONE_NEW*), NA_NS_PATH str */
+  PA_UID_MAP = 12,      /* str: written to /proc/PID/uid_map by stage 0 */
+  PA_GID_MAP = 13,      /* str */
+  PA_SETGROUPS_DENY = 14, /* flag: write "deny" to /proc/PID/setgroups before gid_map */
+  PA_CGROUP_JOIN = 15,  /* str: a cgroup.procs file stage 0 joins before forking (repeated) */
+  PA_TIME_OFFSETS = 16, /* str: written to /proc/self/timens_offsets before unshare(CLONE_NEWTIME) children */
+
+  /* root filesystem */
+  PA_ROOTFS = 20,       /* str: host path of the rootfs; absent for exec */
+  PA_ROOT_PROPAGATION = 21, /* u32: MS_* propagation applied to "/" first (default MS_SLAVE|MS_REC) */
+  PA_ROOT_READONLY = 22,/* flag */
+  PA_NO_PIVOT = 23,     /* flag: chroot instead of pivot_root */
+  PA_MOUNT = 24,        /* nested: NA_MNT_* */
+  PA_DEVICE = 25,       /* nested: NA_DEV_* */
+  PA_SYMLINK = 26,      /* nested: NA_LINK_TARGET, NA_LINK_PATH */
+  PA_MASK_PATH = 27,    /* str */
+  PA_READONLY_PATH = 28,/* str */
+  PA_ROOTFS_MOUNT_PROPAGATION = 29, /* u32: propagation of the rootfs mount after setup (rootfsPropagation) */
+
+  /* the process */
+  PA_HOSTNAME = 40, PA_DOMAINNAME = 41,
+  PA_SYSCTL = 42,       /* nested: NA_KEY, NA_VALUE */
+  PA_RLIMIT = 43,       /* nested: NA_RLIM_RESOURCE u32, NA_RLIM_SOFT u64, NA_RLIM_HARD u64 */
+  PA_OOM_SCORE_ADJ = 44,/* s32 */
+  PA_UID = 45, PA_GID = 46, /* u32 */
+  PA_GROUPS = 47,       /* u32 array */
+  PA_UMASK = 48,        /* u32 */
+  PA_CWD = 49,          /* str */
+  PA_ENV = 50,          /* str, repeated, in order */
+  PA_ARG = 51,          /* str, repeated, in order */
+  PA_NO_NEW_PRIVS = 52, /* flag */
+  PA_CAPS = 53,         /* nested: NA_CAP_* u64 masks */
+  PA_SECCOMP = 54,      /* bytes: struct sock_filter array */
+  PA_SECCOMP_FLAGS = 55,/* u32 */
+  PA_PERSONALITY = 56,  /* u32 */
+  PA_APPARMOR = 57,     /* str: profile for exec (/proc/self/attr/exec) */
+  PA_SELINUX_LABEL = 58,/* str: label for exec (/proc/self/attr/exec) */
+  PA_KEYRING = 59,      /* str: session keyring name to join (absent: --no-new-keyring) */
+  PA_SCHEDULER = 60,    /* reserved */
+  PA_IOPRIO = 61,       /* u32: ioprio value for ioprio_set */
+};
+
+enum plan_nested_attr {
+  NA_NS_TYPE = 1, NA_NS_PATH = 2,
+  NA_MNT_SRC = 1, NA_MNT_DST = 2, NA_MNT_FSTYPE = 3, NA_MNT_FLAGS = 4 /* u64 MS_* */,
+  NA_MNT_DATA = 5, NA_MNT_PROPAGATION = 6 /* u32 MS_* */, NA_MNT_MKDIR_FILE = 7 /* flag: dst is a file */,
+  NA_DEV_PATH = 1, NA_DEV_TYPE = 2 /* u32 S_IFCHR/S_IFBLK/S_IFIFO */, NA_DEV_MAJOR = 3, NA_DEV_MINOR = 4,
+  NA_DEV_MODE = 5, NA_DEV_UID = 6, NA_DEV_GID = 7, NA_DEV_BIND = 8 /* flag: bind from host path */,
+  NA_LINK_TARGET = 1, NA_LINK_PATH = 2,
+  NA_KEY = 1, NA_VALUE = 2,
+  NA_RLIM_RESOURCE = 1, NA_RLIM_SOFT = 2, NA_RLIM_HARD = 3,
+  NA_CAP_BOUNDING = 1, NA_CAP_EFFECTIVE = 2, NA_CAP_INHERITABLE = 3, NA_CAP_PERMITTED = 4, NA_CAP_AMBIENT = 5,
+};
+
+/* Sync points between the launcher and the TypeScript parent, written as text lines on fd 3.
+ * In order: "pid N" (the container process, host PID), then "ready" (created, waiting on the
+ * exec fifo) when there is a fifo; "error STAGE\tSTEP\tPATH\tERRNO" at any point ends it. EOF
+ * without "error" after "pid" means the process was exec'd (fd 3 is close-on-exec). */
+#define SYNC_PID "pid"
+#define SYNC_READY "ready"
+#define SYNC_ERROR "error"
+
+/* Sync points between launcher stages (stage 0 = host side, stage 1 = namespace setup,
+ * stage 2 = the container process), one byte each on an internal socketpair. */
+enum stage_sync {
+  STAGE_SYNC_USERMAP_PLS = 1, /* stage 1 -> 0: my user namespace exists, write its maps */
+  STAGE_SYNC_USERMAP_ACK = 2, /* stage 0 -> 1: maps written */
+  STAGE_SYNC_CHILD_PID = 3,   /* stage 1 -> 0: followed by the stage 2 PID (int) */
+  STAGE_SYNC_PTY_MASTER = 4,  /* stage 2 -> 0: a pty master follows as SCM_RIGHTS (foreground tty) */
+};
+
+#define PLAN_FD 3            /* the socketpair shared with the TypeScript parent */
+#define PLAN_MAX (16 << 20)  /* refuse plans larger than 16 MiB */
+
+#endif

@@ -1,0 +1,34 @@
+// `nsbox`: the engine's command line. Each command lives in its own module under commands/ and is
+// imported only when used, so `nsbox X` pays start-up only for X.
+import { runMain, UserError } from "../common/errors.ts";
+
+type Command = { run(argv: string[]): Promise<number>; summary: string };
+const commands: Record<string, () => Promise<Command>> = {
+  // Namespace toolkit (issue 4)
+  // unshare: () => import("./commands/unshare.ts"),
+  // nsenter: () => import("./commands/nsenter.ts"),
+  // ns: () => import("./commands/ns.ts"),
+};
+
+function usage(): string {
+  return [
+    "Usage: nsbox COMMAND [OPTIONS]",
+    "",
+    "Commands:",
+    ...Object.keys(commands).sort().map((c) => `  ${c}`),
+    "",
+    "Run 'nsbox COMMAND --help' for more information on a command.",
+  ].join("\n");
+}
+
+runMain("nsbox", async () => {
+  const [name, ...rest] = process.argv.slice(2);
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    console.log(usage());
+    return name ? 0 : 1;
+  }
+  const load = commands[name];
+  if (!load) throw new UserError(`'${name}' is not a nsbox command. See 'nsbox --help'`, 125);
+  const cmd = await load();
+  return cmd.run(rest);
+});
