@@ -10,6 +10,9 @@ log() { printf 'setup: %s\n' "$*" >&2; }
 # Debian packages: every list in scripts/apt-packages/ (one name per line, # comments).
 mapfile -t pkgs < <(cat scripts/apt-packages/*.txt | sed 's/#.*//' | tr -s ' \t' '\n' | grep -v '^$' | sort -u)
 missing=()
+# node and npm only fetch bun; a machine with its own Node.js (e.g. NodeSource's, which bundles
+# npm and conflicts with Debian's npm package) keeps it.
+command -v npm >/dev/null || pkgs+=(nodejs npm)
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done

@@ -8,13 +8,15 @@
 #ifndef NSBOX_PLAN_IDS_H
 #define NSBOX_PLAN_IDS_H
 
-enum plan_attr {
+enum plan_attr_id {
   /* how the launcher runs */
   PA_FOREGROUND = 1,    /* flag: stage 0 stays, reaps the process, forwards signals, exits with its status */
   PA_EXEC_FIFO = 2,     /* str: fifo the init opens for writing before exec (the `start` gate) */
   PA_CONSOLE_SOCKET = 3,/* str: unix socket that receives the pty master (SCM_RIGHTS) */
   PA_TERMINAL = 4,      /* flag: give the process a new pty as its controlling terminal */
-  PA_PID_ONLY = 5,      /* reserved */
+  PA_NO_FORK = 5,       /* flag: stage 1 execs itself instead of forking stage 2 (unshare -p without -f) */
+  PA_SETSID = 6,        /* flag: the process starts a new session (containers; not unshare/nsenter) */
+  PA_PDEATHSIG = 7,     /* u32: signal the process gets when its launcher parent dies (--kill-child) */
 
   /* namespaces */
   PA_NS_NEW = 10,       /* u32: CLONE_NEW* flags to create */
@@ -23,11 +25,14 @@ enum plan_attr {
   PA_GID_MAP = 13,      /* str */
   PA_SETGROUPS_DENY = 14, /* flag: write "deny" to /proc/PID/setgroups before gid_map */
   PA_CGROUP_JOIN = 15,  /* str: a cgroup.procs file stage 0 joins before forking (repeated) */
-  PA_TIME_OFFSETS = 16, /* str: written to /proc/self/timens_offsets before unshare(CLONE_NEWTIME) children */
+  PA_TIME_OFFSETS = 16, /* str: written to /proc/self/timens_offsets after unshare(CLONE_NEWTIME) */
+  PA_NS_PERSIST = 17,   /* nested: NA_NS_TYPE u32, NA_NS_PATH str: bind the new namespace onto a file */
+  PA_ENTER_ROOT = 18,   /* str: directory opened before setns; the process chroots into it (nsenter -r) */
+  PA_ENTER_CWD = 19,    /* str: directory opened before setns; the process starts there (nsenter -w) */
 
   /* root filesystem */
   PA_ROOTFS = 20,       /* str: host path of the rootfs; absent for exec */
-  PA_ROOT_PROPAGATION = 21, /* u32: MS_* propagation applied to "/" first (default MS_SLAVE|MS_REC) */
+  PA_ROOT_PROPAGATION = 21, /* u32: MS_* propagation applied to "/" first in a new mount namespace (absent: unchanged) */
   PA_ROOT_READONLY = 22,/* flag */
   PA_NO_PIVOT = 23,     /* flag: chroot instead of pivot_root */
   PA_MOUNT = 24,        /* nested: NA_MNT_* */
@@ -35,7 +40,6 @@ enum plan_attr {
   PA_SYMLINK = 26,      /* nested: NA_LINK_TARGET, NA_LINK_PATH */
   PA_MASK_PATH = 27,    /* str */
   PA_READONLY_PATH = 28,/* str */
-  PA_ROOTFS_MOUNT_PROPAGATION = 29, /* u32: propagation of the rootfs mount after setup (rootfsPropagation) */
 
   /* the process */
   PA_HOSTNAME = 40, PA_DOMAINNAME = 41,
@@ -56,11 +60,10 @@ enum plan_attr {
   PA_APPARMOR = 57,     /* str: profile for exec (/proc/self/attr/exec) */
   PA_SELINUX_LABEL = 58,/* str: label for exec (/proc/self/attr/exec) */
   PA_KEYRING = 59,      /* str: session keyring name to join (absent: --no-new-keyring) */
-  PA_SCHEDULER = 60,    /* reserved */
   PA_IOPRIO = 61,       /* u32: ioprio value for ioprio_set */
 };
 
-enum plan_nested_attr {
+enum plan_nested_attr_id {
   NA_NS_TYPE = 1, NA_NS_PATH = 2,
   NA_MNT_SRC = 1, NA_MNT_DST = 2, NA_MNT_FSTYPE = 3, NA_MNT_FLAGS = 4 /* u64 MS_* */,
   NA_MNT_DATA = 5, NA_MNT_PROPAGATION = 6 /* u32 MS_* */, NA_MNT_MKDIR_FILE = 7 /* flag: dst is a file */,
@@ -86,7 +89,9 @@ enum stage_sync {
   STAGE_SYNC_USERMAP_PLS = 1, /* stage 1 -> 0: my user namespace exists, write its maps */
   STAGE_SYNC_USERMAP_ACK = 2, /* stage 0 -> 1: maps written */
   STAGE_SYNC_CHILD_PID = 3,   /* stage 1 -> 0: followed by the stage 2 PID (int) */
-  STAGE_SYNC_PTY_MASTER = 4,  /* stage 2 -> 0: a pty master follows as SCM_RIGHTS (foreground tty) */
+  STAGE_SYNC_GO = 4,          /* stage 0 -> 1: placed in the cgroups, go on */
+  STAGE_SYNC_PERSIST_PLS = 5, /* stage 1 -> 0: namespaces created, bind them onto their files */
+  STAGE_SYNC_PERSIST_ACK = 6, /* stage 0 -> 1: done */
 };
 
 #define PLAN_FD 3            /* the socketpair shared with the TypeScript parent */

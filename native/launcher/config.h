@@ -1,0 +1,69 @@
+/* The plan, decoded once by stage 0 into plain structs that every stage reads (after fork the
+ * children share a copy). Strings point into the plan buffer, which lives until exec. */
+#ifndef NSBOX_CONFIG_H
+#define NSBOX_CONFIG_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ns_ref { uint32_t type; const char *path; int fd; };
+struct mount_entry {
+  const char *src, *dst, *fstype, *data;
+  uint64_t flags;
+  uint32_t propagation;
+  bool dst_is_file;
+};
+struct device_entry {
+  const char *path;
+  uint32_t type, major, minor, mode, uid, gid;
+  bool bind;
+};
+struct symlink_entry { const char *target, *path; };
+struct kv_entry { const char *key, *value; };
+struct rlimit_entry { uint32_t resource; uint64_t soft, hard; };
+
+/* A growable array; `items` is realloc'd, `len` counts used entries. */
+#define ARRAY(T) struct { T *items; size_t len; }
+
+struct launch_config {
+  /* how to run */
+  bool foreground, terminal, no_fork, setsid;
+  uint32_t pdeathsig;
+  const char *exec_fifo, *console_socket;
+  /* namespaces */
+  uint32_t ns_new;
+  ARRAY(struct ns_ref) joins;
+  ARRAY(struct ns_ref) persists;
+  const char *uid_map, *gid_map, *time_offsets;
+  bool setgroups_deny;
+  ARRAY(const char *) cgroup_procs;
+  const char *enter_root, *enter_cwd;
+  /* root filesystem */
+  const char *rootfs;
+  uint32_t root_propagation;
+  bool root_readonly, no_pivot;
+  ARRAY(struct mount_entry) mounts;
+  ARRAY(struct device_entry) devices;
+  ARRAY(struct symlink_entry) symlinks;
+  ARRAY(const char *) masked_paths;
+  ARRAY(const char *) readonly_paths;
+  /* the process */
+  const char *hostname, *domainname, *cwd, *apparmor, *selinux_label, *keyring;
+  ARRAY(struct kv_entry) sysctls;
+  ARRAY(struct rlimit_entry) rlimits;
+  bool has_oom_score_adj, has_uid, has_gid, has_umask, has_caps, has_personality, has_ioprio;
+  int32_t oom_score_adj;
+  uint32_t uid, gid, umask, personality, ioprio, seccomp_flags;
+  ARRAY(uint32_t) groups;
+  ARRAY(char *) env;   /* NULL-terminated when decoding is done */
+  ARRAY(char *) argv;  /* NULL-terminated when decoding is done */
+  bool no_new_privs;
+  uint64_t caps[5];    /* bounding, effective, inheritable, permitted, ambient */
+  const void *seccomp;
+  size_t seccomp_len;
+};
+
+/* Decodes a plan; on a malformed plan it reports and exits (step "decode plan"). */
+void config_decode(struct launch_config *cfg, const void *plan, size_t len);
+
+#endif

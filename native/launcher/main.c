@@ -1,0 +1,206 @@
+/* nsbox-launcher: carries out one plan written by the TypeScript side (src/linux/launcher.ts).
+ * It has no policy and parses no JSON. Three stages, like runc's nsexec:
+ *   stage 0  host side: opens what must be opened before namespaces change, places stage 1 in
+ *            its cgroups, writes the uid/gid maps, relays the container's PID to TypeScript and,
+ *            in foreground mode, stays as the container's parent (subreaper, signals, tty, status).
+ *   stage 1  joins and creates namespaces (a new user namespace first and alone), then forks so
+ *            that the process is inside the new PID and time namespaces.
+ *   stage 2  the container process: rootfs, terminal, identity, the `start` gate, exec.
+ * Stage sync points are named in plan_ids.h. */
+#include "config.h"
+#include "console.h"
+#include "plan_ids.h"
+#include "report.h"
+#include "stages.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void read_exact(int fd, void *buf, size_t len) {
+  for (size_t off = 0; off < len;) {
+    ssize_t n = read(fd, (char *)buf + off, len - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) fail("read plan", "fd 3", n == 0 ? EPIPE : errno);
+    off += (size_t)n;
+  }
+}
+
+static void *read_plan(size_t *len) {
+  int fl = fcntl(PLAN_FD, F_GETFL);
+  if (fl < 0) fail("read plan", "fd 3 (started without a plan socket?)", errno);
+  fcntl(PLAN_FD, F_SETFL, fl & ~O_NONBLOCK);
+  fcntl(PLAN_FD, F_SETFD, FD_CLOEXEC);
+  uint32_t total;
+  read_exact(PLAN_FD, &total, sizeof total);
+  if (total > PLAN_MAX) fail("read plan", "plan too large", EFBIG);
+  void *plan = malloc(total ? total : 1);
+  if (!plan) fail("read plan", "out of memory", ENOMEM);
+  read_exact(PLAN_FD, plan, total);
+  *len = total;
+  return plan;
+}
+
+static int connect_console_socket(const char *path) {
+  struct sockaddr_un addr = {.sun_family = AF_UNIX};
+  if (strlen(path) >= sizeof addr.sun_path) fail("connect console socket", path, ENAMETOOLONG);
+  strcpy(addr.sun_path, path);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) fail("socket", path, errno);
+  if (connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) fail("connect console socket", path, errno);
+  return fd;
+}
+
+/* Everything that names a host path is opened here, before any namespace changes. */
+static void open_host_side(struct launch_config *cfg, struct host_fds *h) {
+  for (size_t i = 0; i < cfg->joins.len; i++) {
+    struct ns_ref *ns = &cfg->joins.items[i];
+    ns->fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+    if (ns->fd < 0) fail("open namespace", ns->path, errno);
+  }
+  h->enter_root = h->enter_cwd = h->exec_fifo = h->console = -1;
+  if (cfg->enter_root && (h->enter_root = open(cfg->enter_root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+    fail("open root directory", cfg->enter_root, errno);
+  if (cfg->enter_cwd && (h->enter_cwd = open(cfg->enter_cwd, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+    fail("open working directory", cfg->enter_cwd, errno);
+  if (cfg->exec_fifo) {
+    if (mkfifo(cfg->exec_fifo, 0622) < 0) fail("create exec fifo", cfg->exec_fifo, errno);
+    if ((h->exec_fifo = open(cfg->exec_fifo, O_PATH | O_CLOEXEC)) < 0) fail("open exec fifo", cfg->exec_fifo, errno);
+  }
+  if (cfg->console_socket) h->console = connect_console_socket(cfg->console_socket);
+}
+
+static void join_cgroups(const struct launch_config *cfg, pid_t pid) {
+  char value[16];
+  int len = snprintf(value, sizeof value, "%d", pid);
+  for (size_t i = 0; i < cfg->cgroup_procs.len; i++) {
+    const char *path = cfg->cgroup_procs.items[i];
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, value, (size_t)len) != len) {
+      int err = errno;
+      kill(pid, SIGKILL);
+      fail("join cgroup", path, err);
+    }
+    close(fd);
+  }
+}
+
+static void write_proc_file(pid_t pid, const char *name, const char *value) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/%s", pid, name);
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  size_t len = strlen(value);
+  if (fd < 0 || write(fd, value, len) != (ssize_t)len) fail("write", path, errno);
+  close(fd);
+}
+
+static void write_id_maps(const struct launch_config *cfg, pid_t pid) {
+  if (cfg->setgroups_deny) write_proc_file(pid, "setgroups", "deny");
+  if (cfg->uid_map) write_proc_file(pid, "uid_map", cfg->uid_map);
+  if (cfg->gid_map) write_proc_file(pid, "gid_map", cfg->gid_map);
+}
+
+static const char *ns_file_name(uint32_t type) {
+  switch (type) {
+  case CLONE_NEWNS: return "mnt";
+  case CLONE_NEWUTS: return "uts";
+  case CLONE_NEWIPC: return "ipc";
+  case CLONE_NEWNET: return "net";
+  case CLONE_NEWPID: return "pid_for_children";
+  case CLONE_NEWUSER: return "user";
+  case CLONE_NEWCGROUP: return "cgroup";
+  case CLONE_NEWTIME: return "time_for_children";
+  }
+  return NULL;
+}
+
+static void persist_namespaces(const struct launch_config *cfg, pid_t pid) {
+  for (size_t i = 0; i < cfg->persists.len; i++) {
+    const struct ns_ref *ns = &cfg->persists.items[i];
+    const char *name = ns_file_name(ns->type);
+    if (!name) fail("persist namespace", ns->path, EINVAL);
+    char src[64];
+    snprintf(src, sizeof src, "/proc/%d/ns/%s", pid, name);
+    if (mount(src, ns->path, NULL, MS_BIND, NULL) < 0) fail("bind namespace", ns->path, errno);
+  }
+}
+
+static int exit_code(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 1;
+}
+
+int main(void) {
+  report_set_stage("stage0");
+  size_t plan_len;
+  void *plan = read_plan(&plan_len);
+  struct launch_config cfg;
+  config_decode(&cfg, plan, plan_len);
+
+  struct host_fds host;
+  open_host_side(&cfg, &host);
+  int relay[2] = {-1, -1};
+  if (cfg.terminal && host.console < 0) {
+    if (!cfg.foreground) fail_msg("terminal", "a detached terminal needs a console socket");
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, relay) < 0) fail("socketpair", "tty relay", errno);
+    host.console = relay[1];
+  }
+  int sync[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0) fail("socketpair", "stage sync", errno);
+  if (cfg.foreground) {
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) fail("prctl subreaper", "", errno);
+    foreground_block_signals();
+  }
+
+  pid_t stage1 = fork();
+  if (stage1 < 0) fail("fork", "stage 1", errno);
+  if (stage1 == 0) {
+    close(sync[0]);
+    if (relay[0] >= 0) close(relay[0]);
+    stage1_run(&cfg, &host, sync[1]);
+  }
+  close(sync[1]);
+  if (relay[1] >= 0) close(relay[1]);
+  join_cgroups(&cfg, stage1);
+  stage_send(sync[0], STAGE_SYNC_GO);
+
+  pid_t child = -1;
+  for (;;) {
+    int msg = stage_recv(sync[0]);
+    if (msg < 0) break; /* EOF: stage 1 exited or exec'd */
+    if (msg == STAGE_SYNC_USERMAP_PLS) {
+      write_id_maps(&cfg, stage1);
+      stage_send(sync[0], STAGE_SYNC_USERMAP_ACK);
+    } else if (msg == STAGE_SYNC_PERSIST_PLS) {
+      persist_namespaces(&cfg, stage1);
+      stage_send(sync[0], STAGE_SYNC_PERSIST_ACK);
+    } else if (msg == STAGE_SYNC_CHILD_PID) {
+      child = stage_recv_pid(sync[0]);
+      report_line("%s %d", SYNC_PID, child);
+    } else {
+      fail_msg("stage sync", "unexpected message from stage 1");
+    }
+  }
+  close(sync[0]);
+  if (child != stage1) {
+    int st;
+    while (waitpid(stage1, &st, 0) < 0 && errno == EINTR) {}
+    if (child < 0 || exit_code(st) != 0) return 1; /* stage 1 reported why */
+  }
+  if (!cfg.foreground) return 0;
+  /* Our copy of the sync socket must not delay the EOF that tells TypeScript the exec happened. */
+  close(PLAN_FD);
+  report_set_fd(-1);
+  return exit_code(foreground_wait(child, relay[0]));
+}

@@ -1,0 +1,149 @@
+#include "process.h"
+#include "report.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static void write_file(const char *step, const char *path, const char *value) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) fail(step, path, errno);
+  size_t len = strlen(value);
+  if (write(fd, value, len) != (ssize_t)len) fail(step, path, errno);
+  close(fd);
+}
+
+static void apply_sysctl(const struct kv_entry *kv) {
+  char path[PATH_MAX];
+  int n = snprintf(path, sizeof path, "/proc/sys/%s", kv->key);
+  if (n < 0 || n >= (int)sizeof path) fail("sysctl", kv->key, ENAMETOOLONG);
+  for (char *p = path + 10; *p; p++)
+    if (*p == '.') *p = '/';
+  write_file("sysctl", path, kv->value);
+}
+
+void process_apply_environment(const struct launch_config *cfg) {
+  if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0) fail("sethostname", cfg->hostname, errno);
+  if (cfg->domainname && setdomainname(cfg->domainname, strlen(cfg->domainname)) < 0)
+    fail("setdomainname", cfg->domainname, errno);
+  for (size_t i = 0; i < cfg->sysctls.len; i++) apply_sysctl(&cfg->sysctls.items[i]);
+  if (cfg->has_oom_score_adj) {
+    char v[16];
+    snprintf(v, sizeof v, "%d", cfg->oom_score_adj);
+    write_file("set oom_score_adj", "/proc/self/oom_score_adj", v);
+  }
+  for (size_t i = 0; i < cfg->rlimits.len; i++) {
+    const struct rlimit_entry *r = &cfg->rlimits.items[i];
+    struct rlimit rl = {.rlim_cur = r->soft, .rlim_max = r->hard};
+    if (setrlimit((int)r->resource, &rl) < 0) {
+      char what[48];
+      snprintf(what, sizeof what, "resource %u soft %llu hard %llu", r->resource, (unsigned long long)r->soft,
+               (unsigned long long)r->hard);
+      fail("setrlimit", what, errno);
+    }
+  }
+  if (cfg->has_personality && personality(cfg->personality) < 0) fail("personality", "", errno);
+  if (cfg->has_ioprio && syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, cfg->ioprio) < 0)
+    fail("ioprio_set", "", errno);
+  if (cfg->apparmor) write_file("set apparmor profile", "/proc/self/attr/apparmor/exec", cfg->apparmor);
+  if (cfg->selinux_label) write_file("set selinux label", "/proc/self/attr/exec", cfg->selinux_label);
+  if (cfg->has_umask) umask(cfg->umask);
+  if (cfg->cwd && chdir(cfg->cwd) < 0) fail("chdir to cwd", cfg->cwd, errno);
+}
+
+static const char *env_path(const struct launch_config *cfg) {
+  for (size_t i = 0; cfg->env.items[i]; i++)
+    if (!strncmp(cfg->env.items[i], "PATH=", 5)) return cfg->env.items[i] + 5;
+  return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+}
+
+static int is_executable_file(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+const char *process_find_executable(const struct launch_config *cfg) {
+  const char *name = cfg->argv.items[0];
+  if (strchr(name, '/')) {
+    struct stat st;
+    if (stat(name, &st) < 0) fail("exec", name, errno);
+    if (S_ISDIR(st.st_mode)) fail("exec", name, EISDIR);
+    return name;
+  }
+  static char found[PATH_MAX];
+  const char *p = env_path(cfg);
+  while (*p) {
+    const char *colon = strchr(p, ':');
+    size_t n = colon ? (size_t)(colon - p) : strlen(p);
+    if (n == 0) snprintf(found, sizeof found, "./%s", name);
+    else snprintf(found, sizeof found, "%.*s/%s", (int)n, p, name);
+    if (is_executable_file(found)) return found;
+    p += n + (colon ? 1 : 0);
+  }
+  fail("exec: executable file not found in $PATH", name, ENOENT);
+}
+
+static void capset_masks(uint64_t effective, uint64_t permitted, uint64_t inheritable) {
+  struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+  struct __user_cap_data_struct data[2] = {
+      {(uint32_t)effective, (uint32_t)permitted, (uint32_t)inheritable},
+      {(uint32_t)(effective >> 32), (uint32_t)(permitted >> 32), (uint32_t)(inheritable >> 32)},
+  };
+  if (syscall(SYS_capset, &hdr, data) < 0) fail("capset", "", errno);
+}
+
+void process_apply_identity(const struct launch_config *cfg) {
+  enum { BOUNDING, EFFECTIVE, INHERITABLE, PERMITTED, AMBIENT };
+  if (cfg->has_caps) {
+    int last = CAP_LAST_CAP;
+    int fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      char b[16] = {0};
+      if (read(fd, b, sizeof b - 1) > 0) last = atoi(b);
+      close(fd);
+    }
+    for (int cap = 0; cap <= last; cap++)
+      if (!(cfg->caps[BOUNDING] & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+        fail("drop bounding capability", "", errno);
+    /* Keep the permitted set across the uid change below; capset then trims it. */
+    if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) fail("prctl keepcaps", "", errno);
+  }
+  /* setgroups is refused in a user namespace whose setgroups file says "deny". */
+  if (cfg->groups.len || cfg->has_gid) {
+    if (setgroups(cfg->groups.len, cfg->groups.items) < 0 && !(errno == EPERM && cfg->setgroups_deny))
+      fail("setgroups", "", errno);
+  }
+  if (cfg->has_gid && setresgid(cfg->gid, cfg->gid, cfg->gid) < 0) fail("setgid", "", errno);
+  if (cfg->has_uid && setresuid(cfg->uid, cfg->uid, cfg->uid) < 0) fail("setuid", "", errno);
+  if (cfg->has_caps) {
+    if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) fail("prctl keepcaps", "", errno);
+    capset_masks(cfg->caps[EFFECTIVE], cfg->caps[PERMITTED], cfg->caps[INHERITABLE]);
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL) fail("clear ambient", "", errno);
+    for (int cap = 0; cap < 64; cap++)
+      if ((cfg->caps[AMBIENT] & (1ULL << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+        fail("raise ambient capability", "", errno);
+  }
+}
+
+void process_apply_seccomp(const struct launch_config *cfg, int late) {
+  /* no_new_privs makes seccomp installable without CAP_SYS_ADMIN, so it can wait until last;
+   * without it the filter must go in while we still have the capability. */
+  if (late != cfg->no_new_privs) return;
+  if (late && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail("prctl no_new_privs", "", errno);
+  if (!cfg->seccomp) return;
+  struct sock_fprog prog = {.len = (unsigned short)(cfg->seccomp_len / sizeof(struct sock_filter)),
+                            .filter = (struct sock_filter *)cfg->seccomp};
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, cfg->seccomp_flags, &prog) < 0) fail("seccomp", "", errno);
+}

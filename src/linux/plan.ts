@@ -1,0 +1,206 @@
+// The launcher plan: a typed description of one process launch (LaunchPlan) and its encoding into
+// the binary format that native/launcher reads (see native/common/plan_ids.h). Building a
+// LaunchPlan is policy (src/oci/compile.ts, src/ns/...); encoding is mechanical and lives here.
+import { NA, PA } from "./plan-ids.ts";
+
+export interface NamespaceRef {
+  type: number; // CLONE_NEW*
+  path: string;
+}
+
+export interface MountStep {
+  source?: string;
+  destination: string; // inside the rootfs (or absolute on the host when there is no rootfs)
+  type?: string;
+  flags: number; // MS_* except propagation
+  propagation?: number; // MS_SHARED/SLAVE/PRIVATE/UNBINDABLE (| MS_REC), applied after mounting
+  data?: string;
+  fileDestination?: boolean; // create an empty file (not a directory) when the destination is missing
+}
+
+export interface DeviceNode {
+  path: string;
+  type: "c" | "b" | "p";
+  major: number;
+  minor: number;
+  mode: number; // permission bits
+  uid: number;
+  gid: number;
+  bind?: boolean; // bind-mount the host's node instead of mknod (inside a user namespace)
+}
+
+export interface CapabilitySets {
+  bounding: bigint;
+  effective: bigint;
+  inheritable: bigint;
+  permitted: bigint;
+  ambient: bigint;
+}
+
+export interface LaunchPlan {
+  args: string[];
+  env: string[];
+  // how to run
+  foreground?: boolean;
+  execFifo?: string;
+  consoleSocket?: string;
+  terminal?: boolean;
+  noFork?: boolean;
+  setsid?: boolean;
+  pdeathsig?: number;
+  // namespaces
+  newNamespaces?: number;
+  join?: NamespaceRef[];
+  persist?: NamespaceRef[];
+  uidMap?: string;
+  gidMap?: string;
+  setgroupsDeny?: boolean;
+  cgroupProcs?: string[];
+  timeOffsets?: string;
+  enterRoot?: string;
+  enterCwd?: string;
+  // root filesystem
+  rootfs?: string;
+  rootPropagation?: number;
+  rootReadonly?: boolean;
+  noPivot?: boolean;
+  mounts?: MountStep[];
+  devices?: DeviceNode[];
+  symlinks?: { target: string; path: string }[];
+  maskedPaths?: string[];
+  readonlyPaths?: string[];
+  // the process
+  hostname?: string;
+  domainname?: string;
+  sysctls?: [string, string][];
+  rlimits?: { resource: number; soft: bigint; hard: bigint }[];
+  oomScoreAdj?: number;
+  uid?: number;
+  gid?: number;
+  groups?: number[];
+  umask?: number;
+  cwd?: string;
+  noNewPrivileges?: boolean;
+  capabilities?: CapabilitySets;
+  seccomp?: { program: Buffer; flags: number };
+  personality?: number;
+  apparmorProfile?: string;
+  selinuxLabel?: string;
+  keyring?: string;
+  ioprio?: number;
+}
+
+/** Writes length-prefixed attributes: u16 type, u16 0, u32 length, payload, pad to 4. */
+export class PlanWriter {
+  private chunks: Buffer[] = [];
+  private size = 0;
+
+  private put(type: number, payload: Buffer): this {
+    const header = Buffer.alloc(8);
+    header.writeUInt16LE(type, 0);
+    header.writeUInt32LE(payload.length, 4);
+    const pad = (4 - (payload.length % 4)) % 4;
+    this.chunks.push(header, payload);
+    if (pad) this.chunks.push(Buffer.alloc(pad));
+    this.size += 8 + payload.length + pad;
+    return this;
+  }
+  flag(type: number, on: boolean | undefined): this {
+    return on ? this.put(type, Buffer.alloc(0)) : this;
+  }
+  str(type: number, value: string | undefined): this {
+    if (value === undefined) return this;
+    if (value.includes("\0")) throw new Error(`plan attribute ${type}: string contains a NUL byte`);
+    return this.put(type, Buffer.from(value + "\0"));
+  }
+  u32(type: number, value: number | undefined): this {
+    if (value === undefined) return this;
+    const b = Buffer.alloc(4);
+    if (value < 0) b.writeInt32LE(value);
+    else b.writeUInt32LE(value);
+    return this.put(type, b);
+  }
+  u64(type: number, value: bigint | number | undefined): this {
+    if (value === undefined) return this;
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt.asUintN(64, BigInt(value)));
+    return this.put(type, b);
+  }
+  bytes(type: number, value: Buffer | undefined): this {
+    return value === undefined ? this : this.put(type, value);
+  }
+  nested(type: number, build: (w: PlanWriter) => void): this {
+    const inner = new PlanWriter();
+    build(inner);
+    return this.put(type, inner.body());
+  }
+  body(): Buffer {
+    return Buffer.concat(this.chunks, this.size);
+  }
+  /** The whole plan as the launcher reads it: a u32 length, then the attributes. */
+  finish(): Buffer {
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(this.size);
+    return Buffer.concat([len, ...this.chunks], 4 + this.size);
+  }
+}
+
+const deviceType = { c: 0o020000, b: 0o060000, p: 0o010000 } as const;
+
+export function encodePlan(p: LaunchPlan): Buffer {
+  const w = new PlanWriter();
+  w.flag(PA.FOREGROUND, p.foreground).str(PA.EXEC_FIFO, p.execFifo).str(PA.CONSOLE_SOCKET, p.consoleSocket);
+  w.flag(PA.TERMINAL, p.terminal).flag(PA.NO_FORK, p.noFork).flag(PA.SETSID, p.setsid).u32(PA.PDEATHSIG, p.pdeathsig);
+  if (p.newNamespaces) w.u32(PA.NS_NEW, p.newNamespaces);
+  for (const ns of p.join ?? []) w.nested(PA.NS_JOIN, (n) => n.u32(NA.NS_TYPE, ns.type).str(NA.NS_PATH, ns.path));
+  for (const ns of p.persist ?? []) w.nested(PA.NS_PERSIST, (n) => n.u32(NA.NS_TYPE, ns.type).str(NA.NS_PATH, ns.path));
+  w.str(PA.UID_MAP, p.uidMap).str(PA.GID_MAP, p.gidMap).flag(PA.SETGROUPS_DENY, p.setgroupsDeny);
+  for (const c of p.cgroupProcs ?? []) w.str(PA.CGROUP_JOIN, c);
+  w.str(PA.TIME_OFFSETS, p.timeOffsets).str(PA.ENTER_ROOT, p.enterRoot).str(PA.ENTER_CWD, p.enterCwd);
+  w.str(PA.ROOTFS, p.rootfs).u32(PA.ROOT_PROPAGATION, p.rootPropagation);
+  w.flag(PA.ROOT_READONLY, p.rootReadonly).flag(PA.NO_PIVOT, p.noPivot);
+  for (const m of p.mounts ?? []) {
+    w.nested(PA.MOUNT, (n) =>
+      n.str(NA.MNT_SRC, m.source).str(NA.MNT_DST, m.destination).str(NA.MNT_FSTYPE, m.type)
+        .u64(NA.MNT_FLAGS, m.flags).str(NA.MNT_DATA, m.data || undefined)
+        .u32(NA.MNT_PROPAGATION, m.propagation || undefined).flag(NA.MNT_MKDIR_FILE, m.fileDestination),
+    );
+  }
+  for (const d of p.devices ?? []) {
+    w.nested(PA.DEVICE, (n) =>
+      n.str(NA.DEV_PATH, d.path).u32(NA.DEV_TYPE, deviceType[d.type]).u32(NA.DEV_MAJOR, d.major)
+        .u32(NA.DEV_MINOR, d.minor).u32(NA.DEV_MODE, d.mode).u32(NA.DEV_UID, d.uid).u32(NA.DEV_GID, d.gid)
+        .flag(NA.DEV_BIND, d.bind),
+    );
+  }
+  for (const s of p.symlinks ?? []) w.nested(PA.SYMLINK, (n) => n.str(NA.LINK_TARGET, s.target).str(NA.LINK_PATH, s.path));
+  for (const m of p.maskedPaths ?? []) w.str(PA.MASK_PATH, m);
+  for (const r of p.readonlyPaths ?? []) w.str(PA.READONLY_PATH, r);
+  w.str(PA.HOSTNAME, p.hostname).str(PA.DOMAINNAME, p.domainname);
+  for (const [k, v] of p.sysctls ?? []) w.nested(PA.SYSCTL, (n) => n.str(NA.KEY, k).str(NA.VALUE, v));
+  for (const r of p.rlimits ?? []) {
+    w.nested(PA.RLIMIT, (n) => n.u32(NA.RLIM_RESOURCE, r.resource).u64(NA.RLIM_SOFT, r.soft).u64(NA.RLIM_HARD, r.hard));
+  }
+  w.u32(PA.OOM_SCORE_ADJ, p.oomScoreAdj).u32(PA.UID, p.uid).u32(PA.GID, p.gid);
+  if (p.groups?.length) {
+    const g = Buffer.alloc(p.groups.length * 4);
+    p.groups.forEach((id, i) => g.writeUInt32LE(id, i * 4));
+    w.bytes(PA.GROUPS, g);
+  }
+  w.u32(PA.UMASK, p.umask).str(PA.CWD, p.cwd);
+  for (const e of p.env) w.str(PA.ENV, e);
+  for (const a of p.args) w.str(PA.ARG, a);
+  w.flag(PA.NO_NEW_PRIVS, p.noNewPrivileges);
+  const caps = p.capabilities;
+  if (caps) {
+    w.nested(PA.CAPS, (n) =>
+      n.u64(NA.CAP_BOUNDING, caps.bounding).u64(NA.CAP_EFFECTIVE, caps.effective)
+        .u64(NA.CAP_INHERITABLE, caps.inheritable).u64(NA.CAP_PERMITTED, caps.permitted)
+        .u64(NA.CAP_AMBIENT, caps.ambient),
+    );
+  }
+  if (p.seccomp) w.bytes(PA.SECCOMP, p.seccomp.program).u32(PA.SECCOMP_FLAGS, p.seccomp.flags);
+  w.u32(PA.PERSONALITY, p.personality).str(PA.APPARMOR, p.apparmorProfile).str(PA.SELINUX_LABEL, p.selinuxLabel);
+  w.str(PA.KEYRING, p.keyring).u32(PA.IOPRIO, p.ioprio);
+  return w.finish();
+}
