@@ -7,7 +7,7 @@ const commands: Record<string, () => Promise<Command>> = {
   // Namespace toolkit (issue 4)
   // unshare: () => import("./commands/unshare.ts"),
   // nsenter: () => import("./commands/nsenter.ts"),
-  // ns: () => import("./commands/ns.ts"),
+  ns: () => import("./commands/ns.ts"),
 };
 
 function usage(): string {
