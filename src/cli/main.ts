@@ -8,6 +8,15 @@ const commands: Record<string, () => Promise<Command>> = {
   // unshare: () => import("./commands/unshare.ts"),
   // nsenter: () => import("./commands/nsenter.ts"),
   ns: () => import("./commands/ns.ts"),
+  // Images (issue 5)
+  images: () => import("./commands/images.ts"),
+  rmi: () => import("./commands/rmi.ts"),
+  tag: () => import("./commands/tag.ts"),
+  load: () => import("./commands/load.ts"),
+  save: () => import("./commands/save.ts"),
+  import: () => import("./commands/import.ts"),
+  image: () => import("./commands/image.ts"),
+  history: () => import("./commands/history.ts"),
 };
 
 function usage(): string {

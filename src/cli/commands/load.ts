@@ -1,0 +1,22 @@
+// `nsbox load -i FILE`: docker-archive or OCI-layout tarball (plain, gzip or zstd) → images.
+import { help, openStore, parseFlags } from "../../image/cli/common.ts";
+import { loadArchive } from "../../image/archive/load.ts";
+import { familiarName } from "../../image/reference.ts";
+
+export const summary = "Load an image from a tar archive or STDIN";
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseFlags(argv, { input: { type: "string", short: "i" }, quiet: { type: "boolean", short: "q" } });
+  if (values.help) {
+    console.log(help("load [OPTIONS]", summary, ["-i, --input string   read from a tar archive file instead of STDIN", "-q, --quiet          suppress the load output"]));
+    return 0;
+  }
+  const store = openStore(values);
+  const progress = values.quiet || !process.stderr.isTTY ? undefined : (m: string) => process.stderr.write(`${m}\n`);
+  const images = await loadArchive(store, values.input ?? "-", progress);
+  for (const img of images) {
+    if (img.names.length === 0) console.log(`Loaded image ID: ${img.id}`);
+    for (const n of img.names) console.log(`Loaded image: ${familiarName(n)}`);
+  }
+  return 0;
+}

@@ -1,0 +1,90 @@
+// Container root filesystems: <root>/containers/<id>/ holds either an overlayfs mount (merged/,
+// with the container's own upper/ and work/ over the image's shared layer dirs) or, where
+// overlayfs is unavailable, a private copy built by applying each layer in order (rootfs/).
+//
+// The overlay is mounted with mount(2) through bun:ffi (see sys.ts) in the caller's mount
+// namespace: no process spawn, and the runtime later bind-mounts that path as the container's
+// root in the container's own namespace, as it does for any OCI bundle.
+import * as fs from "node:fs";
+import { type Digest } from "../digest.ts";
+import { mount, MNT_DETACH, umount, SysError } from "../sys.ts";
+import { unpackInto } from "./layers.ts";
+
+export type RootfsMode = "overlay" | "copy";
+
+export interface PreparedRootfs {
+  containerId: string;
+  rootfsPath: string;
+  mode: RootfsMode;
+  /** Unmounts and removes the container's rootfs (its writable layer too). Idempotent. */
+  cleanup(): Promise<void>;
+}
+
+export interface RootfsLayer {
+  blob: Digest;
+  dir: string; // unpacked layer dir
+}
+
+const CONTAINER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+// The kernel takes mount options up to one page.
+const MAX_MOUNT_DATA = 4000;
+
+export function validateContainerId(id: string): void {
+  if (!CONTAINER_ID.test(id)) throw new Error(`invalid container id '${id}' (letters, digits, '_', '.', '-'; at most 128)`);
+}
+
+/** The overlay mount options for layers given bottom-first (overlayfs lists the top layer first). */
+export function overlayOptions(lowerBottomFirst: string[], upper: string, work: string): string {
+  for (const p of [...lowerBottomFirst, upper, work]) {
+    if (/[,:\\]/.test(p)) throw new Error(`path '${p}' has a character overlayfs options can't carry (',', ':' or '\\')`);
+  }
+  const data = `lowerdir=${[...lowerBottomFirst].reverse().join(":")},upperdir=${upper},workdir=${work}`;
+  if (data.length > MAX_MOUNT_DATA) throw new Error(`image has too many layers (${lowerBottomFirst.length}) for one overlay mount under this store root`);
+  return data;
+}
+
+export async function createRootfs(
+  base: string,
+  containerId: string,
+  layers: RootfsLayer[],
+  blobPath: (d: Digest) => string,
+  want: RootfsMode | undefined,
+  warn: (m: string) => void,
+): Promise<{ path: string; mode: RootfsMode }> {
+  fs.mkdirSync(base, { mode: 0o700 }); // fails with EEXIST when the container already has one
+  try {
+    if (want !== "copy" && layers.length > 0) {
+      const upper = `${base}/upper`, work = `${base}/work`, merged = `${base}/merged`;
+      for (const d of [upper, work, merged]) fs.mkdirSync(d, 0o755);
+      try {
+        mount("overlay", merged, "overlay", 0, overlayOptions(layers.map((l) => l.dir), upper, work));
+        return { path: merged, mode: "overlay" };
+      } catch (e) {
+        if (want === "overlay" || !(e instanceof SysError)) throw e;
+        warn(`overlayfs unavailable (${e.code}): copying the image's layers instead (slower, uses more disk)`);
+        for (const d of [upper, work, merged]) fs.rmSync(d, { recursive: true, force: true });
+      }
+    }
+    const rootfs = `${base}/rootfs`;
+    fs.mkdirSync(rootfs, 0o755);
+    for (const l of layers) await unpackInto(blobPath(l.blob), rootfs, "apply", warn);
+    return { path: rootfs, mode: "copy" };
+  } catch (e) {
+    fs.rmSync(base, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Unmounts (if mounted) and deletes a container's rootfs dir. */
+export function destroyRootfs(base: string): void {
+  const merged = `${base}/merged`;
+  if (fs.existsSync(merged)) {
+    try {
+      umount(merged);
+    } catch (e) {
+      if (e instanceof SysError && e.code === "EBUSY") umount(merged, MNT_DETACH);
+      else if (!(e instanceof SysError && e.code === "EINVAL")) throw e; // EINVAL: not mounted
+    }
+  }
+  fs.rmSync(base, { recursive: true, force: true });
+}
