@@ -62,7 +62,11 @@ function num(b: Buffer, off: number, len: number): number {
 function checksumOk(b: Buffer): boolean {
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : b[i]!;
-  return sum === num(b, 148, 8);
+  try {
+    return sum === num(b, 148, 8);
+  } catch {
+    return false;
+  }
 }
 
 /** pax records: "LEN key=value\n", values may be binary (SCHILY.xattr.*). */
