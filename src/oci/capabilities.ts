@@ -1,0 +1,95 @@
+// Linux capabilities: OCI names -> bit numbers (linux/capability.h), and the five masks of
+// `process.capabilities` the launcher applies (bounding, effective, inheritable, permitted,
+// ambient).
+//
+// A name this table does not know is a config error. A name it knows but the running kernel
+// does not (newer than /proc/sys/kernel/cap_last_cap, e.g. CAP_CHECKPOINT_RESTORE on a 5.4
+// kernel) is dropped with a note, as runc does: default capability lists written for new kernels
+// must still run on older ones, and a capability the kernel lacks grants nothing anyway.
+import { readFileSync } from "node:fs";
+import { UserError } from "../common/errors.ts";
+import type { CapabilitySets } from "../linux/plan.ts";
+
+export const CAPABILITIES: Readonly<Record<string, number>> = {
+  CAP_CHOWN: 0, CAP_DAC_OVERRIDE: 1, CAP_DAC_READ_SEARCH: 2, CAP_FOWNER: 3, CAP_FSETID: 4, CAP_KILL: 5,
+  CAP_SETGID: 6, CAP_SETUID: 7, CAP_SETPCAP: 8, CAP_LINUX_IMMUTABLE: 9, CAP_NET_BIND_SERVICE: 10,
+  CAP_NET_BROADCAST: 11, CAP_NET_ADMIN: 12, CAP_NET_RAW: 13, CAP_IPC_LOCK: 14, CAP_IPC_OWNER: 15,
+  CAP_SYS_MODULE: 16, CAP_SYS_RAWIO: 17, CAP_SYS_CHROOT: 18, CAP_SYS_PTRACE: 19, CAP_SYS_PACCT: 20,
+  CAP_SYS_ADMIN: 21, CAP_SYS_BOOT: 22, CAP_SYS_NICE: 23, CAP_SYS_RESOURCE: 24, CAP_SYS_TIME: 25,
+  CAP_SYS_TTY_CONFIG: 26, CAP_MKNOD: 27, CAP_LEASE: 28, CAP_AUDIT_WRITE: 29, CAP_AUDIT_CONTROL: 30,
+  CAP_SETFCAP: 31, CAP_MAC_OVERRIDE: 32, CAP_MAC_ADMIN: 33, CAP_SYSLOG: 34, CAP_WAKE_ALARM: 35,
+  CAP_BLOCK_SUSPEND: 36, CAP_AUDIT_READ: 37, CAP_PERFMON: 38, CAP_BPF: 39, CAP_CHECKPOINT_RESTORE: 40,
+};
+
+/** The highest capability this table knows. */
+export const LAST_KNOWN_CAP = 40;
+
+const SETS = ["bounding", "effective", "inheritable", "permitted", "ambient"] as const;
+type SetName = (typeof SETS)[number];
+
+/** The mask of a list of capability names; `field` names the JSON field in errors. */
+export function capabilityMask(names: unknown, field: string): bigint {
+  if (names === undefined || names === null) return 0n;
+  if (!Array.isArray(names)) throw new UserError(`${field}: must be an array of capability names`);
+  let mask = 0n;
+  for (const name of names) {
+    const bit = typeof name === "string" && Object.hasOwn(CAPABILITIES, name) ? CAPABILITIES[name] : undefined;
+    if (bit === undefined) {
+      const guess = typeof name === "string" ? `CAP_${name.toUpperCase().replace(/^CAP_/, "")}` : "";
+      const hint = Object.hasOwn(CAPABILITIES, guess) ? ` (did you mean "${guess}"?)` : "";
+      throw new UserError(`${field}: unknown capability ${JSON.stringify(name)}${hint}`);
+    }
+    mask |= 1n << BigInt(bit);
+  }
+  return mask;
+}
+
+/** Capability names in a mask, lowest bit first (for messages). */
+export function capabilityNames(mask: bigint): string[] {
+  return Object.entries(CAPABILITIES).filter(([, bit]) => mask & (1n << BigInt(bit))).map(([name]) => name);
+}
+
+let cachedLastCap: number | undefined;
+
+/** The running kernel's highest capability (/proc/sys/kernel/cap_last_cap, since Linux 3.2). */
+export function kernelLastCap(): number {
+  if (cachedLastCap === undefined) {
+    try {
+      cachedLastCap = Number.parseInt(readFileSync("/proc/sys/kernel/cap_last_cap", "utf8"), 10);
+    } catch {
+      cachedLastCap = NaN;
+    }
+    if (!Number.isInteger(cachedLastCap)) cachedLastCap = LAST_KNOWN_CAP;
+  }
+  return cachedLastCap;
+}
+
+/**
+ * The five masks of `process.capabilities`. Capabilities above `lastCap` are dropped (see the
+ * top of this file); so are ambient ones missing from permitted or inheritable, which the kernel
+ * refuses to raise (runc warns and goes on too). Both are reported in `notes`.
+ */
+export function capabilitySets(
+  caps: Partial<Record<SetName, unknown>>,
+  field: string,
+  lastCap: number = kernelLastCap(),
+  notes: string[] = [],
+): CapabilitySets {
+  if (typeof caps !== "object" || caps === null || Array.isArray(caps)) throw new UserError(`${field}: must be an object`);
+  const supported = (1n << BigInt(Math.min(lastCap, 63) + 1)) - 1n;
+  const masks = {} as CapabilitySets;
+  for (const set of SETS) {
+    const mask = capabilityMask(caps[set], `${field}.${set}`);
+    const unsupported = mask & ~supported;
+    if (unsupported) {
+      notes.push(`${field}.${set}: ${capabilityNames(unsupported).join(", ")} not supported by this kernel (cap_last_cap ${lastCap}), ignored`);
+    }
+    masks[set] = mask & supported;
+  }
+  const stray = masks.ambient & ~(masks.permitted & masks.inheritable);
+  if (stray) {
+    notes.push(`${field}.ambient: ${capabilityNames(stray).join(", ")} not in both permitted and inheritable, ignored`);
+    masks.ambient &= ~stray;
+  }
+  return masks;
+}
