@@ -5,8 +5,8 @@ import { runMain, UserError } from "../common/errors.ts";
 type Command = { run(argv: string[]): Promise<number>; summary: string };
 const commands: Record<string, () => Promise<Command>> = {
   // Namespace toolkit (issue 4)
-  // unshare: () => import("./commands/unshare.ts"),
-  // nsenter: () => import("./commands/nsenter.ts"),
+  unshare: () => import("./commands/unshare.ts"),
+  nsenter: () => import("./commands/nsenter.ts"),
   ns: () => import("./commands/ns.ts"),
   // Images (issue 5)
   images: () => import("./commands/images.ts"),
