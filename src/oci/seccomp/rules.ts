@@ -58,7 +58,7 @@ function u64(v: unknown, field: string): bigint {
   if (typeof v === "bigint" && v >= 0n && v <= U64_MAX) return v;
   if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
   if (typeof v === "number" && Number.isInteger(v) && v > 0 && v <= 2 ** 64) {
-    throw new UserError(`${field}: ${v} is above 2^53 and lost precision when config.json was parsed`);
+    throw new UserError(`${field}: ${v} is above 2^53 and may have lost precision when config.json was parsed`);
   }
   throw new UserError(`${field}: must be an unsigned 64-bit integer, not ${JSON.stringify(String(v))}`);
 }
