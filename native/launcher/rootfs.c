@@ -48,6 +48,12 @@ static int resolve_or_fail(const char *step, const char *path, enum resolve_crea
 #define REMOUNT_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME)
 
 static void do_mount(const struct mount_entry *m) {
+  if (m->flags & MS_REMOUNT) { /* changes flags of a mount made by an earlier step */
+    int fd = resolve_or_fail("resolve remount destination", m->dst, RESOLVE_EXISTING);
+    if (mount(NULL, fd_path(fd), NULL, m->flags, m->data) < 0) fail("remount", m->dst, errno);
+    close(fd);
+    return;
+  }
   int is_bind = (m->flags & MS_BIND) != 0;
   enum resolve_create mode = RESOLVE_MKDIR;
   if (is_bind && m->src) {
@@ -62,7 +68,7 @@ static void do_mount(const struct mount_entry *m) {
   if (is_bind) flags &= ~(unsigned long)REMOUNT_FLAGS;
   if (mount(m->src ? m->src : "none", fd_path(fd), m->fstype, flags, is_bind ? NULL : m->data) < 0) {
     char what[64];
-    snprintf(what, sizeof what, "mount %s", m->fstype ? m->fstype : "bind");
+    snprintf(what, sizeof what, "mount %s on", m->fstype ? m->fstype : "bind");
     fail(what, m->dst, errno);
   }
   close(fd);

@@ -45,6 +45,8 @@ export interface Launched {
   pid: number;
   /** The launcher's exit: in foreground mode the process's status (exit code, or 128 + signal). */
   exited: Promise<number>;
+  /** Sends a signal to the launcher (in foreground mode it forwards it to the process). */
+  signal(sig: NodeJS.Signals | number): void;
 }
 
 /** Reads "\n"-terminated lines from a stream of chunks. */
@@ -109,5 +111,5 @@ export async function launch(plan: LaunchPlan, opts: LaunchOptions = {}): Promis
     const code = await exited;
     throw new LaunchError("stage0", "launcher", `exited with status ${code} before starting the process`, 0);
   }
-  return { pid, exited };
+  return { pid, exited, signal: (sig) => proc.kill(sig) };
 }

@@ -1,0 +1,207 @@
+// The compiler from an OCI config to a launcher plan: pure (no file system, no kernel), so every
+// decision here is unit-tested without root (test/unit/compile.test.ts).
+import * as path from "node:path";
+import { CLONE, MS } from "../linux/plan-ids.ts";
+import type { LaunchPlan, MountStep } from "../linux/plan.ts";
+import { capabilitySets } from "./capabilities.ts";
+import { DEFAULT_DEVICES, DEV_SYMLINKS, mergeDevices, specDevice } from "./devices.ts";
+import { parseMountOptions, rootPropagation } from "./mount-options.ts";
+import { RLIMITS } from "./rlimits.ts";
+import { compileSeccomp } from "./seccomp/index.ts";
+import type { IdMapping, NamespaceType, Process, Spec } from "./spec.ts";
+import { ConfigError } from "./validate.ts";
+
+export const NAMESPACE_FLAGS: Record<NamespaceType, number> = {
+  mount: CLONE.NEWNS, pid: CLONE.NEWPID, network: CLONE.NEWNET, ipc: CLONE.NEWIPC,
+  uts: CLONE.NEWUTS, user: CLONE.NEWUSER, cgroup: CLONE.NEWCGROUP, time: CLONE.NEWTIME,
+};
+
+/** What the compiler needs to know about the host (read by the caller, faked in unit tests). */
+export interface HostView {
+  /** cgroup hierarchies mounted on the host: v1 ones with their controllers, or one cgroup2. */
+  cgroupHierarchies: { name: string; version: 1 | 2; options: string }[];
+}
+
+export interface CompileOptions {
+  bundle: string;
+  execFifo?: string;
+  consoleSocket?: string;
+  foreground?: boolean;
+  noPivot?: boolean;
+  cgroupProcs?: string[];
+  host: HostView;
+}
+
+/** A container path, normalized; ".." that would climb above "/" is refused. */
+export function containerPath(dest: string, field: string): string {
+  const out: string[] = [];
+  for (const part of dest.split("/")) {
+    if (!part || part === ".") continue;
+    if (part === "..") {
+      if (!out.length) throw new ConfigError(field, `"${dest}" escapes the container's root`);
+      out.pop();
+    } else out.push(part);
+  }
+  return "/" + out.join("/");
+}
+
+function idMap(mappings: IdMapping[] | undefined): string | undefined {
+  if (!mappings?.length) return undefined;
+  return mappings.map((m) => `${m.containerID} ${m.hostID} ${m.size}\n`).join("");
+}
+
+/** A "cgroup" mount becomes cgroup2, or (v1 and hybrid) a tmpfs with one mount per hierarchy. */
+function cgroupMounts(dest: string, flags: number, host: HostView): MountStep[] {
+  const v2 = host.cgroupHierarchies.find((h) => h.version === 2 && h.name === "");
+  if (v2) return [{ source: "cgroup", destination: dest, type: "cgroup2", flags }];
+  const steps: MountStep[] = [
+    { source: "tmpfs", destination: dest, type: "tmpfs", flags: flags & ~MS.RDONLY, data: "mode=755" },
+  ];
+  for (const h of host.cgroupHierarchies) {
+    if (h.version === 2) {
+      steps.push({ source: "cgroup", destination: `${dest}/${h.name}`, type: "cgroup2", flags });
+    } else {
+      steps.push({ source: "cgroup", destination: `${dest}/${h.name}`, type: "cgroup", flags, data: h.options });
+    }
+  }
+  if (flags & MS.RDONLY) {
+    steps.push({ destination: dest, flags: MS.REMOUNT | MS.BIND | MS.RDONLY });
+  }
+  return steps;
+}
+
+function compileMounts(spec: Spec, bundle: string, host: HostView): MountStep[] {
+  const steps: MountStep[] = [];
+  (spec.mounts ?? []).forEach((m, i) => {
+    const dest = containerPath(m.destination, `mounts[${i}].destination`);
+    const opts = parseMountOptions(m.options);
+    const bind = opts.bind || m.type === "bind";
+    const flags = opts.flags | (bind ? MS.BIND : 0);
+    if (m.type === "cgroup") {
+      steps.push(...cgroupMounts(dest, flags, host));
+      return;
+    }
+    if (bind && !m.source) throw new ConfigError(`mounts[${i}].source`, "a bind mount needs a source");
+    const source = bind && m.source ? path.resolve(bundle, m.source) : (m.source ?? m.type ?? "none");
+    steps.push({
+      source,
+      destination: dest,
+      type: bind ? undefined : m.type,
+      flags,
+      propagation: opts.propagation || undefined,
+      data: opts.data || undefined,
+    });
+  });
+  return steps;
+}
+
+function rlimits(proc: Process) {
+  return (proc.rlimits ?? []).map((r, i) => {
+    const resource = RLIMITS[r.type];
+    if (resource === undefined) throw new ConfigError(`process.rlimits[${i}].type`, `unknown rlimit "${r.type}"`);
+    return { resource, soft: BigInt(r.soft), hard: BigInt(r.hard) };
+  });
+}
+
+const PERSONALITY: Record<string, number> = { LINUX: 0x0000, LINUX32: 0x0008 };
+
+function timeOffsets(spec: Spec): string | undefined {
+  const o = spec.linux?.timeOffsets;
+  if (!o) return undefined;
+  return Object.entries(o)
+    .map(([clock, v]) => `${clock} ${v.secs ?? 0} ${v.nanosecs ?? 0}\n`)
+    .join("");
+}
+
+/** The process part, shared by create/run and exec. */
+export function compileProcess(proc: Process, fieldPrefix = "process"): Partial<LaunchPlan> & Pick<LaunchPlan, "args" | "env"> {
+  const caps = proc.capabilities ? capabilitySets(proc.capabilities, `${fieldPrefix}.capabilities`) : undefined;
+  return {
+    args: proc.args!,
+    env: proc.env ?? [],
+    cwd: proc.cwd,
+    uid: proc.user.uid,
+    gid: proc.user.gid,
+    groups: proc.user.additionalGids,
+    umask: proc.user.umask ?? 0o022,
+    terminal: proc.terminal || undefined,
+    noNewPrivileges: proc.noNewPrivileges || undefined,
+    capabilities: caps,
+    rlimits: rlimits(proc),
+    oomScoreAdj: proc.oomScoreAdj,
+    apparmorProfile: proc.apparmorProfile || undefined,
+    selinuxLabel: proc.selinuxLabel || undefined,
+  };
+}
+
+export function compileCreate(spec: Spec, opts: CompileOptions): LaunchPlan {
+  if (!spec.process) throw new ConfigError("process", "is required to create a container");
+  if (!spec.root?.path) throw new ConfigError("root.path", "is required");
+  const linux = spec.linux ?? {};
+  let newNamespaces = 0;
+  const join: LaunchPlan["join"] = [];
+  for (const ns of linux.namespaces ?? []) {
+    if (ns.path) join.push({ type: NAMESPACE_FLAGS[ns.type], path: ns.path });
+    else newNamespaces |= NAMESPACE_FLAGS[ns.type];
+  }
+  if (!(newNamespaces & CLONE.NEWNS))
+    throw new ConfigError("linux.namespaces", "a new mount namespace is required (add {\"type\": \"mount\"})");
+  const newUser = (newNamespaces & CLONE.NEWUSER) !== 0;
+  if ((linux.uidMappings?.length || linux.gidMappings?.length) && !newUser && !join.some((j) => j.type === CLONE.NEWUSER))
+    throw new ConfigError("linux.uidMappings", "mappings need a user namespace in linux.namespaces");
+  if (newUser && !linux.uidMappings?.length) throw new ConfigError("linux.uidMappings", "a new user namespace needs uid mappings");
+  const hasUts = (newNamespaces & CLONE.NEWUTS) !== 0;
+  if (spec.hostname && !hasUts && !join.some((j) => j.type === CLONE.NEWUTS))
+    throw new ConfigError("hostname", "setting a hostname needs a UTS namespace in linux.namespaces");
+
+  const mounts = compileMounts(spec, opts.bundle, opts.host);
+  const devMount = mounts.find((m) => m.destination === "/dev");
+  const makeDevices = !devMount || !(devMount.flags & MS.BIND);
+  const extraDevices = (linux.devices ?? []).map(specDevice);
+  const devices = makeDevices ? mergeDevices(DEFAULT_DEVICES, extraDevices) : extraDevices;
+  // mknod is refused in a user namespace: bind the host's nodes instead.
+  if (newUser) devices.forEach((d) => (d.bind = true));
+  const symlinks = makeDevices ? [...DEV_SYMLINKS] : [];
+  if (mounts.some((m) => m.destination === "/dev/pts")) symlinks.push({ target: "pts/ptmx", path: "/dev/ptmx" });
+
+  let personality: number | undefined;
+  if (linux.personality) {
+    personality = PERSONALITY[linux.personality.domain];
+    if (personality === undefined) throw new ConfigError("linux.personality.domain", `unknown domain "${linux.personality.domain}"`);
+  }
+  let rootProp: number;
+  try {
+    rootProp = rootPropagation(linux.rootfsPropagation);
+  } catch (err) {
+    throw new ConfigError("linux.rootfsPropagation", (err as Error).message);
+  }
+  const seccomp = linux.seccomp ? compileSeccomp(linux.seccomp as never) : undefined;
+
+  return {
+    ...compileProcess(spec.process),
+    foreground: opts.foreground || undefined,
+    execFifo: opts.execFifo,
+    consoleSocket: opts.consoleSocket,
+    setsid: true,
+    newNamespaces,
+    join,
+    uidMap: idMap(linux.uidMappings),
+    gidMap: idMap(linux.gidMappings),
+    cgroupProcs: opts.cgroupProcs,
+    timeOffsets: timeOffsets(spec),
+    rootfs: path.resolve(opts.bundle, spec.root.path),
+    rootPropagation: rootProp,
+    rootReadonly: spec.root.readonly || undefined,
+    noPivot: opts.noPivot || undefined,
+    mounts,
+    devices,
+    symlinks,
+    maskedPaths: linux.maskedPaths,
+    readonlyPaths: linux.readonlyPaths,
+    hostname: spec.hostname,
+    domainname: spec.domainname,
+    sysctls: Object.entries(linux.sysctl ?? {}),
+    personality,
+    seccomp: seccomp ? { program: seccomp.program, flags: seccomp.flags } : undefined,
+  };
+}

@@ -1,0 +1,17 @@
+// Turning a launcher failure into the one line a user reads:
+//   nsbox-runtime: create c1: mount proc on /proc: Operation not permitted
+import { UserError } from "../common/errors.ts";
+import { LaunchError } from "../linux/launcher.ts";
+
+const EXDEV = 18;
+
+export function describeFailure(verb: string, id: string, err: unknown): Error {
+  if (err instanceof LaunchError) {
+    let msg = err.message;
+    if (err.errno === EXDEV) msg = `${err.step} ${err.path}: escapes the container's rootfs`;
+    else if (err.step.startsWith("exec: executable file not found")) msg = `exec: "${err.path}": executable file not found in $PATH`;
+    return new UserError(`${verb} ${id}: ${msg}`, err.step.startsWith("exec") ? 127 : 1);
+  }
+  if (err instanceof UserError) return new UserError(`${verb} ${id}: ${err.message}`, err.exitCode);
+  return err instanceof Error ? err : new Error(String(err));
+}

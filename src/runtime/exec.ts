@@ -1,0 +1,107 @@
+// `exec`: a new process in every namespace and cgroup of a running container.
+import { readFileSync } from "node:fs";
+import { UserError } from "../common/errors.ts";
+import { procsFiles } from "../linux/cgroups/index.ts";
+import { launch, type Stdio } from "../linux/launcher.ts";
+import type { LaunchPlan } from "../linux/plan.ts";
+import { compileProcess, NAMESPACE_FLAGS } from "../oci/compile.ts";
+import { compileSeccomp } from "../oci/seccomp/index.ts";
+import type { NamespaceType, Process } from "../oci/spec.ts";
+import { validateProcess } from "../oci/validate.ts";
+import { describeFailure } from "./errors.ts";
+import { containerStatus, writePidFile } from "./lifecycle.ts";
+import type { ContainerRecord, StateStore } from "./state.ts";
+
+const NS_FILE: Record<NamespaceType, string> = {
+  mount: "mnt", pid: "pid", network: "net", ipc: "ipc", uts: "uts", user: "user", cgroup: "cgroup", time: "time",
+};
+
+export interface ExecOptions {
+  id: string;
+  processFile?: string;
+  args?: string[];
+  tty?: boolean;
+  detach?: boolean;
+  pidFile?: string;
+  consoleSocket?: string;
+  env?: string[];
+  cwd?: string;
+  user?: string; // UID[:GID]
+  additionalGids?: number[];
+  capabilities?: string[];
+  noNewPrivileges?: boolean;
+  stdio?: [Stdio, Stdio, Stdio];
+}
+
+/** The process to run: --process FILE, or the container's own process with the flags applied. */
+export function execProcess(rec: ContainerRecord, opts: ExecOptions): Process {
+  if (opts.processFile) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(opts.processFile, "utf8"));
+    } catch (err) {
+      throw new UserError(`exec ${opts.id}: --process ${opts.processFile}: ${(err as Error).message}`);
+    }
+    validateProcess(raw as Record<string, unknown>, "process");
+    return raw as Process;
+  }
+  if (!opts.args?.length) throw new UserError(`exec ${opts.id}: no command given (ARGS or --process)`);
+  const base = rec.config.process!;
+  const p: Process = { ...structuredClone(base), args: opts.args, terminal: !!opts.tty };
+  if (opts.env?.length) p.env = mergeEnv(p.env ?? [], opts.env);
+  if (opts.cwd) p.cwd = opts.cwd;
+  if (opts.user) {
+    const m = /^(\d+)(?::(\d+))?$/.exec(opts.user);
+    if (!m) throw new UserError(`exec ${opts.id}: --user "${opts.user}": expected UID[:GID]`);
+    p.user = { ...p.user, uid: Number(m[1]), gid: m[2] !== undefined ? Number(m[2]) : p.user.gid };
+  }
+  if (opts.additionalGids?.length) p.user = { ...p.user, additionalGids: opts.additionalGids };
+  if (opts.noNewPrivileges) p.noNewPrivileges = true;
+  if (opts.capabilities?.length && p.capabilities) {
+    for (const set of ["bounding", "effective", "permitted", "inheritable"] as const) {
+      p.capabilities[set] = [...new Set([...(p.capabilities[set] ?? []), ...opts.capabilities])];
+    }
+  }
+  return p;
+}
+
+function mergeEnv(base: string[], extra: string[]): string[] {
+  const byKey = new Map(base.map((e) => [e.slice(0, e.indexOf("=")), e]));
+  for (const e of extra) byKey.set(e.includes("=") ? e.slice(0, e.indexOf("=")) : e, e);
+  return [...byKey.values()];
+}
+
+/** Pure: the plan that joins `rec`'s namespaces (through /proc/PID/ns) and cgroup. */
+export function compileExec(rec: ContainerRecord, proc: Process, opts: ExecOptions): LaunchPlan {
+  const linux = rec.config.linux ?? {};
+  const join = (linux.namespaces ?? []).map((ns) => ({
+    type: NAMESPACE_FLAGS[ns.type],
+    path: `/proc/${rec.pid}/ns/${NS_FILE[ns.type]}`,
+  }));
+  const seccomp = linux.seccomp ? compileSeccomp(linux.seccomp as never) : undefined;
+  return {
+    ...compileProcess(proc),
+    join,
+    cgroupProcs: rec.cgroup ? procsFiles(rec.cgroup) : undefined,
+    foreground: !opts.detach || undefined,
+    consoleSocket: opts.consoleSocket,
+    setsid: true,
+    seccomp: seccomp ? { program: seccomp.program, flags: seccomp.flags } : undefined,
+  };
+}
+
+export async function exec(store: StateStore, opts: ExecOptions): Promise<number> {
+  const rec = store.load(opts.id);
+  const status = containerStatus(store, rec);
+  if (status !== "running" && status !== "created")
+    throw new UserError(`exec ${opts.id}: cannot exec in a ${status} container`);
+  const proc = execProcess(rec, opts);
+  let launched;
+  try {
+    launched = await launch(compileExec(rec, proc, opts), { stdio: opts.stdio });
+  } catch (err) {
+    throw describeFailure("exec", opts.id, err);
+  }
+  writePidFile(opts.pidFile, launched.pid);
+  return opts.detach ? 0 : await launched.exited;
+}

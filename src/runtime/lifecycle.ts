@@ -1,0 +1,195 @@
+// The OCI lifecycle: create, start, kill, delete, and run (create + start [+ wait + delete]).
+import { closeSync, constants, existsSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { UserError } from "../common/errors.ts";
+import {
+  cgroupPids, createCgroup, destroyCgroup, detectLayout, freezerState, planCgroup, procsFiles, resolveCgroupPath, thaw,
+  type CgroupHandle,
+} from "../linux/cgroups/index.ts";
+import { launch, type Launched, type Stdio } from "../linux/launcher.ts";
+import { isAlive, readStat, waitGone } from "../linux/proc.ts";
+import { compileCreate } from "../oci/compile.ts";
+import type { Status } from "../oci/spec.ts";
+import { parseConfig } from "../oci/validate.ts";
+import { describeFailure } from "./errors.ts";
+import { hostView } from "./host.ts";
+import { containerResources } from "./resources.ts";
+import { StateStore, type ContainerRecord } from "./state.ts";
+
+export interface CreateOptions {
+  id: string;
+  bundle?: string;
+  pidFile?: string;
+  consoleSocket?: string;
+  noPivot?: boolean;
+  /** Keep the launcher as the container's parent and return its exit (used by `run`). */
+  foreground?: boolean;
+  stdio?: [Stdio, Stdio, Stdio];
+}
+
+export function writePidFile(file: string | undefined, pid: number): void {
+  if (!file) return;
+  const path = resolve(file);
+  writeFileSync(`${path}.tmp`, String(pid));
+  renameSync(`${path}.tmp`, path);
+}
+
+/** Status with the freezer consulted (paused is only visible through the cgroup). */
+export function containerStatus(store: StateStore, rec: ContainerRecord): Status {
+  const status = store.status(rec);
+  if (status !== "running" || !rec.cgroup) return status;
+  try {
+    return freezerState(rec.cgroup) === "FROZEN" ? "paused" : status;
+  } catch {
+    return status;
+  }
+}
+
+export async function create(store: StateStore, opts: CreateOptions): Promise<{ rec: ContainerRecord; launched: Launched }> {
+  const id = StateStore.checkId(opts.id);
+  const bundle = resolve(opts.bundle ?? ".");
+  let text: string;
+  try {
+    text = readFileSync(`${bundle}/config.json`, "utf8");
+  } catch {
+    throw new UserError(`create ${id}: no config.json in bundle ${bundle}`);
+  }
+  const spec = parseConfig(text);
+  const rootfs = resolve(bundle, spec.root?.path ?? "");
+  if (!spec.root?.path || !existsSync(rootfs)) throw new UserError(`create ${id}: config.json: root.path: ${rootfs} does not exist`);
+
+  store.claim(id);
+  let cgroup: CgroupHandle | undefined;
+  let launched: Launched | undefined;
+  try {
+    const layout = detectLayout();
+    if (layout.kind !== "none") {
+      cgroup = createCgroup(planCgroup(containerResources(spec), resolveCgroupPath(spec.linux?.cgroupsPath, id), layout)).handle;
+    }
+    const plan = compileCreate(spec, {
+      bundle,
+      execFifo: store.fifo(id),
+      consoleSocket: opts.consoleSocket,
+      foreground: opts.foreground,
+      noPivot: opts.noPivot,
+      cgroupProcs: cgroup ? procsFiles(cgroup) : undefined,
+      host: hostView(layout),
+    });
+    launched = await launch(plan, { stdio: opts.stdio });
+    const rec: ContainerRecord = {
+      id, pid: launched.pid, startTime: readStat(launched.pid)?.startTime ?? 0, bundle, rootfs,
+      created: new Date().toISOString(), owner: process.env.USER ?? "root", config: spec, cgroup,
+    };
+    store.save(rec);
+    writePidFile(opts.pidFile, launched.pid);
+    return { rec, launched };
+  } catch (err) {
+    if (launched) {
+      try {
+        process.kill(launched.pid, "SIGKILL");
+      } catch {}
+      await waitGone(launched.pid, undefined, 2000);
+    }
+    if (cgroup) await destroyCgroup(cgroup, { kill: true }).catch(() => {});
+    store.remove(id);
+    throw describeFailure("create", id, err);
+  }
+}
+
+/** Opens the exec fifo: the container's init, blocked writing it, goes on to exec. */
+export async function start(store: StateStore, id: string): Promise<void> {
+  const rec = store.load(id);
+  const status = containerStatus(store, rec);
+  if (status !== "created") throw new UserError(`start ${id}: cannot start a container that is ${status}`);
+  const fifo = store.fifo(id);
+  const fd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const buf = Buffer.alloc(1);
+    for (let delay = 0.2; ; delay = Math.min(delay * 2, 20)) {
+      let n = 0;
+      try {
+        n = readSync(fd, buf);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EAGAIN") throw err;
+      }
+      if (n > 0) break;
+      if (!isAlive(rec.pid, rec.startTime)) throw new UserError(`start ${id}: the container's process exited before start`);
+      await Bun.sleep(delay);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  unlinkSync(fifo);
+}
+
+export function kill(store: StateStore, id: string, signal: number, all = false): void {
+  const rec = store.load(id);
+  const status = containerStatus(store, rec);
+  if (status === "stopped") throw new UserError(`kill ${id}: container not running`);
+  const pids = all && rec.cgroup ? cgroupPids(rec.cgroup) : [rec.pid];
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
+    }
+  }
+}
+
+export async function remove(store: StateStore, id: string, force = false): Promise<void> {
+  StateStore.checkId(id);
+  let rec: ContainerRecord;
+  try {
+    rec = store.load(id);
+  } catch (err) {
+    // A directory without state.json is what a crashed create leaves: clean it up.
+    if (existsSync(store.dir(id)) && !existsSync(`${store.dir(id)}/state.json`)) return store.remove(id);
+    if (force) return;
+    throw err;
+  }
+  const status = containerStatus(store, rec);
+  if ((status === "running" || status === "paused") && !force)
+    throw new UserError(`delete ${id}: cannot delete container that is not stopped: ${status}`);
+  if (status !== "stopped") {
+    const pids = rec.cgroup ? cgroupPids(rec.cgroup) : [];
+    for (const pid of new Set([rec.pid, ...pids])) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {}
+    }
+    if (status === "paused" && rec.cgroup) await thaw(rec.cgroup);
+    await waitGone(rec.pid, rec.startTime, 5000);
+  }
+  if (rec.cgroup) await destroyCgroup(rec.cgroup, { kill: true });
+  store.remove(id);
+}
+
+export interface RunOptions extends CreateOptions {
+  detach?: boolean;
+  keep?: boolean;
+}
+
+/** create + start; in the foreground also wait for the exit, delete, and return its status. */
+export async function run(store: StateStore, opts: RunOptions): Promise<number> {
+  const { launched } = await create(store, { ...opts, foreground: !opts.detach });
+  try {
+    await start(store, opts.id);
+  } catch (err) {
+    await remove(store, opts.id, true);
+    throw err;
+  }
+  if (opts.detach) return 0;
+  const forward = (sig: NodeJS.Signals) => launched.signal(sig);
+  const forwarded: NodeJS.Signals[] = ["SIGTERM", "SIGHUP", "SIGUSR1", "SIGUSR2"];
+  // SIGINT and SIGQUIT from the terminal reach the launcher directly (same process group).
+  const ignore = () => {};
+  for (const s of forwarded) process.on(s, forward);
+  process.on("SIGINT", ignore);
+  process.on("SIGQUIT", ignore);
+  const code = await launched.exited;
+  for (const s of forwarded) process.off(s, forward);
+  process.off("SIGINT", ignore);
+  process.off("SIGQUIT", ignore);
+  if (!opts.keep) await remove(store, opts.id, true);
+  return code;
+}
