@@ -12,6 +12,8 @@ export interface OptionSpec {
   name: string;
   short?: string;
   arg: ArgKind;
+  /** When the short form differs: util-linux unshare's -n takes no argument, only --net=FILE. */
+  shortArg?: ArgKind;
 }
 
 export interface ParsedOption {
@@ -54,12 +56,13 @@ export function getopt(argv: string[], specs: OptionSpec[]): Parsed {
         const spec = specs.find((s) => s.short === ch);
         if (!spec) throw new UserError(`invalid option -- '${ch}'`);
         const attached = a.slice(j + 1);
-        if (spec.arg === "none") {
+        const kind = spec.shortArg ?? spec.arg;
+        if (kind === "none") {
           options.push({ name: spec.name });
           continue;
         }
         if (attached) options.push({ name: spec.name, value: attached });
-        else if (spec.arg === "required") {
+        else if (kind === "required") {
           if (i + 1 >= argv.length) throw new UserError(`option requires an argument -- '${ch}'`);
           options.push({ name: spec.name, value: argv[++i] });
         } else options.push({ name: spec.name });

@@ -46,7 +46,8 @@ const NS_OPTIONS: [string, string, NsType][] = [
 ];
 
 export const UNSHARE_SPECS: OptionSpec[] = [
-  ...NS_OPTIONS.map(([name, short]) => ({ name, short, arg: "optional" as const })),
+  // unshare's optstring has no optional arguments: only the long forms take =FILE.
+  ...NS_OPTIONS.map(([name, short]) => ({ name, short, arg: "optional" as const, shortArg: "none" as const })),
   { name: "fork", short: "f", arg: "none" },
   { name: "kill-child", arg: "optional" },
   { name: "mount-proc", arg: "optional" },
