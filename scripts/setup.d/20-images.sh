@@ -5,6 +5,8 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bash "$top/scripts/images/build-busybox.sh"
+# Test images for the registry tests and benchmarks (redis, nginx, arm64 busybox, multi-arch index).
+bash "$top/scripts/images/build-test-images.sh"
 layout="$top/build/images/busybox"
 manifest=$(grep -o '"digest":"sha256:[a-f0-9]*"' "$layout/index.json" | head -n1 | cut -d'"' -f4)
 config=$(grep -o '"config":{[^}]*}' "$layout/blobs/sha256/${manifest#sha256:}" | grep -o 'sha256:[a-f0-9]*')

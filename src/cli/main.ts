@@ -17,6 +17,9 @@ const commands: Record<string, () => Promise<Command>> = {
   import: () => import("./commands/import.ts"),
   image: () => import("./commands/image.ts"),
   history: () => import("./commands/history.ts"),
+  pull: () => import("./commands/pull.ts"),
+  login: () => import("./commands/login.ts"),
+  logout: () => import("./commands/logout.ts"),
 };
 
 function usage(): string {
