@@ -68,5 +68,10 @@ export function nsenterContext(targetPid: number | undefined): NsenterContext {
     targetPid, cwd: process.cwd(), env: process.env,
     kernelHas: (t: NsType) => existsSync(`/proc/self/ns/${t}`),
     sameUserNamespace: () => targetPid !== undefined && inodeOf("/proc/self/ns/user") === inodeOf(`/proc/${targetPid}/ns/user`),
+    alreadyIn: (t: NsType, path: string) => {
+      const mine = inodeOf(`/proc/self/ns/${t}`);
+      return mine !== undefined && mine === inodeOf(path);
+    },
+    setgroupsDenied: () => targetPid !== undefined && readOr(`/proc/${targetPid}/setgroups`).trim() === "deny",
   };
 }

@@ -18,6 +18,10 @@ export interface NsenterContext {
   kernelHas(type: NsType): boolean;
   /** Whether the target is in our own user namespace (setns into it would fail: -a skips it). */
   sameUserNamespace(): boolean;
+  /** Whether the user namespace being entered has setgroups denied (/proc/PID/setgroups). */
+  setgroupsDenied(): boolean;
+  /** Whether the namespace file at `path` is the namespace of this type we are already in. */
+  alreadyIn(type: NsType, path: string): boolean;
 }
 
 export function nsenterPlan(o: NsenterOptions, ctx: NsenterContext): LaunchPlan {
@@ -35,10 +39,20 @@ export function nsenterPlan(o: NsenterOptions, ctx: NsenterContext): LaunchPlan 
     return `/proc/${ctx.targetPid}/${what}`;
   };
   const join: NamespaceRef[] = [];
+  let sameMount = false;
   for (const t of NS_TYPES) {
     if (!enter.has(t)) continue;
     const file = enter.get(t);
-    join.push({ type: CLONE_FLAG[t], path: file !== undefined ? resolve(ctx.cwd, file) : fromTarget(`ns/${t}`) });
+    const path = file !== undefined ? resolve(ctx.cwd, file) : fromTarget(`ns/${t}`);
+    // The launcher joins a user namespace first. util-linux instead tries the others first too,
+    // so entering a *less* privileged user namespace (-a on `unshare -r` process) still joins
+    // the caller's own namespaces, which it owns no more once inside. Joining a namespace we are
+    // already in changes nothing (but for mnt: cwd goes to its root), so leave those out.
+    if (t !== "user" && enter.has("user") && ctx.alreadyIn(t, path)) {
+      if (t === "mnt") sameMount = true;
+      continue;
+    }
+    join.push({ type: CLONE_FLAG[t], path });
   }
   const plan: LaunchPlan = {
     args: programArgs(o.program, ctx.env),
@@ -52,6 +66,8 @@ export function nsenterPlan(o: NsenterOptions, ctx: NsenterContext): LaunchPlan 
   if (o.wd !== undefined) plan.enterCwd = o.wd === true ? fromTarget("cwd") : resolve(ctx.cwd, o.wd);
   // util-linux keeps the caller's working directory (opened before the chroot) when only -r is given.
   else if (plan.enterRoot !== undefined) plan.enterCwd = ctx.cwd;
+  // setns(CLONE_NEWNS), even into our own mount namespace, moves us to its root.
+  else if (sameMount) plan.enterCwd = "/";
 
   // In a user namespace nsenter becomes root of it (uid 0, gid 0, no groups) unless told otherwise.
   const becomeRoot = enter.has("user") && !o.preserveCredentials;
@@ -59,5 +75,8 @@ export function nsenterPlan(o: NsenterOptions, ctx: NsenterContext): LaunchPlan 
   const gid = o.setgid ?? (becomeRoot ? 0 : undefined);
   if (uid !== undefined) plan.uid = uid;
   if (gid !== undefined) plan.gid = gid;
+  // util-linux drops supplementary groups before entering (as the caller) and tolerates the
+  // refusal inside a namespace that denies setgroups; the launcher tolerates it when told so.
+  if (gid !== undefined && enter.has("user") && ctx.setgroupsDenied()) plan.setgroupsDeny = true;
   return plan;
 }

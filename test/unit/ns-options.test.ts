@@ -119,7 +119,7 @@ describe("unshare -> plan", () => {
 });
 
 const nctx = (over: Partial<NsenterContext> = {}): NsenterContext => ({
-  targetPid: 42, cwd: "/work", env: { PATH: "/bin" }, kernelHas: () => true, sameUserNamespace: () => true, ...over,
+  targetPid: 42, cwd: "/work", env: { PATH: "/bin" }, kernelHas: () => true, sameUserNamespace: () => true, setgroupsDenied: () => false, alreadyIn: () => false, ...over,
 });
 const nplan = (args: string[], over?: Partial<NsenterContext>) => nsenterPlan(parseNsenterArgs(args), nctx(over));
 
@@ -141,6 +141,14 @@ describe("nsenter -> plan", () => {
     expect(nplan(["-t", "42", "-U"])).toMatchObject({ uid: 0, gid: 0 });
     expect(nplan(["-t", "42", "-U", "--preserve-credentials"]).uid).toBeUndefined();
     expect(nplan(["-t", "42", "-U", "-S", "7", "-G", "8"])).toMatchObject({ uid: 7, gid: 8 });
+    expect(nplan(["-t", "42", "-U"]).setgroupsDeny).toBeUndefined();
+    expect(nplan(["-t", "42", "-U"], { setgroupsDenied: () => true }).setgroupsDeny).toBe(true);
+  });
+  test("with a user namespace, namespaces we are already in are not re-joined (mnt: cwd to /)", () => {
+    const p = nplan(["-a", "-t", "42"], { sameUserNamespace: () => false, alreadyIn: (t) => t !== "user" });
+    expect(p.join).toEqual([{ type: CLONE_FLAG.user, path: "/proc/42/ns/user" }]);
+    expect(p.enterCwd).toBe("/");
+    expect(nplan(["-a", "-t", "42"], { alreadyIn: () => true }).join!.length).toBe(7); // no user ns: all kept
   });
   test("files instead of a target; -r/-w from the target or given", () => {
     expect(nplan(["--net=/run/netns/a", "ip", "a"], { targetPid: undefined }).join).toEqual([{ type: CLONE_FLAG.net, path: "/run/netns/a" }]);
