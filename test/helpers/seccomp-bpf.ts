@@ -41,10 +41,17 @@ function seccompData(d: SeccompData): Buffer {
 
 /** Runs the filter; returns the 32-bit SECCOMP_RET_* value. Throws on anything the kernel would reject. */
 export function runFilter(program: Buffer, data: SeccompData): number {
+  return runFilterCounted(program, data).ret;
+}
+
+/** runFilter, also counting the instructions executed (for comparing layouts). */
+export function runFilterCounted(program: Buffer, data: SeccompData): { ret: number; steps: number } {
   const insns = decode(program);
   const mem = seccompData(data);
   let a = 0;
+  let steps = 0;
   for (let pc = 0; pc < insns.length; pc++) {
+    steps++;
     const { code, jt, jf, k } = insns[pc]!;
     switch (code) {
       case 0x20: // ld [k]
@@ -61,7 +68,7 @@ export function runFilter(program: Buffer, data: SeccompData): number {
       case 0x25: pc += a > k ? jt : jf; break; // jgt
       case 0x35: pc += a >= k ? jt : jf; break; // jge
       case 0x45: pc += (a & k) !== 0 ? jt : jf; break; // jset
-      case 0x06: return k; // ret #k
+      case 0x06: return { ret: k, steps }; // ret #k
       default:
         throw new Error(`opcode 0x${code.toString(16)} at ${pc} not handled`);
     }

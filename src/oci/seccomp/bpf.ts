@@ -88,6 +88,7 @@ export class Assembler {
   assemble(): Buffer {
     const n = this.insns.length;
     const buf = Buffer.alloc(n * SOCK_FILTER_SIZE);
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     for (let pc = 0; pc < n; pc++) {
       const insn = this.insns[pc]!;
       let k = insn.k;
@@ -100,10 +101,10 @@ export class Assembler {
         jf = this.resolve(insn.jf, pc, 255);
       }
       const off = pc * SOCK_FILTER_SIZE;
-      buf.writeUInt16LE(insn.code, off);
-      buf.writeUInt8(jt, off + 2);
-      buf.writeUInt8(jf, off + 3);
-      buf.writeUInt32LE(k >>> 0, off + 4);
+      view.setUint16(off, insn.code, true);
+      view.setUint8(off + 2, jt);
+      view.setUint8(off + 3, jf);
+      view.setUint32(off + 4, k >>> 0, true);
     }
     return buf;
   }
