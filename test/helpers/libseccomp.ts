@@ -33,7 +33,7 @@ function open() {
 }
 let lib: ReturnType<typeof open> | undefined;
 
-/** Our action encoding is libseccomp's; reuse it by compiling a one-rule spec? No: mirror runc. */
+/** libseccomp action values, as runc converts OCI actions (errnoRet defaults to EPERM). */
 function action(name: string, errnoRet: number | undefined): number {
   const base: Record<string, number> = {
     SCMP_ACT_KILL: 0, SCMP_ACT_KILL_THREAD: 0, SCMP_ACT_KILL_PROCESS: 0x80000000, SCMP_ACT_TRAP: 0x00030000,
