@@ -127,9 +127,8 @@ describe("hybrid plan (this machine)", () => {
     expect(p.writes[0].optional).toBe(false);
   });
 
-  test("hugetlb enables stay best-effort when no hugepage limit is asked for", () => {
-    const p = hplan({});
-    expect(p.writes.every((w) => w.file === "cgroup.subtree_control" && w.optional)).toBe(true);
+  test("nothing is enabled on the unified side when no hugepage limit is asked for", () => {
+    expect(hplan({ memory: { limit: 1 << 20 } }).writes.filter((w) => w.file === "cgroup.subtree_control")).toEqual([]);
   });
 
   test("freezer/devices stay v1; net_cls is missing; unified keys only for unified-side controllers", () => {

@@ -66,15 +66,16 @@ export function planCgroup(resources: LinuxResources | undefined, cgroupPath: Cg
     cpusetInherit: d.version === 1 && d.controllers.includes("cpuset"),
   }));
   // v2: a controller's files appear in a cgroup only once every ancestor enables it in
-  // cgroup.subtree_control. Enable all the hierarchy offers (so stats work) but only fail for
-  // those the resources need: an ancestor with processes of its own refuses enables (EBUSY).
+  // cgroup.subtree_control. On a v2 system enable all the hierarchy offers (so stats work, as
+  // runc and crun do) but only fail for those the resources need: an ancestor with processes of
+  // its own refuses enables (EBUSY). On the hybrid side mount, enable only what is needed: other
+  // tools (crun) look at that mount, and nothing else there is ours to change.
   const enables: CgroupWrite[] = [];
   const v2 = handle.dirs.find((d) => d.version === 2);
   if (v2) {
-    const v1Controllers = new Set(handle.dirs.filter((d) => d.version === 1).flatMap((d) => d.controllers));
-    const offered = v2.controllers.filter((c) => !v1Controllers.has(c) && !(c === "io" && v1Controllers.has("blkio")));
+    const wanted = handle.kind === "v2" ? v2.controllers : v2.controllers.filter((c) => ctx.v2ControllersUsed.has(c));
     for (const dir of ancestors(v2.mountpoint, v2.dir)) {
-      for (const c of offered) {
+      for (const c of wanted) {
         const needed = ctx.v2ControllersUsed.has(c);
         enables.push({ dir, file: "cgroup.subtree_control", value: `+${c}`, optional: !needed, field: needed ? `enabling the ${c} controller` : undefined });
       }
