@@ -2,7 +2,7 @@
 // API): create with limits, join a process, read limits back, freeze/thaw, update, stats, OOM,
 // destroy. Needs root. Every cgroup lives under /nsbox-test-cgroups and is removed afterwards.
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, rmdirSync } from "node:fs";
+import { existsSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import type { Subprocess } from "bun";
 import * as cg from "../../src/linux/cgroups/index.ts";
 
@@ -10,6 +10,10 @@ const isRoot = process.getuid?.() === 0;
 const layout = isRoot ? cg.detectLayout() : undefined;
 const usable = isRoot && layout !== undefined && layout.kind !== "none";
 const PARENT = "/nsbox-test-cgroups";
+
+// The hugetlb test enables hugetlb in the unified root; put that back as found.
+const v2Root = layout?.hierarchies.find((h) => h.version === 2)?.mountpoint;
+const rootEnables = v2Root ? readFileSync(`${v2Root}/cgroup.subtree_control`, "utf8").trim().split(/\s+/) : [];
 
 let seq = 0;
 const live: { handle: cg.CgroupHandle; procs: Subprocess[] }[] = [];
@@ -51,6 +55,13 @@ afterAll(() => {
       rmdirSync(`${h.mountpoint}${PARENT}`);
     } catch {
       // not created in this hierarchy
+    }
+  }
+  if (v2Root && layout?.kind === "hybrid" && !rootEnables.includes("hugetlb")) {
+    try {
+      writeFileSync(`${v2Root}/cgroup.subtree_control`, "-hugetlb");
+    } catch {
+      // someone else's cgroup below uses it now
     }
   }
 });
