@@ -1,6 +1,6 @@
 // Starting native/build/nsbox-launcher with a plan and following its sync lines.
 // The launcher gets the plan and reports back on fd 3, a socketpair Bun creates for us.
-import { writeSync } from "node:fs";
+import { readSync, writeSync } from "node:fs";
 import { getSystemErrorMap } from "node:util";
 import { fileURLToPath } from "node:url";
 import { encodePlan, type LaunchPlan } from "./plan.ts";
@@ -9,7 +9,9 @@ import { SYNC } from "./plan-ids.ts";
 export const LAUNCHER_PATH =
   process.env.NSBOX_LAUNCHER ?? fileURLToPath(new URL("../../native/build/nsbox-launcher", import.meta.url));
 
-const errnoInfo = getSystemErrorMap() as Map<number, [string, string]>;
+// getSystemErrorMap costs milliseconds: build it only when an error is reported.
+let errnoMap: Map<number, [string, string]> | undefined;
+const errnoInfo = (errno: number) => (errnoMap ??= getSystemErrorMap() as Map<number, [string, string]>).get(-errno);
 
 /** A failure the launcher reported: which stage and step, on what path, with which errno. */
 export class LaunchError extends Error {
@@ -24,11 +26,11 @@ export class LaunchError extends Error {
   }
   /** "ENOENT" etc., or "" when the failure was not a syscall's. */
   get code(): string {
-    return this.errno ? (errnoInfo.get(-this.errno)?.[0] ?? `errno ${this.errno}`) : "";
+    return this.errno ? (errnoInfo(this.errno)?.[0] ?? `errno ${this.errno}`) : "";
   }
   static describe(step: string, path: string, errno: number): string {
     if (!errno) return path ? `${step}: ${path}` : step;
-    const text = errnoInfo.get(-errno)?.[1] ?? `errno ${errno}`;
+    const text = errnoInfo(errno)?.[1] ?? `errno ${errno}`;
     const nice = text.charAt(0).toUpperCase() + text.slice(1);
     return path ? `${step} ${path}: ${nice}` : `${step}: ${nice}`;
   }
@@ -49,12 +51,37 @@ export interface Launched {
   signal(sig: NodeJS.Signals | number): void;
 }
 
-/** Reads "\n"-terminated lines from a stream of chunks. */
-async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
+// Bun hands us its end of the socketpair non-blocking and has no poll(2); libc's, through
+// bun:ffi (~0.2 ms to bind), lets us block on it without a busy loop or an event-loop stream.
+let libcPoll: ((fds: Uint8Array, n: number, timeout: number) => number) | undefined;
+function pollReadable(fd: number): void {
+  if (!libcPoll) {
+    const { dlopen, FFIType } = require("bun:ffi") as typeof import("bun:ffi");
+    const lib = dlopen("libc.so.6", { poll: { args: [FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i32 } });
+    libcPoll = lib.symbols.poll as never;
+  }
+  const pfd = new Uint8Array(8);
+  const view = new DataView(pfd.buffer);
+  view.setInt32(0, fd, true);
+  view.setInt16(4, 1 /* POLLIN */, true);
+  libcPoll!(pfd, 1, -1);
+}
+
+/** Reads "\n"-terminated lines from the sync socket until EOF. */
+function* lines(fd: number): Generator<string> {
+  const buf = Buffer.alloc(4096);
   let buffered = "";
-  for await (const chunk of stream) {
-    buffered += decoder.decode(chunk, { stream: true });
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(fd, buf);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EAGAIN") throw err;
+      pollReadable(fd);
+      continue;
+    }
+    if (n === 0) break;
+    buffered += buf.toString("utf8", 0, n);
     let nl: number;
     while ((nl = buffered.indexOf("\n")) >= 0) {
       yield buffered.slice(0, nl);
@@ -91,8 +118,7 @@ export async function launch(plan: LaunchPlan, opts: LaunchOptions = {}): Promis
   writeAll(sock, encodePlan(plan));
   let pid = 0;
   let failure: LaunchError | undefined;
-  const reader = Bun.file(sock).stream();
-  for await (const line of lines(reader)) {
+  for (const line of lines(sock)) {
     const [word, ...rest] = line.split(" ");
     if (word === SYNC.PID) pid = Number(rest[0]);
     else if (word === SYNC.READY) break;
