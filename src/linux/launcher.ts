@@ -1,17 +1,21 @@
 // Starting native/build/nsbox-launcher with a plan and following its sync lines.
 // The launcher gets the plan and reports back on fd 3, a socketpair Bun creates for us.
 import { readSync, writeSync } from "node:fs";
-import { getSystemErrorMap } from "node:util";
-import { fileURLToPath } from "node:url";
 import { encodePlan, type LaunchPlan } from "./plan.ts";
 import { SYNC } from "./plan-ids.ts";
 
+// From source, the launcher sits beside src/; in a compiled bin/ executable (setup's
+// `bun build --compile`, whose modules live under /$bunfs), beside bin/.
 export const LAUNCHER_PATH =
-  process.env.NSBOX_LAUNCHER ?? fileURLToPath(new URL("../../native/build/nsbox-launcher", import.meta.url));
+  process.env.NSBOX_LAUNCHER ??
+  (import.meta.dir.startsWith("/$bunfs")
+    ? `${process.execPath.slice(0, process.execPath.lastIndexOf("/"))}/../native/build/nsbox-launcher`
+    : `${import.meta.dir}/../../native/build/nsbox-launcher`);
 
 // getSystemErrorMap costs milliseconds: build it only when an error is reported.
 let errnoMap: Map<number, [string, string]> | undefined;
-const errnoInfo = (errno: number) => (errnoMap ??= getSystemErrorMap() as Map<number, [string, string]>).get(-errno);
+const errnoInfo = (errno: number) =>
+  (errnoMap ??= (require("node:util") as typeof import("node:util")).getSystemErrorMap() as Map<number, [string, string]>).get(-errno);
 
 /** A failure the launcher reported: which stage and step, on what path, with which errno. */
 export class LaunchError extends Error {

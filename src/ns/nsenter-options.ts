@@ -1,6 +1,6 @@
 // `nsbox nsenter` options with util-linux nsenter(1)'s names and meanings (pure).
 import { UserError } from "../common/errors.ts";
-import { getopt, type OptionSpec } from "./getopt.ts";
+import { getopt, type OptionSpec } from "../common/getopt.ts";
 import { parseId } from "./parse-values.ts";
 import type { NsType } from "./types.ts";
 

@@ -1,6 +1,6 @@
 // `nsbox unshare` options with util-linux unshare(1)'s names, arguments and implications (pure).
 import { UserError } from "../common/errors.ts";
-import { getopt, type OptionSpec } from "./getopt.ts";
+import { getopt, type OptionSpec } from "../common/getopt.ts";
 import { parseId, parseSignal } from "./parse-values.ts";
 import type { NsType } from "./types.ts";
 

@@ -6,7 +6,8 @@ const CAPS = ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"];
 
 export function defaultSpec(): Spec {
   return {
-    ociVersion: "1.2.0",
+    // The version runc 1.1 writes: older runtimes (crun 1.8) refuse newer ones for the same content.
+    ociVersion: "1.0.2-dev",
     process: {
       terminal: true,
       user: { uid: 0, gid: 0 },

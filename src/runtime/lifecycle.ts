@@ -2,12 +2,13 @@
 import { closeSync, constants, existsSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { UserError } from "../common/errors.ts";
+import { trace } from "../common/trace.ts";
 import {
   cgroupPids, createCgroup, destroyCgroup, detectLayout, freezerState, planCgroup, procsFiles, resolveCgroupPath, thaw,
   type CgroupHandle,
 } from "../linux/cgroups/index.ts";
 import { launch, type Launched, type Stdio } from "../linux/launcher.ts";
-import { isAlive, readStat, waitGone } from "../linux/proc.ts";
+import { readStat, waitGone } from "../linux/proc.ts";
 import { compileCreate } from "../oci/compile.ts";
 import type { Status } from "../oci/spec.ts";
 import { parseConfig } from "../oci/validate.ts";
@@ -59,6 +60,7 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
   if (!spec.root?.path || !existsSync(rootfs)) throw new UserError(`create ${id}: config.json: root.path: ${rootfs} does not exist`);
 
   store.claim(id);
+  trace("config read");
   let cgroup: CgroupHandle | undefined;
   let launched: Launched | undefined;
   try {
@@ -66,6 +68,7 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
     if (layout.kind !== "none") {
       cgroup = createCgroup(planCgroup(containerResources(spec), resolveCgroupPath(spec.linux?.cgroupsPath, id), layout)).handle;
     }
+    trace("cgroup created");
     const plan = compileCreate(spec, {
       bundle,
       execFifo: store.fifo(id),
@@ -75,7 +78,9 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
       cgroupProcs: cgroup ? procsFiles(cgroup) : undefined,
       host: hostView(layout),
     });
+    trace("plan compiled");
     launched = await launch(plan, { stdio: opts.stdio });
+    trace("launched");
     const rec: ContainerRecord = {
       id, pid: launched.pid, startTime: readStat(launched.pid)?.startTime ?? 0, bundle, rootfs,
       created: new Date().toISOString(), owner: process.env.USER ?? "root", config: spec, cgroup,
@@ -102,20 +107,11 @@ export async function start(store: StateStore, id: string): Promise<void> {
   const status = containerStatus(store, rec);
   if (status !== "created") throw new UserError(`start ${id}: cannot start a container that is ${status}`);
   const fifo = store.fifo(id);
-  const fd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+  // The init is blocked opening the fifo for writing, so this open returns at once and the read
+  // gets its byte; both block only if the init died in between, which the check above makes rare.
+  const fd = openSync(fifo, constants.O_RDONLY);
   try {
-    const buf = Buffer.alloc(1);
-    for (let delay = 0.2; ; delay = Math.min(delay * 2, 20)) {
-      let n = 0;
-      try {
-        n = readSync(fd, buf);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "EAGAIN") throw err;
-      }
-      if (n > 0) break;
-      if (!isAlive(rec.pid, rec.startTime)) throw new UserError(`start ${id}: the container's process exited before start`);
-      await Bun.sleep(delay);
-    }
+    if (readSync(fd, Buffer.alloc(1)) !== 1) throw new UserError(`start ${id}: the container's process exited before start`);
   } finally {
     closeSync(fd);
   }
@@ -178,6 +174,7 @@ export async function run(store: StateStore, opts: RunOptions): Promise<number> 
     await remove(store, opts.id, true);
     throw err;
   }
+  trace("started");
   if (opts.detach) return 0;
   const forward = (sig: NodeJS.Signals) => launched.signal(sig);
   const forwarded: NodeJS.Signals[] = ["SIGTERM", "SIGHUP", "SIGUSR1", "SIGUSR2"];
@@ -187,9 +184,11 @@ export async function run(store: StateStore, opts: RunOptions): Promise<number> 
   process.on("SIGINT", ignore);
   process.on("SIGQUIT", ignore);
   const code = await launched.exited;
+  trace("exited");
   for (const s of forwarded) process.off(s, forward);
   process.off("SIGINT", ignore);
   process.off("SIGQUIT", ignore);
   if (!opts.keep) await remove(store, opts.id, true);
+  trace("removed");
   return code;
 }

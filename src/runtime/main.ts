@@ -3,7 +3,9 @@
 import { appendFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import { parseFlags } from "../common/flags.ts";
+import { trace } from "../common/trace.ts";
 import { DEFAULT_ROOT, StateStore } from "./state.ts";
+trace("main loaded");
 
 export interface GlobalOptions {
   store: StateStore;
@@ -64,7 +66,6 @@ async function main(argv: string[]): Promise<number> {
       criu: { type: "string" }, version: { type: "boolean", short: "v" }, help: { type: "boolean", short: "h" },
     },
     "nsbox-runtime",
-    true,
   );
   logFile = values.log as string | undefined;
   logFormat = (values["log-format"] as string) ?? "text";
@@ -82,6 +83,7 @@ async function main(argv: string[]): Promise<number> {
   if (!load) throw new UserError(`unknown command "${name}" (see nsbox-runtime --help)`);
   const store = new StateStore((values.root as string) ?? DEFAULT_ROOT);
   const cmd = await load();
+  trace(`${name} loaded`);
   return cmd(rest, { store, debug: !!values.debug });
 }
 

@@ -2,7 +2,7 @@
 // checked against util-linux's documented semantics. No root, no kernel.
 import { describe, expect, test } from "bun:test";
 import { MS } from "../../src/linux/plan-ids.ts";
-import { getopt } from "../../src/ns/getopt.ts";
+import { getopt } from "../../src/common/getopt.ts";
 import { NSENTER_SPECS, parseNsenterArgs } from "../../src/ns/nsenter-options.ts";
 import { nsenterPlan, type NsenterContext } from "../../src/ns/nsenter-plan.ts";
 import { parseSignal } from "../../src/ns/parse-values.ts";

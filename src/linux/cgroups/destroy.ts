@@ -20,6 +20,7 @@ export function isEmpty(handle: CgroupHandle): boolean {
  * reading cgroup.procs and the kill, as runc's signalAllProcesses does.
  */
 export async function killAll(handle: CgroupHandle, timeoutMs = 5000): Promise<void> {
+  if (isEmpty(handle)) return; // the common case on delete: no freeze/thaw round trip
   const v2 = handle.kind === "v2" ? handle.dirs.find((d) => d.version === 2) : undefined;
   if (v2 && readCgroupFile(`${v2.dir}/cgroup.kill`) !== undefined) {
     writeCgroupFile(`${v2.dir}/cgroup.kill`, "1");

@@ -26,7 +26,6 @@ export async function execCommand(argv: string[], g: GlobalOptions): Promise<num
       "ignore-paused": { type: "boolean" },
     },
     "exec",
-    true,
   );
   const [id, ...args] = positionals;
   if (!id) throw new UserError("exec: expected a container id");

@@ -36,7 +36,7 @@ function containerPids(g: GlobalOptions, id: string): number[] {
 }
 
 export async function psCommand(argv: string[], g: GlobalOptions): Promise<number> {
-  const { values: v, positionals } = parseFlags(argv, { format: { type: "string", short: "f" } }, "ps", true);
+  const { values: v, positionals } = parseFlags(argv, { format: { type: "string", short: "f" } }, "ps");
   const [id, ...psArgs] = positionals;
   if (!id) throw new UserError("ps: expected a container id");
   const pids = containerPids(g, id);

@@ -3,7 +3,7 @@
 // --mount=/path), required ones may follow (-t 123, --target 123), and long options may be
 // abbreviated to any unique prefix (--prop for --propagation). node:util's parseArgs has no
 // optional-argument options and no "+" mode, hence this small parser.
-import { UserError } from "../common/errors.ts";
+import { UserError } from "./errors.ts";
 
 export type ArgKind = "none" | "required" | "optional";
 

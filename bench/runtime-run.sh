@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# `run` of busybox /bin/true: nsbox-runtime vs runc vs crun, side by side in one hyperfine run.
+# Usage: bench/runtime-run.sh [RUNS]   (prints hyperfine's table and the ratios)
+# Same bundle for all three: `nsbox-runtime spec` defaults (namespaces, capabilities, cgroups,
+# masked paths), args /bin/true, no terminal. The machine is noisy: compare ratios of one run.
+# crun 1.8.1 refuses this machine's hybrid cgroups while /sys/fs/cgroup/unified has controllers,
+# so the whole comparison runs in a private mount namespace where an empty file hides that
+# file's content; every runtime sees the same view.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+runs=${1:-50}
+bash "$top/scripts/setup.sh" >/dev/null
+work=$(mktemp -d /tmp/nsbox-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+bundle="$work/bundle"
+mkdir -p "$bundle"
+cp -a "$top/build/rootfs/busybox" "$bundle/rootfs"
+(cd "$bundle" && "$top/bin/nsbox-runtime" spec)
+python3 - "$bundle/config.json" <<'PY'
+import json, sys
+path = sys.argv[1]
+c = json.load(open(path))
+c["process"]["terminal"] = False
+c["process"]["args"] = ["/bin/true"]
+json.dump(c, open(path, "w"), indent=1)
+PY
+export BUNDLE="$bundle" NSBOX="$top/bin/nsbox-runtime" RUNS="$runs" OUT="$work/results.md"
+unshare --mount --propagation private -- bash -c '
+  set -e
+  ctl=/sys/fs/cgroup/unified/cgroup.controllers
+  if [ -n "$(cat $ctl 2>/dev/null)" ]; then : > /run/nsbox-bench.empty; mount --bind /run/nsbox-bench.empty $ctl; fi
+  cd "$BUNDLE"
+  hyperfine -N --warmup 3 --runs "$RUNS" --export-markdown "$OUT" \
+    -n nsbox-runtime "$NSBOX --root /run/nsbox-bench run b-nsbox" \
+    -n runc "runc --root /run/nsbox-bench-runc run b-runc" \
+    -n crun "crun --root /run/nsbox-bench-crun run b-crun"
+'
+cat "$work/results.md"
