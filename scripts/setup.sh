@@ -34,28 +34,29 @@ bun="$top/node_modules/.bin/bun"
 # Native code (launcher), rebuilt when a source is newer than the binary.
 bash native/build.sh
 
-# bin/: nsbox-runtime is compiled (`bun build --compile --bytecode`: the same TypeScript, bundled,
-# with bytecode made ahead of time), because podman and containerd start it once per verb and
-# this halves its start-up (see docs/performance.md). It is rebuilt whenever a source is newer.
-# nsbox is a shim with bun's absolute path in its shebang (one exec, no shell).
-# NSBOX_FROM_SOURCE=1 makes nsbox-runtime a shim too (no compile step while developing).
+# bin/: nsbox-runtime and nsbox are compiled (`bun build --compile --bytecode`: the same
+# TypeScript, bundled, with bytecode made ahead of time), because start-up is our performance
+# (podman and containerd start the runtime once per verb): it halves start-up (docs/performance.md).
+# Each is rebuilt whenever a source is newer. NSBOX_FROM_SOURCE=1 writes shims instead that run
+# the TypeScript directly (bun's absolute path in the shebang: one exec, no shell).
 mkdir -p bin
-write_shim() { # name, entry
-  local want="#!$bun
-import \"$top/$2\";"
-  if [ ! -f "bin/$1" ] || [ "$(cat "bin/$1" 2>/dev/null)" != "$want" ]; then
-    printf '%s\n' "$want" > "bin/$1.tmp" && chmod 755 "bin/$1.tmp" && mv "bin/$1.tmp" "bin/$1"
+install_bin() { # name, entry
+  local name=$1 entry=$2
+  if [ -n "${NSBOX_FROM_SOURCE:-}" ]; then
+    local want="#!$bun
+import \"$top/$entry\";"
+    if [ "$(cat "bin/$name" 2>/dev/null)" != "$want" ]; then
+      printf '%s\n' "$want" > "bin/$name.tmp" && chmod 755 "bin/$name.tmp" && mv "bin/$name.tmp" "bin/$name"
+    fi
+  elif [ ! -f "bin/$name" ] || head -c 2 "bin/$name" | grep -q '#!' ||
+       [ -n "$(find src package.json -newer "bin/$name" \( -name '*.ts' -o -name package.json \) -print -quit)" ]; then
+    log "compiling bin/$name"
+    "$bun" build "$entry" --compile --bytecode --format=esm --outfile "bin/$name.tmp" >/dev/null
+    mv "bin/$name.tmp" "bin/$name"
   fi
 }
-write_shim nsbox src/cli/main.ts
-if [ -n "${NSBOX_FROM_SOURCE:-}" ]; then
-  write_shim nsbox-runtime src/runtime/main.ts
-elif [ ! -f bin/nsbox-runtime ] || head -c 2 bin/nsbox-runtime | grep -q '#!' ||
-     [ -n "$(find src package.json -newer bin/nsbox-runtime \( -name '*.ts' -o -name package.json \) -print -quit)" ]; then
-  log "compiling bin/nsbox-runtime"
-  "$bun" build src/runtime/main.ts --compile --bytecode --format=esm --outfile bin/nsbox-runtime.tmp >/dev/null
-  mv bin/nsbox-runtime.tmp bin/nsbox-runtime
-fi
+install_bin nsbox-runtime src/runtime/main.ts
+install_bin nsbox src/cli/main.ts
 
 # Test/demo rootfs from Debian's busybox-static.
 bash scripts/build-busybox-rootfs.sh
