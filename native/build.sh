@@ -17,3 +17,4 @@ build() { # name, source dir
   mv "$bin.tmp" "$bin"
 }
 build nsbox-launcher "$here/launcher"
+build nsbox-monitor "$here/monitor"
