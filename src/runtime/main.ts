@@ -25,6 +25,10 @@ const commands: Record<string, () => Promise<Command>> = {
   ps: () => import("./cli/info.ts").then((m) => m.psCommand),
   spec: () => import("./cli/info.ts").then((m) => m.specCommand),
   features: () => import("./cli/info.ts").then((m) => m.featuresCommand),
+  pause: () => import("./cli/cgroup-ops.ts").then((m) => m.pauseCommand),
+  resume: () => import("./cli/cgroup-ops.ts").then((m) => m.resumeCommand),
+  update: () => import("./cli/cgroup-ops.ts").then((m) => m.updateCommand),
+  events: () => import("./cli/cgroup-ops.ts").then((m) => m.eventsCommand),
 };
 
 const USAGE = `Usage: nsbox-runtime [global options] COMMAND [options] [ID] [args...]
@@ -35,7 +39,9 @@ An OCI runtime (runc's command line). Commands:
   kill     send a signal to a container                delete   delete a container
   exec     run a process in a running container        list     list containers
   ps       list a container's processes                spec     write a default config.json
-  features print what this runtime supports
+  features print what this runtime supports           pause    freeze a container's processes
+  resume   thaw a paused container                      update   change a container's cgroup resources
+  events   resource stats and OOM events (--stats: once)
 
 Global options:
   --root DIR          state directory (default ${DEFAULT_ROOT})
