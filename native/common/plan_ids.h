@@ -61,6 +61,12 @@ enum plan_attr_id {
   PA_SELINUX_LABEL = 58,/* str: label for exec (/proc/self/attr/exec) */
   PA_KEYRING = 59,      /* str: session keyring name to join (absent: --no-new-keyring) */
   PA_IOPRIO = 61,       /* u32: ioprio value for ioprio_set */
+
+  /* hooks */
+  PA_HOOK_SYNC = 62,    /* flag: before pivot_root, report "hooks" and wait for one byte back
+                           (the parent runs prestart, createRuntime and createContainer hooks) */
+  PA_START_HOOK = 63,   /* nested NA_HOOK_*: a startContainer hook, run by the process itself after
+                           `start` and before exec, in the container's namespaces (repeated, in order) */
 };
 
 enum plan_nested_attr_id {
@@ -72,6 +78,8 @@ enum plan_nested_attr_id {
   NA_LINK_TARGET = 1, NA_LINK_PATH = 2,
   NA_KEY = 1, NA_VALUE = 2,
   NA_RLIM_RESOURCE = 1, NA_RLIM_SOFT = 2, NA_RLIM_HARD = 3,
+  NA_HOOK_PATH = 1, NA_HOOK_ARG = 2 /* repeated */, NA_HOOK_ENV = 3 /* repeated */,
+  NA_HOOK_TIMEOUT = 4 /* u32 seconds, 0: none */, NA_HOOK_STDIN = 5 /* bytes: the state JSON */,
   NA_CAP_BOUNDING = 1, NA_CAP_EFFECTIVE = 2, NA_CAP_INHERITABLE = 3, NA_CAP_PERMITTED = 4, NA_CAP_AMBIENT = 5,
 };
 
@@ -82,6 +90,7 @@ enum plan_nested_attr_id {
 #define SYNC_PID "pid"
 #define SYNC_READY "ready"
 #define SYNC_ERROR "error"
+#define SYNC_HOOKS "hooks"   /* with PA_HOOK_SYNC: mounts done, waiting for one byte before pivot_root */
 
 /* Sync points between launcher stages (stage 0 = host side, stage 1 = namespace setup,
  * stage 2 = the container process), one byte each on an internal socketpair. */

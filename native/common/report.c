@@ -43,8 +43,10 @@ void fail(const char *step, const char *path, int err) {
   sanitize(p, sizeof p, path);
   if (sync_fd >= 0) {
     report_line("%s %s\t%s\t%s\t%d", SYNC_ERROR, stage_name, step, p, err);
-  } else {
+  } else if (err) {
     dprintf(STDERR_FILENO, "nsbox-launcher: %s %s: %s\n", step, p, strerror(err));
+  } else {
+    dprintf(STDERR_FILENO, "nsbox-launcher: %s: %s\n", step, p);
   }
   _exit(1);
 }

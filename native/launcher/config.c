@@ -109,6 +109,27 @@ static void decode_pairs(const struct plan_attr *a, uint16_t k1, uint16_t k2, co
   if (!*v1 || !*v2) bad(a->type, "expected two strings");
 }
 
+static struct hook_entry decode_hook(const struct plan_attr *a) {
+  struct hook_entry h = {0};
+  struct plan_iter it;
+  struct plan_attr sub;
+  nested_begin(&it, a);
+  while (nested_next(&it, &sub, a)) {
+    switch (sub.type) {
+    case NA_HOOK_PATH: h.path = str(&sub); break;
+    case NA_HOOK_ARG: PUSH(h.args, (char *)str(&sub)); break;
+    case NA_HOOK_ENV: PUSH(h.env, (char *)str(&sub)); break;
+    case NA_HOOK_TIMEOUT: h.timeout = u32(&sub); break;
+    case NA_HOOK_STDIN: h.stdin_data = sub.data; h.stdin_len = sub.len; break;
+    }
+  }
+  if (!h.path) bad(a->type, "hook needs a path");
+  if (!h.args.len) PUSH(h.args, (char *)h.path);
+  PUSH(h.args, NULL);
+  PUSH(h.env, NULL);
+  return h;
+}
+
 static struct rlimit_entry decode_rlimit(const struct plan_attr *a) {
   struct rlimit_entry r = {0};
   struct plan_iter it; struct plan_attr sub;
@@ -205,6 +226,8 @@ void config_decode(struct launch_config *c, const void *plan, size_t len) {
     case PA_SELINUX_LABEL: c->selinux_label = str(&a); break;
     case PA_KEYRING: c->keyring = str(&a); break;
     case PA_IOPRIO: c->has_ioprio = true; c->ioprio = u32(&a); break;
+    case PA_HOOK_SYNC: c->hook_sync = true; break;
+    case PA_START_HOOK: PUSH(c->start_hooks, decode_hook(&a)); break;
     default: bad(a.type, "unknown attribute (launcher older than the TypeScript side?)");
     }
   }

@@ -25,6 +25,15 @@ struct rlimit_entry { uint32_t resource; uint64_t soft, hard; };
 /* A growable array; `items` is realloc'd, `len` counts used entries. */
 #define ARRAY(T) struct { T *items; size_t len; }
 
+struct hook_entry {
+  const char *path;
+  ARRAY(char *) args; /* NULL-terminated after decoding */
+  ARRAY(char *) env;  /* NULL-terminated after decoding */
+  uint32_t timeout;   /* seconds; 0: none */
+  const void *stdin_data;
+  size_t stdin_len;
+};
+
 struct launch_config {
   /* how to run */
   bool foreground, terminal, no_fork, setsid;
@@ -61,6 +70,9 @@ struct launch_config {
   uint64_t caps[5];    /* bounding, effective, inheritable, permitted, ambient */
   const void *seccomp;
   size_t seccomp_len;
+  /* hooks */
+  bool hook_sync;
+  ARRAY(struct hook_entry) start_hooks;
 };
 
 /* Decodes a plan; on a malformed plan it reports and exits (step "decode plan"). */

@@ -1,5 +1,6 @@
 #include "stages.h"
 #include "console.h"
+#include "hooks.h"
 #include "pathres.h"
 #include "plan_ids.h"
 #include "process.h"
@@ -128,6 +129,7 @@ static void stage2_run(const struct launch_config *cfg, const struct host_fds *h
   if (cfg->pdeathsig && prctl(PR_SET_PDEATHSIG, cfg->pdeathsig, 0, 0, 0) < 0) fail("prctl pdeathsig", "", errno);
   if (cfg->rootfs && !(cfg->ns_new & CLONE_NEWNS)) fail_msg("rootfs", "a rootfs needs a new mount namespace");
   if (cfg->ns_new & CLONE_NEWNS) rootfs_prepare(cfg);
+  if (cfg->hook_sync) hooks_wait_for_parent();
   rootfs_enter(cfg);
   if (cfg->terminal) console_setup(host->console);
   else if (host->console >= 0) close(host->console);
@@ -137,6 +139,7 @@ static void stage2_run(const struct launch_config *cfg, const struct host_fds *h
   process_apply_seccomp(cfg, 0);
   process_apply_identity(cfg);
   if (host->exec_fifo >= 0) wait_for_start(host->exec_fifo);
+  hooks_run_start(cfg);
   process_apply_seccomp(cfg, 1);
   /* No host fd may reach the container (CVE-2024-21626 class): all above stdio close on exec. */
   syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);

@@ -40,10 +40,13 @@ export class LaunchError extends Error {
   }
 }
 
-export type Stdio = "inherit" | "ignore" | number;
+/** A file descriptor, inherit/ignore, or (stdin only) bytes to feed it. */
+export type Stdio = "inherit" | "ignore" | number | Buffer;
 
 export interface LaunchOptions {
   stdio?: [Stdio, Stdio, Stdio];
+  /** With plan.hookSync: called once the mounts are done and before pivot_root, with the PID. */
+  onHooks?: (pid: number) => Promise<void>;
 }
 
 export interface Launched {
@@ -126,6 +129,21 @@ export async function launch(plan: LaunchPlan, opts: LaunchOptions = {}): Promis
     const [word, ...rest] = line.split(" ");
     if (word === SYNC.PID) pid = Number(rest[0]);
     else if (word === SYNC.READY) break;
+    else if (word === SYNC.HOOKS) {
+      try {
+        await opts.onHooks?.(pid);
+      } catch (err) {
+        // Stage 2 would wait for our byte forever (or until we exit): end it and the launcher.
+        for (const target of [pid, proc.pid]) {
+          try {
+            process.kill(target, "SIGKILL");
+          } catch {}
+        }
+        await proc.exited;
+        throw err;
+      }
+      writeAll(sock, Buffer.from("1"));
+    }
     else if (word === SYNC.ERROR) {
       const [stage, step, path, errno] = rest.join(" ").split("\t");
       failure = new LaunchError(stage ?? "", step ?? "", path ?? "", Number(errno ?? 0));

@@ -10,6 +10,7 @@ export const PA = {
   HOSTNAME: 40, DOMAINNAME: 41, SYSCTL: 42, RLIMIT: 43, OOM_SCORE_ADJ: 44, UID: 45, GID: 46,
   GROUPS: 47, UMASK: 48, CWD: 49, ENV: 50, ARG: 51, NO_NEW_PRIVS: 52, CAPS: 53, SECCOMP: 54,
   SECCOMP_FLAGS: 55, PERSONALITY: 56, APPARMOR: 57, SELINUX_LABEL: 58, KEYRING: 59, IOPRIO: 61,
+  HOOK_SYNC: 62, START_HOOK: 63,
 } as const;
 
 export const NA = {
@@ -19,11 +20,12 @@ export const NA = {
   LINK_TARGET: 1, LINK_PATH: 2,
   KEY: 1, VALUE: 2,
   RLIM_RESOURCE: 1, RLIM_SOFT: 2, RLIM_HARD: 3,
+  HOOK_PATH: 1, HOOK_ARG: 2, HOOK_ENV: 3, HOOK_TIMEOUT: 4, HOOK_STDIN: 5,
   CAP_BOUNDING: 1, CAP_EFFECTIVE: 2, CAP_INHERITABLE: 3, CAP_PERMITTED: 4, CAP_AMBIENT: 5,
 } as const;
 
 /** Lines the launcher writes on the sync socket, in order: pid, then ready (with an exec fifo). */
-export const SYNC = { PID: "pid", READY: "ready", ERROR: "error" } as const;
+export const SYNC = { PID: "pid", READY: "ready", ERROR: "error", HOOKS: "hooks" } as const;
 
 /** Kernel constants the plan carries (CLONE_NEW* and MS_*), from <sched.h> and <sys/mount.h>. */
 export const CLONE = {

@@ -37,6 +37,15 @@ export interface CapabilitySets {
   ambient: bigint;
 }
 
+/** A hook the launcher runs itself (startContainer): path, argv, env, timeout, stdin. */
+export interface LauncherHook {
+  path: string;
+  args?: string[];
+  env?: string[];
+  timeout?: number; // seconds
+  stdin: string;
+}
+
 export interface LaunchPlan {
   args: string[];
   env: string[];
@@ -88,6 +97,9 @@ export interface LaunchPlan {
   selinuxLabel?: string;
   keyring?: string;
   ioprio?: number;
+  // hooks
+  hookSync?: boolean; // pause before pivot_root for the parent's create-time hooks
+  startHooks?: LauncherHook[];
 }
 
 /** Writes length-prefixed attributes: u16 type, u16 0, u32 length, payload, pad to 4. */
@@ -202,5 +214,14 @@ export function encodePlan(p: LaunchPlan): Buffer {
   if (p.seccomp) w.bytes(PA.SECCOMP, p.seccomp.program).u32(PA.SECCOMP_FLAGS, p.seccomp.flags);
   w.u32(PA.PERSONALITY, p.personality).str(PA.APPARMOR, p.apparmorProfile).str(PA.SELINUX_LABEL, p.selinuxLabel);
   w.str(PA.KEYRING, p.keyring).u32(PA.IOPRIO, p.ioprio);
+  w.flag(PA.HOOK_SYNC, p.hookSync);
+  for (const h of p.startHooks ?? []) {
+    w.nested(PA.START_HOOK, (n) => {
+      n.str(NA.HOOK_PATH, h.path);
+      for (const a of h.args ?? []) n.str(NA.HOOK_ARG, a);
+      for (const e of h.env ?? []) n.str(NA.HOOK_ENV, e);
+      n.u32(NA.HOOK_TIMEOUT, h.timeout).bytes(NA.HOOK_STDIN, Buffer.from(h.stdin));
+    });
+  }
   return w.finish();
 }

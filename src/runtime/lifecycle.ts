@@ -14,8 +14,10 @@ import type { Status } from "../oci/spec.ts";
 import { parseConfig } from "../oci/validate.ts";
 import { describeFailure } from "./errors.ts";
 import { hostView } from "./host.ts";
+import { launcherHooks, runHooks, runHooksWarnOnly } from "./hooks.ts";
+import { runCreateContainerHooks } from "./hooks-in-container.ts";
 import { containerResources } from "./resources.ts";
-import { StateStore, type ContainerRecord } from "./state.ts";
+import { OCI_VERSION, StateStore, type ContainerRecord } from "./state.ts";
 
 export interface CreateOptions {
   id: string;
@@ -78,8 +80,22 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
       cgroupProcs: cgroup ? procsFiles(cgroup) : undefined,
       host: hostView(layout),
     });
+    const hooks = spec.hooks ?? {};
+    const stateAt = (status: Status, pid: number) => ({
+      ociVersion: OCI_VERSION, id, status, pid, bundle, annotations: spec.annotations ?? {},
+    });
+    plan.hookSync = !!(hooks.prestart?.length || hooks.createRuntime?.length || hooks.createContainer?.length) || undefined;
+    plan.startHooks = hooks.startContainer?.length ? launcherHooks(hooks.startContainer, stateAt("created", 0)) : undefined;
     trace("plan compiled");
-    launched = await launch(plan, { stdio: opts.stdio });
+    launched = await launch(plan, {
+      stdio: opts.stdio,
+      onHooks: async (pid) => {
+        const state = stateAt("creating", pid);
+        await runHooks("prestart", hooks.prestart, state);
+        await runHooks("createRuntime", hooks.createRuntime, state);
+        await runCreateContainerHooks(hooks.createContainer, state, spec);
+      },
+    });
     trace("launched");
     const rec: ContainerRecord = {
       id, pid: launched.pid, startTime: readStat(launched.pid)?.startTime ?? 0, bundle, rootfs,
@@ -116,6 +132,8 @@ export async function start(store: StateStore, id: string): Promise<void> {
     closeSync(fd);
   }
   unlinkSync(fifo);
+  const hooks = rec.config.hooks?.poststart;
+  if (hooks?.length) await runHooksWarnOnly("poststart", hooks, store.ociState(rec, "running"));
 }
 
 export function kill(store: StateStore, id: string, signal: number, all = false): void {
@@ -158,6 +176,8 @@ export async function remove(store: StateStore, id: string, force = false): Prom
   }
   if (rec.cgroup) await destroyCgroup(rec.cgroup, { kill: true });
   store.remove(id);
+  const hooks = rec.config.hooks?.poststop;
+  if (hooks?.length) await runHooksWarnOnly("poststop", hooks, { ...store.ociState(rec, "stopped"), pid: rec.pid });
 }
 
 export interface RunOptions extends CreateOptions {
