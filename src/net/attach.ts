@@ -1,0 +1,210 @@
+// Attaching a container's network namespace to networks, and detaching it. The order makes every
+// crash recoverable: (1) one transaction leases the addresses and host ports and records the
+// endpoints as "creating" with the owner's PID (the nft rules for its ports go in within the same
+// transaction); (2) the veth pairs are made, named from the container so a leftover is
+// recognisable; (3) the endpoints are marked ready. Detach deletes the records first, then the
+// links. Whatever a kill -9 interrupts, reconcile() finds by PID liveness or by link name.
+import { rmSync, statSync, readFileSync } from "node:fs";
+import { UserError } from "../common/errors.ts";
+import { readStat } from "../linux/proc.ts";
+import type { NetContext } from "./context.ts";
+import { ensureResolver } from "./dns/daemon.ts";
+import { parseExtraHost, parseResolvConf, renderHosts, renderResolvConf, writeContainerFiles, type ContainerFiles } from "./files.ts";
+import { ephemeralRange, hostListeners, listenerClash } from "./host-ports.ts";
+import { macFor, pickIp } from "./ipam.ts";
+import { applyRules } from "./kernel-state.ts";
+import { createVeth, deleteLinks } from "./links.ts";
+import { findNetwork } from "./networks.ts";
+import { bindingsClash, formatBinding, type PortBinding, type PortSpec } from "./ports.ts";
+import type { EndpointRow, NetworkRow } from "./store.ts";
+
+export interface NetworkRequest {
+  network: string; // name or id; "bridge" = the default network
+  ip?: string; // --ip
+  aliases?: string[]; // --network-alias (user networks)
+}
+
+export interface AttachRequest {
+  containerId: string;
+  netnsPath: string; // /proc/PID/ns/net or a bind-mounted netns file
+  name?: string; // container name: its DNS name on user networks
+  hostname?: string; // default: the first 12 characters of the id
+  networks?: NetworkRequest[]; // default: [{ network: "bridge" }]
+  ports?: PortSpec[]; // published on the first network's address
+  dns?: string[];
+  dnsSearch?: string[];
+  dnsOptions?: string[];
+  extraHosts?: string[]; // "name:ip" (ip may be "host-gateway")
+  filesDir?: string; // where hosts, resolv.conf and hostname go (default <root>/net/containers/<id>)
+}
+
+export interface EndpointInfo {
+  network: string;
+  networkId: string;
+  ip: string;
+  prefixLen: number;
+  gateway: string;
+  mac: string;
+  ifname: string;
+  vethHost: string;
+  aliases: string[];
+}
+
+export interface AttachResult extends ContainerFiles {
+  endpoints: EndpointInfo[];
+  ports: PortBinding[];
+}
+
+export function endpointInfo(e: EndpointRow, n: NetworkRow): EndpointInfo {
+  return { network: n.name, networkId: n.id, ip: e.ip, prefixLen: Number(n.subnet.split("/")[1]), gateway: n.gateway, mac: e.mac, ifname: e.ifname, vethHost: e.veth, aliases: e.aliases };
+}
+
+function netnsInode(path: string): number {
+  try {
+    return statSync(path).ino;
+  } catch {
+    throw new UserError(`network namespace ${path} does not exist`);
+  }
+}
+
+function choosePorts(ctx: NetContext, specs: PortSpec[], containerIp: string): PortBinding[] {
+  const taken: PortSpec[] = ctx.store.ports();
+  const listeners = { tcp: hostListeners("tcp"), udp: hostListeners("udp") };
+  const [lo, hi] = ephemeralRange();
+  const out: PortBinding[] = [];
+  for (const spec of specs) {
+    let port = spec.hostPort;
+    const free = (p: number) => !taken.some((t) => bindingsClash(t, { ...spec, hostPort: p })) && !listenerClash(listeners[spec.proto], spec.hostIp, p);
+    if (port === 0) {
+      const start = lo + Math.floor(Math.random() * (hi - lo + 1));
+      for (let i = 0; i <= hi - lo && port === 0; i++) {
+        const p = lo + ((start - lo + i) % (hi - lo + 1));
+        if (free(p)) port = p;
+      }
+      if (port === 0) throw new UserError(`no free host port left for ${spec.containerPort}/${spec.proto}`);
+    } else if (!free(port)) {
+      throw new UserError(`cannot publish ${spec.hostIp || "0.0.0.0"}:${port}/${spec.proto}: the port is already in use`);
+    }
+    const binding = { ...spec, hostPort: port, containerIp };
+    taken.push(binding);
+    out.push(binding);
+  }
+  return out;
+}
+
+/** Phase 1 (one transaction): leases, endpoint records, port bindings, rules for the ports. */
+function lease(ctx: NetContext, req: AttachRequest, nets: { row: NetworkRow; want: NetworkRequest }[], netnsIno: number): { rows: EndpointRow[]; ports: PortBinding[] } {
+  const self = readStat(process.pid);
+  return ctx.store.tx(() => {
+    const existing = ctx.store.endpoints({ container: req.containerId });
+    const rows: EndpointRow[] = [];
+    for (const { row, want } of nets) {
+      if (existing.some((e) => e.network === row.id) || rows.some((e) => e.network === row.id)) {
+        throw new UserError(`container ${req.containerId.slice(0, 12)} is already attached to network ${row.name}`);
+      }
+      const ip = pickIp(row.subnet, row.gateway, ctx.store.leasedIps(row.id), want.ip);
+      const e: EndpointRow = {
+        container: req.containerId, network: row.id, ip, mac: macFor(ip), veth: ctx.vethName(req.containerId, row.id),
+        ifname: `eth${existing.length + rows.length}`, netns: req.netnsPath, netnsIno, name: row.isDefault ? "" : (req.name ?? ""),
+        aliases: row.isDefault ? [] : (want.aliases ?? []), dns: req.dns ?? [], state: "creating",
+        ownerPid: process.pid, ownerStart: self?.startTime ?? 0, created: Date.now(),
+      };
+      ctx.store.insertEndpoint(e);
+      rows.push(e);
+    }
+    const ports = req.ports?.length ? choosePorts(ctx, req.ports, rows[0]!.ip) : [];
+    for (const p of ports) ctx.store.insertPort({ ...p, container: req.containerId, network: rows[0]!.network });
+    if (ports.length) applyRules(ctx);
+    return { rows, ports };
+  });
+}
+
+/** Removes records (and the rules of their ports) in one transaction; returns the host links. */
+function unlease(ctx: NetContext, container: string, networkId?: string): string[] {
+  return ctx.store.tx(() => {
+    const rows = ctx.store.endpoints({ container, network: networkId });
+    const hadPorts = ctx.store.ports(container).some((p) => rows.some((r) => r.network === p.network));
+    for (const r of rows) ctx.store.deleteEndpoint(r.container, r.network);
+    if (hadPorts) applyRules(ctx);
+    return rows.map((r) => r.veth);
+  });
+}
+
+function validate(req: AttachRequest): void {
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(req.containerId)) throw new UserError(`invalid container id ${JSON.stringify(req.containerId)}`);
+}
+
+/** Connects the namespace to each requested network and writes the container's files. */
+export async function attach(ctx: NetContext, req: AttachRequest): Promise<AttachResult> {
+  validate(req);
+  const netnsIno = netnsInode(req.netnsPath);
+  const wants = req.networks?.length ? req.networks : [{ network: "bridge" }];
+  const nets = wants.map((want) => ({ row: findNetwork(ctx, want.network), want }));
+  const { rows, ports } = lease(ctx, req, nets, netnsIno);
+  try {
+    let routed = ctx.store.endpoints({ container: req.containerId }).some((e) => !rows.some((r) => r.network === e.network));
+    for (const [i, e] of rows.entries()) {
+      const n = nets[i]!.row;
+      const gateway = !n.internal && !routed ? n.gateway : undefined;
+      if (gateway) routed = true;
+      await createVeth({ veth: e.veth, bridge: n.bridge, netns: req.netnsPath, ifname: e.ifname, mac: e.mac, ip: e.ip, prefix: Number(n.subnet.split("/")[1]), gateway });
+      if (!n.isDefault) await ensureResolver(ctx.dir, n.id, n.gateway);
+    }
+    if (process.env.NSBOX_NET_TEST_PAUSE === "after-veth") await Bun.sleep(600_000); // crash tests kill us here
+    ctx.store.tx(() => rows.forEach((e) => ctx.store.markReady(e.container, e.network, netnsIno)));
+    const files = writeFiles(ctx, req, rows, nets.map((x) => x.row));
+    return { ...files, endpoints: rows.map((e, i) => endpointInfo(e, nets[i]!.row)), ports };
+  } catch (err) {
+    await deleteLinks(rows.flatMap((r) => unlease(ctx, req.containerId, r.network)));
+    throw err;
+  }
+}
+
+function writeFiles(ctx: NetContext, req: AttachRequest, rows: EndpointRow[], nets: NetworkRow[]): ContainerFiles {
+  const hostname = req.hostname ?? req.containerId.slice(0, 12);
+  const first = nets[0]!;
+  const extra = (req.extraHosts ?? []).map((h) => parseExtraHost(h, first.gateway));
+  let host = { nameservers: [] as string[], search: [] as string[], options: [] as string[] };
+  try {
+    host = parseResolvConf(readFileSync("/etc/resolv.conf", "utf8"));
+  } catch {}
+  const userNet = nets.find((n) => !n.isDefault);
+  return writeContainerFiles(req.filesDir ?? ctx.containerDir(req.containerId), {
+    hosts: renderHosts({ ip: rows[0]!.ip, names: [hostname, ...(req.name && userNet ? [req.name] : [])] }, extra),
+    resolvConf: renderResolvConf({ embeddedDns: userNet?.gateway, dns: req.dns ?? [], dnsSearch: req.dnsSearch ?? [], dnsOptions: req.dnsOptions ?? [] }, host),
+    hostname,
+  });
+}
+
+/** Detaches from one network, or from all (container stop/rm). Missing records are not an error:
+ * detach is what clean-up paths call, and it must be safe to call twice. */
+export async function detach(ctx: NetContext, containerId: string, network?: string): Promise<void> {
+  const networkId = network === undefined ? undefined : ctx.store.network(network)?.id;
+  if (network !== undefined && !networkId) throw new UserError(`network ${network} not found`);
+  const links = unlease(ctx, containerId, networkId);
+  await deleteLinks(links);
+  if (network === undefined) rmSync(ctx.containerDir(containerId), { recursive: true, force: true });
+}
+
+/** `network connect`: one more network for a container that is already attached somewhere. */
+export async function connect(ctx: NetContext, containerId: string, want: NetworkRequest & { name?: string }): Promise<EndpointInfo> {
+  const current = ctx.store.endpoints({ container: containerId });
+  if (!current.length) throw new UserError(`container ${containerId.slice(0, 12)} has no network namespace known to nsbox networking`);
+  const first = current[0]!;
+  const row = findNetwork(ctx, want.network);
+  const { rows } = lease(ctx, { containerId, netnsPath: first.netns, name: want.name ?? current.find((c) => c.name)?.name, dns: first.dns }, [{ row, want }], netnsInode(first.netns));
+  const e = rows[0]!;
+  try {
+    await createVeth({ veth: e.veth, bridge: row.bridge, netns: first.netns, ifname: e.ifname, mac: e.mac, ip: e.ip, prefix: Number(row.subnet.split("/")[1]) });
+    if (!row.isDefault) await ensureResolver(ctx.dir, row.id, row.gateway);
+    ctx.store.tx(() => ctx.store.markReady(containerId, row.id, e.netnsIno));
+  } catch (err) {
+    await deleteLinks(unlease(ctx, containerId, row.id));
+    throw err;
+  }
+  return endpointInfo(e, row);
+}
+
+export function describePorts(ctx: NetContext, containerId: string): string[] {
+  return ctx.store.ports(containerId).map(formatBinding);
+}

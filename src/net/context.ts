@@ -1,0 +1,57 @@
+// What every networking operation needs: the store, the state directory and the kernel object
+// names. Names are derived from the state root so that test roots never touch the objects of the
+// real one (/var/lib/nsbox keeps the familiar nsbox0 bridge and `ip nsbox` table).
+import { createHash } from "node:crypto";
+import { NetStore } from "./store.ts";
+
+export const DEFAULT_ROOT = "/var/lib/nsbox";
+
+export interface KernelNames {
+  table: string; // nftables table (family ip)
+  defaultBridge: string;
+  bridgePrefix: string; // + 8 hex of the network id = 15 chars (IFNAMSIZ - 1)
+  vethPrefix: string; // + 8 hex of (container, network)
+}
+
+export function kernelNames(root: string): KernelNames {
+  if (root === DEFAULT_ROOT) return { table: "nsbox", defaultBridge: "nsbox0", bridgePrefix: "nsbr-", vethPrefix: "nsv-" };
+  const tag = createHash("sha256").update(root).digest("hex").slice(0, 4);
+  return { table: `nsbox_${tag}`, defaultBridge: `nsb${tag}-0`, bridgePrefix: `nsb${tag}`, vethPrefix: `nsv${tag}` };
+}
+
+export interface NetOptions {
+  root?: string; // nsbox state root; $NSBOX_ROOT or /var/lib/nsbox
+  defaultSubnet?: string; // subnet of the default bridge when it is first created ($NSBOX_BRIDGE_SUBNET)
+}
+
+export class NetContext {
+  readonly root: string;
+  readonly dir: string;
+  readonly names: KernelNames;
+  readonly store: NetStore;
+  readonly defaultSubnet?: string;
+
+  constructor(opts: NetOptions = {}) {
+    this.root = opts.root ?? process.env.NSBOX_ROOT ?? DEFAULT_ROOT;
+    this.dir = `${this.root}/net`;
+    this.names = kernelNames(this.root);
+    this.store = new NetStore(this.dir);
+    this.defaultSubnet = opts.defaultSubnet ?? process.env.NSBOX_BRIDGE_SUBNET;
+  }
+
+  hash8(...parts: string[]): string {
+    return createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 8);
+  }
+
+  vethName(container: string, networkId: string): string {
+    return `${this.names.vethPrefix}${this.hash8(container, networkId)}`.slice(0, 15);
+  }
+
+  bridgeName(networkId: string): string {
+    return `${this.names.bridgePrefix}${networkId.slice(0, 15 - this.names.bridgePrefix.length)}`;
+  }
+
+  containerDir(container: string): string {
+    return `${this.dir}/containers/${container}`;
+  }
+}

@@ -1,0 +1,62 @@
+// Docker-shaped views of networks and of a container's network settings, so `nsbox network
+// inspect`, the engine's `inspect` and the future Engine API return what docker clients expect.
+import { createHash } from "node:crypto";
+import type { NetContext } from "./context.ts";
+import type { EndpointRow, NetworkRow } from "./store.ts";
+
+export function endpointId(e: EndpointRow): string {
+  return createHash("sha256").update(`${e.container}\0${e.network}`).digest("hex");
+}
+
+export function inspectNetwork(ctx: NetContext, n: NetworkRow) {
+  const containers: Record<string, unknown> = {};
+  for (const e of ctx.store.endpoints({ network: n.id })) {
+    containers[e.container] = { Name: e.name, EndpointID: endpointId(e), MacAddress: e.mac, IPv4Address: `${e.ip}/${n.subnet.split("/")[1]}`, IPv6Address: "" };
+  }
+  return {
+    Name: n.name,
+    Id: n.id,
+    Created: new Date(n.created).toISOString(),
+    Scope: "local",
+    Driver: "bridge",
+    EnableIPv6: false,
+    IPAM: { Driver: "default", Options: null, Config: [{ Subnet: n.subnet, Gateway: n.gateway }] },
+    Internal: n.internal,
+    Attachable: false,
+    Ingress: false,
+    ConfigFrom: { Network: "" },
+    ConfigOnly: false,
+    Containers: containers,
+    Options: { "com.docker.network.bridge.name": n.bridge },
+    Labels: n.labels,
+  };
+}
+
+/** The `NetworkSettings` part of a container's inspect data. */
+export function containerNetworkSettings(ctx: NetContext, containerId: string) {
+  const nets = new Map(ctx.store.networks().map((n) => [n.id, n]));
+  const endpoints = ctx.store.endpoints({ container: containerId });
+  const networks: Record<string, unknown> = {};
+  for (const e of endpoints) {
+    const n = nets.get(e.network)!;
+    networks[n.name] = {
+      IPAMConfig: null, Links: null, Aliases: e.aliases.length ? e.aliases : null, MacAddress: e.mac, NetworkID: n.id, EndpointID: endpointId(e),
+      Gateway: n.internal ? "" : n.gateway, IPAddress: e.ip, IPPrefixLen: Number(n.subnet.split("/")[1]), IPv6Gateway: "", GlobalIPv6Address: "",
+      GlobalIPv6PrefixLen: 0, DNSNames: n.isDefault ? null : [e.name, containerId.slice(0, 12), ...e.aliases].filter(Boolean),
+    };
+  }
+  const ports: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const p of ctx.store.ports(containerId)) {
+    (ports[`${p.containerPort}/${p.proto}`] ??= []).push({ HostIp: p.hostIp || "0.0.0.0", HostPort: String(p.hostPort) });
+  }
+  const first = endpoints[0];
+  const firstNet = first ? nets.get(first.network)! : undefined;
+  return {
+    Ports: ports,
+    Networks: networks,
+    IPAddress: first?.ip ?? "",
+    IPPrefixLen: firstNet ? Number(firstNet.subnet.split("/")[1]) : 0,
+    Gateway: firstNet && !firstNet.internal ? firstNet.gateway : "",
+    MacAddress: first?.mac ?? "",
+  };
+}

@@ -1,0 +1,151 @@
+// Network CRUD: create (bridge up, rules in), remove, prune, and the default `bridge` network that
+// appears on first use. Each runs in one store transaction that also holds the kernel steps, so a
+// failure or a kill leaves either the whole network or nothing.
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { UserError } from "../common/errors.ts";
+import type { NetContext } from "./context.ts";
+import { stopResolver } from "./dns/daemon.ts";
+import { contains, defaultPool, formatIp, formatSubnet, hostRange, overlaps, parseIp, parseProcRoutes, parseSubnet, pickSubnet, type Subnet } from "./ipv4.ts";
+import { applyRules } from "./kernel-state.ts";
+import { createBridgeSync, deleteLinksSync, linkExists } from "./links.ts";
+import type { NetworkRow } from "./store.ts";
+
+export const DEFAULT_NETWORK = "bridge";
+const RESERVED = new Set([DEFAULT_NETWORK, "host", "none", "default"]);
+
+export interface CreateNetworkRequest {
+  name: string;
+  subnet?: string;
+  gateway?: string;
+  internal?: boolean;
+  labels?: Record<string, string>;
+}
+
+function hostRoutes(ctx: NetContext): Subnet[] {
+  const own = new Set(ctx.store.networks().map((n) => n.subnet));
+  return parseProcRoutes(readFileSync("/proc/net/route", "latin1")).filter((r) => !own.has(formatSubnet(r)));
+}
+
+/** Subnet and gateway for a new network: given ones checked, or the first free pool entry. */
+function planAddresses(ctx: NetContext, subnetText: string | undefined, gatewayText: string | undefined): { subnet: string; gateway: string } {
+  const taken = ctx.store.networks().map((n) => ({ name: n.name, s: parseSubnet(n.subnet) }));
+  const routes = hostRoutes(ctx);
+  let subnet: Subnet;
+  if (subnetText) {
+    subnet = parseSubnet(subnetText);
+    const clash = taken.find((t) => overlaps(t.s, subnet));
+    if (clash) throw new UserError(`subnet ${subnetText} overlaps network ${clash.name} (${formatSubnet(clash.s)})`);
+    const route = routes.find((r) => r.prefix > 0 && overlaps(r, subnet));
+    if (route) throw new UserError(`subnet ${subnetText} overlaps the host route ${formatSubnet(route)}`);
+  } else {
+    if (gatewayText) throw new UserError("--gateway needs --subnet");
+    const picked = pickSubnet(defaultPool(), routes, taken.map((t) => t.s));
+    if (!picked) throw new UserError("no free subnet left in the address pools; pass --subnet");
+    subnet = picked;
+  }
+  let gateway = formatIp(hostRange(subnet)[0]);
+  if (gatewayText) {
+    const g = parseIp(gatewayText);
+    const [lo, hi] = hostRange(subnet);
+    if (g === undefined || !contains(subnet, g) || g < lo || g > hi) throw new UserError(`gateway ${gatewayText} is not a host address of subnet ${formatSubnet(subnet)}`);
+    gateway = gatewayText;
+  }
+  return { subnet: formatSubnet(subnet), gateway };
+}
+
+function insertAndBringUp(ctx: NetContext, row: NetworkRow): NetworkRow {
+  ctx.store.insertNetwork(row);
+  if (linkExists(row.bridge)) deleteLinksSync([row.bridge]); // a leftover of a crash: start clean
+  createBridgeSync({ bridge: row.bridge, gateway: row.gateway, prefix: Number(row.subnet.split("/")[1]) });
+  try {
+    applyRules(ctx);
+  } catch (err) {
+    deleteLinksSync([row.bridge]);
+    throw err;
+  }
+  return row;
+}
+
+export function createNetwork(ctx: NetContext, req: CreateNetworkRequest): NetworkRow {
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(req.name)) throw new UserError(`invalid network name ${JSON.stringify(req.name)}: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+  if (RESERVED.has(req.name)) throw new UserError(`network name ${req.name} is reserved`);
+  return ctx.store.tx(() => {
+    if (ctx.store.network(req.name)?.name === req.name) throw new UserError(`network with name ${req.name} already exists`);
+    const { subnet, gateway } = planAddresses(ctx, req.subnet, req.gateway);
+    const id = randomBytes(32).toString("hex");
+    const row: NetworkRow = { id, name: req.name, subnet, gateway, bridge: ctx.bridgeName(id), internal: !!req.internal, isDefault: false, created: Date.now(), labels: req.labels ?? {} };
+    return insertAndBringUp(ctx, row);
+  });
+}
+
+/** The default network, created (subnet picked, bridge up) on first use; its bridge is recreated
+ * if it vanished (a reboot, or someone deleted it). */
+export function ensureDefaultNetwork(ctx: NetContext): NetworkRow {
+  const existing = ctx.store.network(DEFAULT_NETWORK);
+  if (existing && linkExists(existing.bridge)) return existing;
+  return ctx.store.tx(() => {
+    const row = ctx.store.network(DEFAULT_NETWORK);
+    if (row) {
+      if (!linkExists(row.bridge)) {
+        ctx.store.deleteNetwork(row.id);
+        insertAndBringUp(ctx, row);
+      }
+      return row;
+    }
+    const { subnet, gateway } = planAddresses(ctx, ctx.defaultSubnet, undefined);
+    const id = randomBytes(32).toString("hex");
+    return insertAndBringUp(ctx, { id, name: DEFAULT_NETWORK, subnet, gateway, bridge: ctx.names.defaultBridge, internal: false, isDefault: true, created: Date.now(), labels: {} });
+  });
+}
+
+export function findNetwork(ctx: NetContext, nameOrId: string): NetworkRow {
+  const row = nameOrId === DEFAULT_NETWORK ? ensureDefaultNetwork(ctx) : ctx.store.network(nameOrId);
+  if (!row) throw new UserError(`network ${nameOrId} not found`);
+  return row;
+}
+
+function removeRow(ctx: NetContext, row: NetworkRow): void {
+  const users = ctx.store.endpoints({ network: row.id });
+  if (users.length) throw new UserError(`network ${row.name} has active endpoints (${users.map((e) => e.name || e.container.slice(0, 12)).join(", ")})`);
+  ctx.store.deleteNetwork(row.id);
+  applyRules(ctx);
+  deleteLinksSync([row.bridge]);
+}
+
+export async function removeNetwork(ctx: NetContext, nameOrId: string): Promise<NetworkRow> {
+  const row = ctx.store.tx(() => {
+    const row = ctx.store.network(nameOrId);
+    if (!row) throw new UserError(`network ${nameOrId} not found`);
+    if (row.isDefault) throw new UserError(`${row.name} is a pre-defined network and cannot be removed`);
+    removeRow(ctx, row);
+    return row;
+  });
+  await stopResolver(ctx.dir, row.id);
+  return row;
+}
+
+/** Removes every user network with no endpoint; returns their names. */
+export async function pruneNetworks(ctx: NetContext): Promise<string[]> {
+  const removed = ctx.store.tx(() => {
+    const out: NetworkRow[] = [];
+    for (const row of ctx.store.networks()) {
+      if (row.isDefault || ctx.store.endpoints({ network: row.id }).length) continue;
+      removeRow(ctx, row);
+      out.push(row);
+    }
+    return out;
+  });
+  for (const row of removed) await stopResolver(ctx.dir, row.id);
+  return removed.map((r) => r.name);
+}
+
+/** Removes the default network too (tests, uninstall); refuses while endpoints exist. */
+export async function removeAllNetworks(ctx: NetContext): Promise<void> {
+  const removed = ctx.store.tx(() => {
+    const rows = ctx.store.networks();
+    for (const row of rows) removeRow(ctx, row);
+    return rows;
+  });
+  for (const row of removed) await stopResolver(ctx.dir, row.id);
+}

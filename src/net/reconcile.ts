@@ -1,0 +1,67 @@
+// Start-up reconciliation: makes the kernel and the store agree again after a crash, a kill -9 or
+// a reboot. An endpoint goes when its set-up was interrupted (owner process dead while
+// "creating"), when its network namespace is gone (or is another one now: inode changed), or when
+// the engine says its container no longer exists. Links with nsbox's prefixes that no record
+// owns are deleted; bridges of existing networks that vanished are recreated; the nft table is
+// rewritten from the store; resolvers of removed networks are stopped.
+import { statSync } from "node:fs";
+import { isAlive } from "../linux/proc.ts";
+import type { NetContext } from "./context.ts";
+import { resolverIds, stopResolver } from "./dns/daemon.ts";
+import { applyRules } from "./kernel-state.ts";
+import { createBridgeSync, deleteLinksSync, linkExists, linksWithPrefix } from "./links.ts";
+import type { EndpointRow } from "./store.ts";
+
+export interface ReconcileOptions {
+  /** Container ids the engine knows to be alive; when given, endpoints of others are removed. */
+  liveContainers?: Set<string>;
+}
+
+export interface ReconcileReport {
+  endpoints: { container: string; network: string; ip: string; why: string }[];
+  links: string[];
+  bridgesRecreated: string[];
+  resolversStopped: string[];
+}
+
+function staleReason(e: EndpointRow, live?: Set<string>): string | undefined {
+  if (e.state === "creating") return isAlive(e.ownerPid, e.ownerStart) ? undefined : "set-up interrupted";
+  if (live && !live.has(e.container)) return "container gone";
+  try {
+    if (statSync(e.netns).ino !== e.netnsIno) return "network namespace replaced";
+  } catch {
+    return "network namespace gone";
+  }
+  return undefined;
+}
+
+export async function reconcile(ctx: NetContext, opts: ReconcileOptions = {}): Promise<ReconcileReport> {
+  const report: ReconcileReport = { endpoints: [], links: [], bridgesRecreated: [], resolversStopped: [] };
+  const networkIds = ctx.store.tx(() => {
+    const networks = ctx.store.networks();
+    for (const e of ctx.store.endpoints()) {
+      const why = staleReason(e, opts.liveContainers);
+      if (!why) continue;
+      ctx.store.deleteEndpoint(e.container, e.network);
+      report.endpoints.push({ container: e.container, network: networks.find((n) => n.id === e.network)?.name ?? e.network, ip: e.ip, why });
+    }
+    const ownedLinks = new Set([...ctx.store.endpoints().map((e) => e.veth), ...networks.map((n) => n.bridge)]);
+    const ours = [...linksWithPrefix(ctx.names.vethPrefix), ...linksWithPrefix(ctx.names.bridgePrefix)];
+    if (linkExists(ctx.names.defaultBridge)) ours.push(ctx.names.defaultBridge);
+    report.links = ours.filter((l) => !ownedLinks.has(l));
+    deleteLinksSync(report.links);
+    for (const n of networks) {
+      if (linkExists(n.bridge)) continue;
+      createBridgeSync({ bridge: n.bridge, gateway: n.gateway, prefix: Number(n.subnet.split("/")[1]) });
+      report.bridgesRecreated.push(n.bridge);
+    }
+    applyRules(ctx);
+    return new Set(networks.map((n) => n.id));
+  });
+  for (const id of resolverIds(ctx.dir)) {
+    if (networkIds.has(id)) continue;
+    await stopResolver(ctx.dir, id);
+    report.resolversStopped.push(id);
+  }
+  return report;
+}
