@@ -28,7 +28,7 @@ function hostRoutes(ctx: NetContext): Subnet[] {
 }
 
 /** Subnet and gateway for a new network: given ones checked, or the first free pool entry. */
-function planAddresses(ctx: NetContext, subnetText: string | undefined, gatewayText: string | undefined): { subnet: string; gateway: string } {
+function planAddresses(ctx: NetContext, subnetText: string | undefined, gatewayText: string | undefined, forDefault = false): { subnet: string; gateway: string } {
   const taken = ctx.store.networks().map((n) => ({ name: n.name, s: parseSubnet(n.subnet) }));
   const routes = hostRoutes(ctx);
   let subnet: Subnet;
@@ -40,7 +40,10 @@ function planAddresses(ctx: NetContext, subnetText: string | undefined, gatewayT
     if (route) throw new UserError(`subnet ${subnetText} overlaps the host route ${formatSubnet(route)}`);
   } else {
     if (gatewayText) throw new UserError("--gateway needs --subnet");
-    const picked = pickSubnet(defaultPool(), routes, taken.map((t) => t.s));
+    const takenSubnets = taken.map((t) => t.s);
+    // Until the default network exists, keep the subnet it would get (docker's 172.17/16) free.
+    const reserved = !forDefault && !taken.some((t) => t.name === DEFAULT_NETWORK) && !ctx.defaultSubnet ? pickSubnet(defaultPool(), routes, takenSubnets) : undefined;
+    const picked = pickSubnet(defaultPool(), routes, reserved ? [...takenSubnets, reserved] : takenSubnets);
     if (!picked) throw new UserError("no free subnet left in the address pools; pass --subnet");
     subnet = picked;
   }
@@ -93,7 +96,7 @@ export function ensureDefaultNetwork(ctx: NetContext): NetworkRow {
       }
       return row;
     }
-    const { subnet, gateway } = planAddresses(ctx, ctx.defaultSubnet, undefined);
+    const { subnet, gateway } = planAddresses(ctx, ctx.defaultSubnet, undefined, true);
     const id = randomBytes(32).toString("hex");
     return insertAndBringUp(ctx, { id, name: DEFAULT_NETWORK, subnet, gateway, bridge: ctx.names.defaultBridge, internal: false, isDefault: true, created: Date.now(), labels: {} });
   });

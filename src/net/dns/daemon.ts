@@ -1,11 +1,17 @@
 // Starting and stopping the per-network resolver processes (server.ts). A pid file holds
 // "PID STARTTIME" so a recycled PID is never mistaken for (or killed as) our resolver.
-import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { isAlive, waitGone } from "../../linux/proc.ts";
 import { UserError } from "../../common/errors.ts";
 import { spawnCount } from "../exec.ts";
 
 const serverScript = new URL("./server.ts", import.meta.url).pathname;
+
+/** How to start server.ts: from source with bun, or, inside the compiled `nsbox` binary (where
+ * no .ts file exists on disk), as the binary's hidden `network __dns-serve` command. */
+function serverArgv(args: string[]): string[] {
+  return existsSync(serverScript) ? [process.execPath, serverScript, ...args] : [process.execPath, "network", "__dns-serve", ...args];
+}
 
 function pidFile(netDir: string, networkId: string): string {
   return `${netDir}/dns/${networkId}.pid`;
@@ -39,7 +45,7 @@ export async function ensureResolver(netDir: string, networkId: string, listenIp
   mkdirSync(`${netDir}/dns`, { recursive: true });
   rmSync(pidFile(netDir, networkId), { force: true });
   spawnCount.value++;
-  const proc = Bun.spawn([process.execPath, serverScript, netDir, networkId, listenIp], { stdio: ["ignore", "ignore", "pipe"], detached: true });
+  const proc = Bun.spawn(serverArgv([netDir, networkId, listenIp]), { stdio: ["ignore", "ignore", "pipe"], detached: true });
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline) {
     if (resolverPid(netDir, networkId)) {

@@ -1,0 +1,60 @@
+// The nftables table rendered from records, and the embedded resolver's DNS packets (pure).
+import { describe, expect, test } from "bun:test";
+import { renderRuleset } from "../../src/net/ruleset.ts";
+import { buildAnswer, buildQuery, parseAnswer, parseQuery, RCODE_NXDOMAIN, TYPE_AAAA } from "../../src/net/dns/packet.ts";
+
+const nets = [
+  { name: "bridge", bridge: "nsbox0", subnet: "172.17.0.0/16", internal: false },
+  { name: "back", bridge: "nsbr-1", subnet: "172.18.0.0/16", internal: true },
+];
+
+describe("ruleset", () => {
+  test("replaces the table atomically and deletes it when no network is left", () => {
+    const empty = renderRuleset({ table: "nsbox", networks: [], ports: [] });
+    expect(empty).toBe("table ip nsbox {}\ndelete table ip nsbox\n");
+    expect(renderRuleset({ table: "nsbox", networks: nets, ports: [] }).startsWith(empty + "table ip nsbox {")).toBe(true);
+  });
+  test("published ports DNAT for local destinations only, with a host IP when given", () => {
+    const text = renderRuleset({
+      table: "t", networks: nets,
+      ports: [
+        { container: "abcdef0123456789", hostIp: "", hostPort: 8080, containerPort: 80, proto: "tcp", containerIp: "172.17.0.2" },
+        { container: "abcdef0123456789", hostIp: "127.0.0.1", hostPort: 5353, containerPort: 53, proto: "udp", containerIp: "172.17.0.2" },
+      ],
+    });
+    expect(text).toContain('tcp dport 8080 dnat to 172.17.0.2:80 comment "abcdef012345 80/tcp -> 0.0.0.0:8080"');
+    expect(text).toContain("ip daddr 127.0.0.1 udp dport 5353 dnat to 172.17.0.2:53");
+    expect(text).toContain("fib daddr type local jump published");
+  });
+  test("only non-internal networks are masqueraded outbound; internal ones are dropped in forward", () => {
+    const text = renderRuleset({ table: "t", networks: nets, ports: [] });
+    expect(text).toContain('ip saddr 172.17.0.0/16 oifname != { "nsbox0", "nsbr-1" } masquerade');
+    expect(text).not.toContain("ip saddr 172.18.0.0/16 oifname");
+    expect(text).toContain('iifname "nsbr-1" drop');
+    expect(text).toContain('oifname "nsbr-1" drop');
+    expect(text).toContain('iifname { "nsbox0", "nsbr-1" } oifname { "nsbox0", "nsbr-1" } drop comment "isolation between networks"');
+    // same-bridge traffic (br_netfilter passes it through forward) is accepted before isolation
+    expect(text.indexOf('iifname "nsbox0" oifname "nsbox0" accept')).toBeLessThan(text.indexOf("isolation"));
+  });
+});
+
+describe("dns packets", () => {
+  test("a query round-trips through the parser", () => {
+    const q = parseQuery(buildQuery(0x1234, "Web.Example"))!;
+    expect(q).toMatchObject({ id: 0x1234, rd: true, name: "web.example", type: 1, klass: 1 });
+  });
+  test("answers carry A records, or an error code", () => {
+    const query = buildQuery(7, "db");
+    const q = parseQuery(query)!;
+    expect(parseAnswer(buildAnswer(query, q, 0, ["10.0.0.2", "10.0.0.3"]))).toEqual({ id: 7, rcode: 0, ips: ["10.0.0.2", "10.0.0.3"] });
+    expect(parseAnswer(buildAnswer(query, q, RCODE_NXDOMAIN))).toEqual({ id: 7, rcode: 3, ips: [] });
+  });
+  test("responses, truncated packets and pointer tricks are not read as queries", () => {
+    const query = buildQuery(1, "db", TYPE_AAAA);
+    const resp = buildAnswer(query, parseQuery(query)!, 0);
+    expect(parseQuery(resp)).toBeUndefined();
+    expect(parseQuery(query.subarray(0, 14))).toBeUndefined();
+    const evil = Uint8Array.from([0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 0x0c, 0, 0, 1, 0, 1]);
+    expect(parseQuery(evil)).toBeUndefined();
+  });
+});
