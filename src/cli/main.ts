@@ -20,6 +20,7 @@ const commands: Record<string, () => Promise<Command>> = {
   pull: () => import("./commands/pull.ts"),
   login: () => import("./commands/login.ts"),
   logout: () => import("./commands/logout.ts"),
+  network: () => import("./commands/network.ts"), // Networking (issue 7)
 };
 
 function usage(): string {
