@@ -33,13 +33,23 @@ static struct client clients[MAX_CLIENTS];
 static int n_clients;
 
 int attach_listen(const char *path) {
-  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
   if (strlen(path) >= sizeof addr.sun_path) return errno = ENAMETOOLONG, -1;
   memcpy(addr.sun_path, path, strlen(path) + 1);
   unlink(path);
   if (s < 0 || bind(s, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(s, 16) < 0) return -1;
   return s;
+}
+
+/* Takes every queued connection: a client that connected before `start` must see all output. */
+static void accept_pending(int listen_fd) {
+  for (;;) {
+    int c = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    if (c < 0) return;
+    if (n_clients < MAX_CLIENTS) clients[n_clients++] = (struct client){c, true};
+    else close(c);
+  }
 }
 
 static void drop_client(int i) {
@@ -122,6 +132,7 @@ int serve_container(const struct monitor_config *cfg, struct container_io *io, i
   bool exited = false;
   const int pty = cfg->terminal ? io->out : -1;
   for (;;) {
+    accept_pending(listen_fd);
     /* Reap first: the init may be gone already (a fast `true`), before any SIGCHLD is read. */
     int st;
     pid_t w;
@@ -137,11 +148,7 @@ int serve_container(const struct monitor_config *cfg, struct container_io *io, i
     p[n++] = (struct pollfd){.fd = io->err, .events = POLLIN};
     for (int i = 0; i < n_clients; i++) p[n++] = (struct pollfd){.fd = clients[i].reading ? clients[i].fd : -1, .events = POLLIN};
     if (poll(p, (nfds_t)n, -1) < 0) continue;
-    if (p[0].revents & POLLIN) {
-      int c = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
-      if (c >= 0 && n_clients < MAX_CLIENTS) clients[n_clients++] = (struct client){c, true};
-      else if (c >= 0) close(c);
-    }
+    if (p[0].revents & POLLIN) accept_pending(listen_fd);
     if (p[1].revents & POLLIN) {
       struct signalfd_siginfo si;
       if (read(sigfd, &si, sizeof si) == sizeof si && si.ssi_signo != SIGCHLD) kill(pid, (int)si.ssi_signo);

@@ -21,6 +21,23 @@ const commands: Record<string, () => Promise<Command>> = {
   login: () => import("./commands/login.ts"),
   logout: () => import("./commands/logout.ts"),
   network: () => import("./commands/network.ts"), // Networking (issue 7)
+  // Engine (issue 6)
+  run: () => import("./commands/run.ts"),
+  create: () => import("./commands/create.ts"),
+  start: () => import("./commands/start.ts"),
+  stop: () => import("./commands/stop.ts"),
+  restart: () => import("./commands/restart.ts"),
+  kill: () => import("./commands/kill.ts"),
+  rm: () => import("./commands/rm.ts"),
+  ps: () => import("./commands/ps.ts"),
+  inspect: () => import("./commands/inspect.ts"),
+  logs: () => import("./commands/logs.ts"),
+  exec: () => import("./commands/exec.ts"),
+  wait: () => import("./commands/wait.ts"),
+  rename: () => import("./commands/rename.ts"),
+  pause: () => import("./commands/pause.ts"),
+  unpause: () => import("./commands/unpause.ts"),
+  container: () => import("./commands/container.ts"),
 };
 
 function usage(): string {

@@ -45,7 +45,7 @@ export function runtimeStateSource(root = runtimeRoot()): ContainerSource {
 
 const sources: Array<() => Promise<ContainerSource>> = [
   async () => runtimeStateSource(),
-  // engine (issue 5): async () => (await import("../engine/ns-source.ts")).containerSource,
+  async () => (await import("../engine/ns-source.ts")).containerSource,
 ];
 
 /** Containers from every source; one failing source is reported on stderr, not fatal. */

@@ -1,0 +1,40 @@
+// `nsbox container SUBCOMMAND`: docker's management form (ls, rm, inspect, …), plus `cleanup`,
+// the monitor's exit command for --rm containers, and `prune`.
+import { UserError } from "../../common/errors.ts";
+import { openEngine, parse } from "../../engine/cli/common.ts";
+import { cleanupContainer, removeContainer } from "../../engine/ops.ts";
+
+export const summary = "Manage containers";
+
+const ALIASES: Record<string, string> = { ls: "ps", list: "ps", remove: "rm" };
+type Sub = () => Promise<{ run(a: string[]): Promise<number> }>;
+const SUBS: Record<string, Sub> = {
+  create: () => import("./create.ts"), exec: () => import("./exec.ts"), inspect: () => import("./inspect.ts"),
+  kill: () => import("./kill.ts"), logs: () => import("./logs.ts"), pause: () => import("./pause.ts"),
+  ps: () => import("./ps.ts"), rename: () => import("./rename.ts"), restart: () => import("./restart.ts"),
+  rm: () => import("./rm.ts"), run: () => import("./run.ts"), start: () => import("./start.ts"), stop: () => import("./stop.ts"),
+  unpause: () => import("./unpause.ts"), wait: () => import("./wait.ts"),
+};
+
+export async function run(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === "cleanup") {
+    const { values: v, positionals } = parse(rest, {}, "container cleanup");
+    const e = openEngine(v);
+    for (const id of positionals) cleanupContainer(e, id);
+    return 0;
+  }
+  if (sub === "prune") {
+    const { values: v } = parse(rest, { force: { type: "boolean", short: "f" }, filter: { type: "string", multiple: true } }, "container prune");
+    const e = openEngine(v);
+    for (const c of e.list(true).filter((c) => c.State.Status === "exited" || c.State.Status === "created")) {
+      await removeContainer(e, c.Id, false);
+      console.log(c.Id);
+    }
+    return 0;
+  }
+  const name = ALIASES[sub ?? ""] ?? sub;
+  const load = name ? SUBS[name] : undefined;
+  if (!load) throw new UserError(`'container ${sub ?? ""}' is not a nsbox command. Commands: ls, ${Object.keys(SUBS).join(", ")}, cleanup, prune`, 1);
+  return (await load()).run(rest);
+}

@@ -1,0 +1,16 @@
+// `nsbox create`: a container record, its rootfs and files; nothing runs until `start`.
+import { openEngine, usage } from "../../engine/cli/common.ts";
+import { parseRunArgs, RUN_FLAGS } from "../../engine/run-options.ts";
+
+export const summary = "Create a new container";
+
+export async function run(argv: string[]): Promise<number> {
+  if (argv[0] === "--help") {
+    console.log(usage("create [OPTIONS] IMAGE [COMMAND] [ARG...]", summary, Object.keys(RUN_FLAGS).map((f) => `--${f}`)));
+    return 0;
+  }
+  const o = parseRunArgs(argv, "create");
+  const { Id } = await openEngine({ root: o.root }).create(o.request);
+  console.log(Id);
+  return 0;
+}

@@ -1,0 +1,27 @@
+// `nsbox exec [-d] [-i] [-t] [-e K=V] [-w DIR] [-u USER] [--privileged] CONTAINER CMD...`
+import { UserError } from "../../common/errors.ts";
+import { openEngine, parse, usage } from "../../engine/cli/common.ts";
+import { execInContainer } from "../../engine/exec.ts";
+
+export const summary = "Execute a command in a running container";
+
+export async function run(argv: string[]): Promise<number> {
+  const { values: v, positionals } = parse(
+    argv,
+    {
+      detach: { type: "boolean", short: "d" }, interactive: { type: "boolean", short: "i" }, tty: { type: "boolean", short: "t" },
+      env: { type: "string", short: "e", multiple: true }, workdir: { type: "string", short: "w" }, user: { type: "string", short: "u" },
+      privileged: { type: "boolean" },
+    },
+    "exec",
+    true,
+  );
+  if (v.help) return console.log(usage("exec [OPTIONS] CONTAINER COMMAND [ARG...]", summary, ["-d, --detach", "-i, --interactive", "-t, --tty", "-e, --env list", "-w, --workdir string", "-u, --user string", "--privileged"])), 0;
+  const [ref, ...cmd] = positionals;
+  if (!ref || !cmd.length) throw new UserError('"exec" requires at least 2 arguments.', 1);
+  const e = openEngine(v);
+  return execInContainer(e, ref, {
+    cmd, tty: !!v.tty, interactive: !!v.interactive, detach: !!v.detach, env: v.env as string[] | undefined,
+    workdir: v.workdir as string | undefined, user: v.user as string | undefined, privileged: !!v.privileged,
+  });
+}

@@ -1,0 +1,39 @@
+// `nsbox run`: create + start (+ attach, wait, remove), docker's flags and exit codes.
+import { openEngine, usage } from "../../engine/cli/common.ts";
+import { runAttached } from "../../engine/cli/foreground.ts";
+import { removeContainer } from "../../engine/ops.ts";
+import { parseRunArgs, RUN_FLAGS } from "../../engine/run-options.ts";
+import { startContainer } from "../../engine/start.ts";
+
+export const summary = "Create and run a new container from an image";
+
+export async function run(argv: string[]): Promise<number> {
+  if (argv[0] === "--help") {
+    console.log(usage("run [OPTIONS] IMAGE [COMMAND] [ARG...]", summary, Object.keys(RUN_FLAGS).map((f) => `--${f}`)));
+    return 0;
+  }
+  const o = parseRunArgs(argv, "run");
+  const e = openEngine({ root: o.root });
+  const { Id } = await e.create(o.request);
+  const auto = !!o.request.HostConfig?.AutoRemove;
+  if (o.detach) {
+    try {
+      await startContainer(e, Id);
+    } catch (err) {
+      if (auto) await removeContainer(e, Id, true).catch(() => {});
+      throw err;
+    }
+    console.log(Id);
+    return 0;
+  }
+  let code: number;
+  try {
+    code = await runAttached(e, Id, { stdin: !!o.request.Config.OpenStdin, tty: !!o.request.Config.Tty, sigProxy: true });
+  } catch (err) {
+    if (auto) await removeContainer(e, Id, true).catch(() => {});
+    throw err;
+  }
+  // --rm: the monitor's exit command removes it; like docker, return once it is gone.
+  for (let i = 0; auto && i < 500 && e.db.get(Id); i++) await Bun.sleep(10);
+  return code;
+}

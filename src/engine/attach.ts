@@ -1,0 +1,64 @@
+// Client side of the monitor's attach socket (see native/monitor/io.c): demultiplexes docker's
+// frames (or raw bytes for a terminal) to our stdout/stderr, forwards stdin, half-closes at its
+// end, and resizes the pty through the ctl fifo.
+import { closeSync, constants, openSync, writeSync } from "node:fs";
+import { createConnection, type Socket } from "node:net";
+
+export interface AttachOptions {
+  socket: string;
+  ctl: string;
+  tty: boolean;
+  stdin: boolean;
+  stdout?: (b: Uint8Array) => void;
+  stderr?: (b: Uint8Array) => void;
+}
+
+export interface Attached {
+  /** Resolves when the monitor closes the connection (the container exited). */
+  done: Promise<void>;
+  close(): void;
+}
+
+/** Pure: splits docker's multiplexed stream; returns the unconsumed tail. */
+export function demux(buf: Buffer, emit: (stream: number, payload: Buffer) => void): Buffer {
+  let off = 0;
+  while (buf.length - off >= 8) {
+    const size = buf.readUInt32BE(off + 4);
+    if (buf.length - off < 8 + size) break;
+    emit(buf[off]!, buf.subarray(off + 8, off + 8 + size));
+    off += 8 + size;
+  }
+  return buf.subarray(off);
+}
+
+export function resize(ctl: string, rows: number, cols: number): void {
+  try {
+    const fd = openSync(ctl, constants.O_WRONLY | constants.O_NONBLOCK);
+    writeSync(fd, `resize ${rows} ${cols}\n`);
+    closeSync(fd);
+  } catch {}
+}
+
+export function attach(o: AttachOptions): Promise<Attached> {
+  const out = o.stdout ?? ((b) => process.stdout.write(b));
+  const err = o.stderr ?? ((b) => process.stderr.write(b));
+  return new Promise((resolve, reject) => {
+    const sock: Socket = createConnection({ path: o.socket, allowHalfOpen: true });
+    let pending = Buffer.alloc(0);
+    const done = new Promise<void>((res) => sock.on("close", () => res()));
+    sock.on("data", (chunk: Buffer) => {
+      if (o.tty) return out(chunk);
+      pending = demux(pending.length ? Buffer.concat([pending, chunk]) : chunk, (s, p) => (s === 2 ? err(p) : out(p)));
+    });
+    sock.once("error", reject);
+    sock.on("connect", () => {
+      sock.off("error", reject);
+      sock.on("error", () => {});
+      if (o.stdin) {
+        process.stdin.on("data", (d) => sock.write(d));
+        process.stdin.on("end", () => sock.end());
+      } else sock.end();
+      resolve({ done, close: () => sock.destroy() });
+    });
+  });
+}

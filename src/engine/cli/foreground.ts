@@ -1,0 +1,41 @@
+// Attached `run` / `start -a`: attach before the process starts (so no output is missed), relay
+// until the monitor closes the stream, then take the exit code from the container's state.
+// Signals we receive are forwarded to the container (docker's --sig-proxy); for a terminal our
+// stdin goes raw and size changes are passed on.
+import { attach, resize, type Attached } from "../attach.ts";
+import type { Engine } from "../engine.ts";
+import { killContainer, waitContainer } from "../ops.ts";
+import { startContainer } from "../start.ts";
+
+export async function runAttached(e: Engine, id: string, opts: { stdin: boolean; tty: boolean; sigProxy: boolean }): Promise<number> {
+  let conn: Attached | undefined;
+  const ctl = `${e.paths.dir(id)}/ctl`;
+  const raw = opts.tty && opts.stdin && process.stdin.isTTY;
+  await startContainer(e, id, {
+    beforeStart: async () => {
+      conn = await attach({ socket: e.paths.socket(id), ctl, tty: opts.tty, stdin: opts.stdin });
+    },
+  });
+  const forward = (sig: NodeJS.Signals) => {
+    try {
+      killContainer(e, id, sig);
+    } catch {}
+  };
+  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"];
+  if (opts.sigProxy) for (const s of signals) process.on(s, forward);
+  const onResize = () => resize(ctl, process.stdout.rows ?? 24, process.stdout.columns ?? 80);
+  if (opts.tty && process.stdout.isTTY) {
+    onResize();
+    process.stdout.on("resize", onResize);
+  }
+  if (raw) process.stdin.setRawMode(true);
+  try {
+    await conn!.done;
+  } finally {
+    if (raw) process.stdin.setRawMode(false);
+    if (opts.sigProxy) for (const s of signals) process.off(s, forward);
+    process.stdout.off("resize", onResize);
+    if (opts.stdin) process.stdin.pause();
+  }
+  return waitContainer(e, id);
+}

@@ -1,0 +1,80 @@
+// `ps` lines as docker prints them: the Status column ("Up 5 seconds", "Exited (0) 2 minutes ago",
+// "Created"), the quoted, truncated command, and the filters scripts use.
+import { UserError } from "../../common/errors.ts";
+import { timeAgo } from "../../image/cli/format.ts";
+import type { ContainerJSON } from "../types.ts";
+
+/** docker's HumanDuration for "Up …" ("Less than a second", "5 seconds", "About a minute", …). */
+export function humanDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 1) return "Less than a second";
+  if (s === 1) return "1 second";
+  if (s < 60) return `${s} seconds`;
+  const m = Math.round(s / 60);
+  if (m === 1) return "About a minute";
+  if (m < 60) return `${m} minutes`;
+  const h = Math.round(s / 3600);
+  if (h === 1) return "About an hour";
+  if (h < 48) return `${h} hours`;
+  return `${Math.round(h / 24)} days`;
+}
+
+export function statusText(c: ContainerJSON, now = Date.now()): string {
+  const s = c.State;
+  if (s.Status === "restarting") return `Restarting (${s.ExitCode}) ${timeAgo(s.FinishedAt, now).replace(/^A(n)? /, "1 ").toLowerCase()}`;
+  if (s.Running) return `Up ${humanDuration(now - Date.parse(s.StartedAt))}${s.Paused ? " (Paused)" : ""}`;
+  if (s.Status === "exited") return `Exited (${s.ExitCode}) ${timeAgo(s.FinishedAt, now).replace(/^(A|An) /, "1 ").toLowerCase()}`;
+  return "Created";
+}
+
+export function psLine(c: ContainerJSON, noTrunc: boolean) {
+  let cmd = [c.Path, ...c.Args].join(" ");
+  if (!noTrunc && cmd.length > 20) cmd = `${cmd.slice(0, 19)}…`;
+  return {
+    ID: noTrunc ? c.Id : c.Id.slice(0, 12),
+    Image: c.Config.Image,
+    Command: `"${cmd}"`,
+    CreatedAt: c.Created,
+    RunningFor: timeAgo(c.Created),
+    Status: statusText(c),
+    State: c.State.Status,
+    Ports: "",
+    Names: c.Name.slice(1),
+    Labels: Object.entries(c.Config.Labels).map(([k, x]) => `${k}=${x}`).join(","),
+  };
+}
+
+export function psRows(list: ContainerJSON[], noTrunc: boolean): string[][] {
+  const rows = [["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"]];
+  for (const c of list) {
+    const l = psLine(c, noTrunc);
+    rows.push([l.ID, l.Image, l.Command, l.RunningFor, l.Status, l.Ports, l.Names]);
+  }
+  return rows;
+}
+
+/** --filter name=REGEX | id=PREFIX | status=STATE | label=K[=V] | ancestor=IMAGE; same key ORs, keys AND. */
+export function psFilter(filters: string[]): (c: ContainerJSON) => boolean {
+  const byKey = new Map<string, string[]>();
+  for (const f of filters) {
+    const i = f.indexOf("=");
+    if (i < 0) throw new UserError(`bad format of filter (expected name=value): ${f}`, 125);
+    const k = f.slice(0, i);
+    if (!["name", "id", "status", "label", "ancestor", "exited"].includes(k)) throw new UserError(`invalid filter '${k}'`, 125);
+    byKey.set(k, [...(byKey.get(k) ?? []), f.slice(i + 1)]);
+  }
+  const test = (k: string, val: string, c: ContainerJSON): boolean => {
+    switch (k) {
+      case "name": return new RegExp(val).test(c.Name.slice(1));
+      case "id": return c.Id.startsWith(val);
+      case "status": return c.State.Status === val;
+      case "exited": return c.State.Status === "exited" && String(c.State.ExitCode) === val;
+      case "ancestor": return c.Config.Image === val || c.Image === val || c.Image.startsWith(`sha256:${val}`);
+      default: {
+        const [lk, lv] = val.split("=");
+        return lk! in c.Config.Labels && (lv === undefined || c.Config.Labels[lk!] === lv);
+      }
+    }
+  };
+  return (c) => [...byKey].every(([k, vals]) => vals.some((val) => test(k, val, c)));
+}

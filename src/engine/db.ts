@@ -1,0 +1,136 @@
+// Engine metadata in SQLite (bun:sqlite, WAL): one row per container with its docker-shaped
+// record as JSON. The name column is UNIQUE, so of many concurrent creates with the same name
+// exactly one wins, with no lock files. `complete` is 0 while a create is half done; rows left
+// at 0 by a killed CLI (creator_pid gone) are what reconciliation removes.
+import { Database } from "bun:sqlite";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { UserError } from "../common/errors.ts";
+import type { ContainerJSON } from "./types.ts";
+
+export interface Row {
+  id: string;
+  name: string;
+  complete: boolean;
+  creatorPid: number;
+  doc: ContainerJSON;
+}
+
+interface RawRow {
+  id: string;
+  name: string;
+  complete: number;
+  creator_pid: number;
+  doc: string;
+}
+
+export class NameConflict extends UserError {
+  constructor(name: string, holder: string) {
+    super(
+      `Conflict. The container name "/${name}" is already in use by container "${holder}". ` +
+        "You have to remove (or rename) that container to be able to reuse that name.",
+      125,
+    );
+  }
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS containers (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  created TEXT NOT NULL,
+  complete INTEGER NOT NULL DEFAULT 0,
+  creator_pid INTEGER NOT NULL DEFAULT 0,
+  doc TEXT NOT NULL
+);`;
+
+export class ContainerDb {
+  private db: Database;
+
+  constructor(path: string) {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    this.db = new Database(path, { create: true });
+    // The busy timeout first: switching to WAL itself needs the lock other processes may hold.
+    this.db.run("PRAGMA busy_timeout = 10000");
+    this.db.run("PRAGMA journal_mode = WAL");
+    this.db.run("PRAGMA synchronous = NORMAL");
+    this.db.run(SCHEMA);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private static toRow(r: RawRow): Row {
+    return { id: r.id, name: r.name, complete: !!r.complete, creatorPid: r.creator_pid, doc: JSON.parse(r.doc) };
+  }
+
+  /** Claims the name: throws NameConflict when another container holds it. */
+  insert(doc: ContainerJSON, name: string, creatorPid: number): void {
+    try {
+      this.db
+        .query("INSERT INTO containers (id, name, created, complete, creator_pid, doc) VALUES (?, ?, ?, 0, ?, ?)")
+        .run(doc.Id, name, doc.Created, creatorPid, JSON.stringify(doc));
+    } catch (err) {
+      if (!/UNIQUE constraint failed: containers.name/.test(String(err))) throw err;
+      const holder = this.db.query("SELECT id FROM containers WHERE name = ?").get(name) as { id: string } | null;
+      throw new NameConflict(name, holder?.id ?? "");
+    }
+  }
+
+  markComplete(id: string, doc: ContainerJSON): void {
+    this.db.query("UPDATE containers SET complete = 1, doc = ? WHERE id = ?").run(JSON.stringify(doc), id);
+  }
+
+  /** Rewrites a record under a read-modify-write transaction, so concurrent updates don't interleave. */
+  update(id: string, change: (doc: ContainerJSON) => void): ContainerJSON | undefined {
+    return this.db.transaction(() => {
+      const r = this.db.query("SELECT * FROM containers WHERE id = ?").get(id) as RawRow | null;
+      if (!r) return undefined;
+      const doc = JSON.parse(r.doc) as ContainerJSON;
+      change(doc);
+      this.db.query("UPDATE containers SET doc = ? WHERE id = ?").run(JSON.stringify(doc), id);
+      return doc;
+    }).immediate();
+  }
+
+  rename(id: string, name: string): void {
+    try {
+      this.db.transaction(() => {
+        const r = this.db.query("SELECT doc FROM containers WHERE id = ?").get(id) as { doc: string } | null;
+        if (!r) return;
+        const doc = JSON.parse(r.doc) as ContainerJSON;
+        doc.Name = `/${name}`;
+        this.db.query("UPDATE containers SET name = ?, doc = ? WHERE id = ?").run(name, JSON.stringify(doc), id);
+      }).immediate();
+    } catch (err) {
+      if (!/UNIQUE constraint failed/.test(String(err))) throw err;
+      const holder = this.db.query("SELECT id FROM containers WHERE name = ?").get(name) as { id: string } | null;
+      throw new NameConflict(name, holder?.id ?? "");
+    }
+  }
+
+  get(id: string): Row | undefined {
+    const r = this.db.query("SELECT * FROM containers WHERE id = ?").get(id) as RawRow | null;
+    return r ? ContainerDb.toRow(r) : undefined;
+  }
+
+  /** A name, a full id, or a unique id prefix (docker's lookup order). */
+  resolve(ref: string): Row | undefined {
+    const name = ref.startsWith("/") ? ref.slice(1) : ref;
+    const byName = this.db.query("SELECT * FROM containers WHERE name = ?").get(name) as RawRow | null;
+    if (byName) return ContainerDb.toRow(byName);
+    if (!/^[0-9a-f]{1,64}$/.test(ref)) return undefined;
+    const rows = this.db.query("SELECT * FROM containers WHERE id >= ? AND id < ? LIMIT 2").all(ref, `${ref}g`) as RawRow[];
+    if (rows.length > 1) throw new UserError(`multiple containers found with provided prefix: ${ref}`);
+    return rows[0] ? ContainerDb.toRow(rows[0]) : undefined;
+  }
+
+  list(): Row[] {
+    return (this.db.query("SELECT * FROM containers ORDER BY created DESC").all() as RawRow[]).map(ContainerDb.toRow);
+  }
+
+  delete(id: string): void {
+    this.db.query("DELETE FROM containers WHERE id = ?").run(id);
+  }
+}

@@ -1,0 +1,218 @@
+// The engine: docker-style containers over the OCI runtime, the image store and a C monitor per
+// container. Daemonless: every nsbox process opens the same SQLite metadata; the monitors keep
+// the containers running, logging and restarting with no nsbox process alive.
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { UserError } from "../common/errors.ts";
+import { ImageStore } from "../image/index.ts";
+import { pullImage } from "../image/registry/pull.ts";
+import { isAlive } from "../linux/proc.ts";
+import { ContainerDb, type Row } from "./db.ts";
+import { checkName, generateName, newId } from "./names.ts";
+import { EnginePaths, engineRoot } from "./paths.ts";
+import { commandLine } from "./spec.ts";
+import { emptyState, liveState, readMonitorStatus } from "./state.ts";
+import { containerCgroup } from "./cgroup.ts";
+import type { ContainerJSON, ContainerState, CreateRequest, HostConfig } from "./types.ts";
+
+export interface EngineOptions {
+  root?: string;
+}
+
+const NS_MODES = ["NetworkMode", "PidMode", "IpcMode", "UTSMode"] as const;
+
+export function defaultHostConfig(): HostConfig {
+  return {
+    Binds: null, NetworkMode: "default", PidMode: "", IpcMode: "", UTSMode: "",
+    RestartPolicy: { Name: "no", MaximumRetryCount: 0 }, AutoRemove: false, CapAdd: null, CapDrop: null,
+    Privileged: false, ReadonlyRootfs: false, Memory: 0, MemorySwap: 0, NanoCpus: 0, CpuShares: 0, PidsLimit: 0,
+    SecurityOpt: null, Runtime: "nsbox", ConsoleSize: [0, 0], LogConfig: { Type: "json-file", Config: {} },
+  };
+}
+
+export class Engine {
+  readonly paths: EnginePaths;
+  readonly db: ContainerDb;
+  private imageStore?: ImageStore;
+
+  constructor(opts: EngineOptions = {}) {
+    this.paths = new EnginePaths(engineRoot(opts.root));
+    this.db = new ContainerDb(this.paths.db);
+    this.reconcile();
+  }
+
+  static open(opts: EngineOptions = {}): Engine {
+    return new Engine(opts);
+  }
+
+  get images(): ImageStore {
+    return (this.imageStore ??= ImageStore.open(this.paths.root));
+  }
+
+  close(): void {
+    this.db.close();
+    this.imageStore?.close();
+  }
+
+  /** A name, id or unique id prefix -> the row; docker's "No such container" otherwise. */
+  row(ref: string, exitCode = 1): Row {
+    const r = this.db.resolve(ref);
+    if (!r || !r.complete) throw new UserError(`No such container: ${ref}`, exitCode);
+    return r;
+  }
+
+  state(r: Row): ContainerState {
+    return liveState(r.doc.State, this.paths.status(r.id), containerCgroup(r.id));
+  }
+
+  inspect(ref: string): ContainerJSON {
+    const r = this.row(ref);
+    return this.withState(r);
+  }
+
+  private withState(r: Row): ContainerJSON {
+    const State = this.state(r);
+    const st = readMonitorStatus(this.paths.status(r.id));
+    return { ...r.doc, State, RestartCount: st?.RestartCount ?? 0 };
+  }
+
+  list(all = false): ContainerJSON[] {
+    return this.db
+      .list()
+      .filter((r) => r.complete)
+      .map((r) => this.withState(r))
+      .filter((c) => all || c.State.Running);
+  }
+
+  /** Rows a killed `create` left half-made (creator gone): removed with their rootfs and files. */
+  reconcile(): void {
+    for (const r of this.db.list()) {
+      if (r.complete || isAlive(r.creatorPid)) continue;
+      this.cleanupFiles(r.id);
+      this.db.delete(r.id);
+    }
+  }
+
+  cleanupFiles(id: string): void {
+    try {
+      this.images.releaseRootfs(id);
+    } catch {}
+    rmSync(this.paths.dir(id), { recursive: true, force: true });
+    rmSync(this.paths.socket(id), { force: true });
+  }
+
+  private async image(ref: string) {
+    const found = this.images.resolve(ref);
+    if (found) return found;
+    process.stderr.write(`Unable to find image '${ref}' locally\n`);
+    try {
+      return (await pullImage(this.images, ref)).image;
+    } catch (err) {
+      throw new UserError(`pull ${ref}: ${(err as Error).message}`, 125);
+    }
+  }
+
+  /** Resolves `container:X` to `container:<id>` (X must exist); docker refuses a missing target at create. */
+  private nsTarget(mode: string): string {
+    if (!mode.startsWith("container:")) return mode;
+    const ref = mode.slice("container:".length);
+    const r = this.db.resolve(ref);
+    if (!r || !r.complete) throw new UserError(`No such container: ${ref}`, 125);
+    return `container:${r.id}`;
+  }
+
+  async create(req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
+    const name = req.name ? checkName(req.name) : generateName();
+    const img = await this.image(req.Config.Image);
+    const imgCfg = this.images.config(img).config ?? {};
+    const host: HostConfig = { ...defaultHostConfig(), ...req.HostConfig };
+    for (const k of NS_MODES) host[k] = this.nsTarget(host[k]);
+    const c = req.Config;
+    const entrypoint = c.Entrypoint ?? imgCfg.Entrypoint ?? null;
+    const cmd = c.Cmd ?? (c.Entrypoint != null ? null : (imgCfg.Cmd ?? null));
+    const args = commandLine(entrypoint, cmd);
+    if (!args.length) throw new UserError("no command specified", 125);
+    const id = newId();
+    const envByKey = new Map<string, string>();
+    for (const e of [...(imgCfg.Env ?? []), ...(c.Env ?? [])]) envByKey.set(e.split("=")[0]!, e);
+    const doc: ContainerJSON = {
+      Id: id,
+      Created: new Date().toISOString(),
+      Path: args[0]!,
+      Args: args.slice(1),
+      State: emptyState(),
+      Image: img.id,
+      ResolvConfPath: `${this.paths.dir(id)}/resolv.conf`,
+      HostnamePath: `${this.paths.dir(id)}/hostname`,
+      HostsPath: `${this.paths.dir(id)}/hosts`,
+      LogPath: this.paths.log(id),
+      Name: `/${name}`,
+      RestartCount: 0,
+      Driver: "overlay",
+      Platform: "linux",
+      HostConfig: host,
+      Mounts: [],
+      Config: {
+        Hostname: c.Hostname || id.slice(0, 12), Domainname: "", User: c.User || imgCfg.User || "",
+        AttachStdin: !!c.AttachStdin, AttachStdout: !!c.AttachStdout, AttachStderr: !!c.AttachStderr,
+        Tty: !!c.Tty, OpenStdin: !!c.OpenStdin, StdinOnce: !!c.StdinOnce, Env: [...envByKey.values()],
+        Cmd: cmd, Image: c.Image, Volumes: imgCfg.Volumes ?? null, WorkingDir: c.WorkingDir || imgCfg.WorkingDir || "",
+        Entrypoint: entrypoint, Labels: { ...(imgCfg.Labels ?? {}), ...(c.Labels ?? {}) },
+        StopSignal: c.StopSignal || imgCfg.StopSignal || "SIGTERM", StopTimeout: c.StopTimeout,
+        ExposedPorts: imgCfg.ExposedPorts,
+      },
+      NetworkSettings: {
+        Bridge: "", SandboxKey: "", Ports: {}, IPAddress: "", Gateway: "", MacAddress: "",
+        Networks: host.NetworkMode === "host" || host.NetworkMode === "none" || host.NetworkMode.startsWith("container:")
+          ? {}
+          : {},
+      },
+    };
+    // Claim the name first: of concurrent creates with one name, the losers stop here.
+    this.db.insert(doc, name, process.pid);
+    try {
+      const dir = this.paths.dir(id);
+      mkdirSync(dir, { recursive: true, mode: 0o711 });
+      const fs = await this.images.prepareRootfs(img.id, id);
+      (doc as ContainerJSON & { GraphDriver?: unknown }).GraphDriver = { Name: fs.mode, Data: { MergedDir: fs.rootfsPath } };
+      doc.Mounts = this.prepareMounts(host);
+      writeFileSync(`${dir}/hostname`, `${doc.Config.Hostname}\n`);
+      writeFileSync(`${dir}/hosts`, `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n`);
+      if (existsSync("/etc/resolv.conf")) copyFileSync("/etc/resolv.conf", `${dir}/resolv.conf`);
+      else writeFileSync(`${dir}/resolv.conf`, "");
+      this.db.markComplete(id, doc);
+    } catch (err) {
+      this.cleanupFiles(id);
+      this.db.delete(id);
+      throw err;
+    }
+    return { Id: id, Warnings: [] };
+  }
+
+  /** -v HOST:CTR[:ro] and named volumes (created under <root>/volumes), docker's MountPoint shape. */
+  private prepareMounts(host: HostConfig): ContainerJSON["Mounts"] {
+    const out: ContainerJSON["Mounts"] = [];
+    for (const b of host.Binds ?? []) {
+      const parts = b.split(":");
+      if (parts.length < 2 || parts.length > 3 || !parts[1]!.startsWith("/"))
+        throw new UserError(`invalid volume specification: '${b}'`, 125);
+      const [src, dst, mode = ""] = parts as [string, string, string?];
+      if (mode && !/^(ro|rw)(,.*)?$|^(z|Z)$/.test(mode)) throw new UserError(`invalid mode: ${mode}`, 125);
+      const rw = !mode.split(",").includes("ro");
+      if (src.startsWith("/")) {
+        if (!existsSync(src)) throw new UserError(`invalid mount config for type "bind": bind source path does not exist: ${src}`, 125);
+        out.push({ Type: "bind", Source: src, Destination: dst, Mode: mode, RW: rw, Propagation: "rprivate" });
+      } else {
+        if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(src)) throw new UserError(`invalid volume name: ${src}`, 125);
+        const dir = this.paths.volume(src);
+        mkdirSync(dir, { recursive: true, mode: 0o755 });
+        out.push({ Type: "volume", Name: src, Source: dir, Destination: dst, Mode: mode, RW: rw, Propagation: "" });
+      }
+    }
+    return out;
+  }
+
+  /** Containers whose namespaces come from `id` (--net/--pid/--ipc/--uts=container:id). */
+  dependents(id: string): Row[] {
+    return this.db.list().filter((r) => r.id !== id && NS_MODES.some((k) => r.doc.HostConfig[k] === `container:${id}`));
+  }
+}

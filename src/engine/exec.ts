@@ -1,0 +1,73 @@
+// `exec`: a new process in a running container, through the runtime's own exec (runc grammar),
+// so it works the same for nsbox-runtime, runc and crun.
+import { readFileSync } from "node:fs";
+import { UserError } from "../common/errors.ts";
+import type { Engine } from "./engine.ts";
+import { runtimeCommand } from "./runtimes.ts";
+import { resolveUser } from "./user.ts";
+
+export interface ExecOptions {
+  cmd: string[];
+  tty?: boolean;
+  interactive?: boolean;
+  detach?: boolean;
+  env?: string[];
+  workdir?: string;
+  user?: string;
+  privileged?: boolean;
+}
+
+function readOr(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+/** Pure: the runtime's exec argv. */
+export function execArgv(rt: { path: string; args: string[] }, id: string, o: ExecOptions, user?: string): string[] {
+  const argv = [rt.path, ...rt.args, "exec"];
+  if (o.tty) argv.push("--tty");
+  if (o.detach) argv.push("--detach");
+  for (const e of o.env ?? []) argv.push("--env", e);
+  if (o.workdir) argv.push("--cwd", o.workdir);
+  if (user) argv.push("--user", user);
+  if (o.privileged) for (const c of ["CAP_SYS_ADMIN", "CAP_NET_ADMIN", "CAP_SYS_PTRACE"]) argv.push("--cap", c);
+  argv.push(id, ...o.cmd);
+  return argv;
+}
+
+export async function execInContainer(e: Engine, ref: string, o: ExecOptions): Promise<number> {
+  const r = e.row(ref);
+  const st = e.state(r);
+  if (!st.Running) throw new UserError(`container ${r.id} is not running`, 1);
+  if (st.Paused) throw new UserError(`container ${r.id} is paused, unpause the container before exec`, 1);
+  if (!o.cmd.length) throw new UserError("exec: no command given", 1);
+  let user: string | undefined;
+  if (o.user) {
+    const rootfs = `/proc/${st.Pid}/root`;
+    const u = resolveUser(o.user, readOr(`${rootfs}/etc/passwd`), readOr(`${rootfs}/etc/group`));
+    user = `${u.uid}:${u.gid}`;
+  }
+  const rt = runtimeCommand(r.doc.HostConfig.Runtime, e.paths);
+  const proc = Bun.spawn(execArgv(rt, r.id, o, user), {
+    stdio: [o.interactive ? "inherit" : "ignore", "inherit", "pipe"],
+  });
+  // Pass the process's stderr through, but recognize the runtime's own "not found" failure.
+  let errText = "";
+  const reader = (proc.stderr as ReadableStream<Uint8Array>).getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    errText = (errText + Buffer.from(value).toString()).slice(-4096);
+    process.stderr.write(value);
+  }
+  const code = await proc.exited;
+  if (code !== 0 && /^nsbox-runtime: exec /m.test(errText)) {
+    if (/No such file or directory|not found/i.test(errText)) return 127;
+    if (/Permission denied/i.test(errText)) return 126;
+    return 126;
+  }
+  return code;
+}

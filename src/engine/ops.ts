@@ -1,0 +1,137 @@
+// Stopping, killing, waiting for and removing containers. The monitor is the container's parent;
+// we only signal the init and watch status.json. A "stopped" marker in the container directory
+// tells the monitor that a user stopped it, so no restart policy applies.
+import { rmSync, writeFileSync } from "node:fs";
+import { UserError } from "../common/errors.ts";
+import { freeze, thaw } from "../linux/cgroups/index.ts";
+import { parseSignal } from "../linux/signals.ts";
+import { containerCgroup } from "./cgroup.ts";
+import type { Row } from "./db.ts";
+import type { Engine } from "./engine.ts";
+import { runtimeCommand } from "./runtimes.ts";
+import { monitorAlive, readMonitorStatus } from "./state.ts";
+
+function signalPid(pid: number, sig: number): void {
+  try {
+    process.kill(pid, sig);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
+  }
+}
+
+/** Polls until the container is no longer running (nor restarting); false on timeout. */
+async function waitStopped(e: Engine, r: Row, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
+    const st = e.state(r);
+    if (!st.Running && !st.Restarting) return true;
+    if (Date.now() > deadline) return false;
+    await Bun.sleep(delay);
+  }
+}
+
+export async function waitMonitorGone(e: Engine, id: string, timeoutMs: number): Promise<boolean> {
+  const st = readMonitorStatus(e.paths.status(id));
+  const deadline = Date.now() + timeoutMs;
+  while (st && monitorAlive(st.MonitorPid)) {
+    if (Date.now() > deadline) return false;
+    await Bun.sleep(10);
+  }
+  return true;
+}
+
+export async function stopContainer(e: Engine, ref: string, timeoutSec?: number, signal?: string): Promise<void> {
+  const r = e.row(ref);
+  writeFileSync(`${e.paths.dir(r.id)}/stopped`, "");
+  const st = e.state(r);
+  if (!st.Running) return;
+  const cg = containerCgroup(r.id);
+  if (st.Paused && cg) await thaw(cg).catch(() => {});
+  const timeout = timeoutSec ?? r.doc.Config.StopTimeout ?? 10;
+  if (st.Pid) signalPid(st.Pid, parseSignal(signal ?? r.doc.Config.StopSignal ?? "SIGTERM"));
+  if (await waitStopped(e, r, timeout * 1000)) return;
+  const now = e.state(r);
+  if (now.Pid) signalPid(now.Pid, 9);
+  if (!(await waitStopped(e, r, 10000))) throw new UserError(`cannot stop container: ${ref}: it did not exit after SIGKILL`, 1);
+}
+
+export function killContainer(e: Engine, ref: string, signal = "SIGKILL"): void {
+  const r = e.row(ref);
+  const sig = parseSignal(signal);
+  const st = e.state(r);
+  if (!st.Running || !st.Pid) throw new UserError(`cannot kill container: ${ref}: container ${r.id} is not running`, 1);
+  signalPid(st.Pid, sig);
+}
+
+export async function waitContainer(e: Engine, ref: string): Promise<number> {
+  const r = e.row(ref);
+  for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
+    const st = e.state(r);
+    if (st.Status === "exited" || st.Status === "dead") return st.ExitCode;
+    if (!e.db.get(r.id)) return st.ExitCode; // removed meanwhile (--rm)
+    await Bun.sleep(delay);
+  }
+}
+
+export async function removeContainer(e: Engine, ref: string, force = false): Promise<void> {
+  const r = e.row(ref);
+  const st = e.state(r);
+  const name = r.name;
+  if ((st.Running || st.Restarting) && !force)
+    throw new UserError(`cannot remove container "/${name}": container is running: stop the container before removing or force remove`, 1);
+  const deps = e.dependents(r.id);
+  if (deps.length && !force) {
+    const d = deps[0]!;
+    throw new UserError(`cannot remove container "/${name}": container "${d.name}" shares its namespaces; remove that first or force remove`, 1);
+  }
+  writeFileSync(`${e.paths.dir(r.id)}/stopped`, "");
+  if (st.Running || st.Restarting) {
+    const cg = containerCgroup(r.id);
+    if (st.Paused && cg) await thaw(cg).catch(() => {});
+    if (st.Pid) signalPid(st.Pid, 9);
+    await waitStopped(e, r, 10000);
+  }
+  // The monitor deletes the runtime's state after the exit; if it was killed, do it ourselves.
+  if (!(await waitMonitorGone(e, r.id, 5000)) || st.Error) forceRuntimeDelete(e, r);
+  finalRemove(e, r);
+}
+
+function forceRuntimeDelete(e: Engine, r: Row): void {
+  try {
+    const rt = runtimeCommand(r.doc.HostConfig.Runtime, e.paths);
+    Bun.spawnSync([rt.path, ...rt.args, "delete", "--force", r.id], { stdio: ["ignore", "ignore", "ignore"] });
+  } catch {}
+}
+
+function finalRemove(e: Engine, r: Row): void {
+  e.cleanupFiles(r.id);
+  e.db.delete(r.id);
+}
+
+/** The monitor's exit command for --rm containers: remove once stopped (never waits for the monitor, its caller). */
+export function cleanupContainer(e: Engine, id: string): void {
+  const r = e.db.get(id);
+  if (!r || !r.doc.HostConfig.AutoRemove) return;
+  if (e.state(r).Running) return;
+  finalRemove(e, r);
+}
+
+export async function pauseContainer(e: Engine, ref: string, pause: boolean): Promise<void> {
+  const r = e.row(ref);
+  const st = e.state(r);
+  if (!st.Running) throw new UserError(`container ${r.id} is not running`, 1);
+  if (pause && st.Paused) throw new UserError(`container ${r.id} is already paused`, 1);
+  if (!pause && !st.Paused) throw new UserError(`container ${r.id} is not paused`, 1);
+  const cg = containerCgroup(r.id);
+  if (!cg) throw new UserError("pause needs a cgroup freezer, and no cgroup filesystem is mounted", 1);
+  await (pause ? freeze(cg) : thaw(cg));
+}
+
+export async function restartContainer(e: Engine, ref: string, timeoutSec?: number): Promise<void> {
+  await stopContainer(e, ref, timeoutSec);
+  const r = e.row(ref);
+  await waitMonitorGone(e, r.id, 5000);
+  rmSync(`${e.paths.dir(r.id)}/stopped`, { force: true });
+  const { startContainer } = await import("./start.ts");
+  await startContainer(e, ref);
+}

@@ -1,0 +1,186 @@
+// `nsbox run` / `nsbox create` flags (docker's) -> a CreateRequest plus the CLI-only choices
+// (detach, --rm, signal proxy). Pure, so every flag's parsing is unit-tested without root.
+import { readFileSync } from "node:fs";
+import { UserError } from "../common/errors.ts";
+import { parseFlags, type FlagSpec } from "../common/flags.ts";
+import type { CreateRequest, HostConfig, RestartPolicy } from "./types.ts";
+
+export const RUN_FLAGS: FlagSpec = {
+  detach: { type: "boolean", short: "d" },
+  rm: { type: "boolean" },
+  name: { type: "string" },
+  interactive: { type: "boolean", short: "i" },
+  tty: { type: "boolean", short: "t" },
+  env: { type: "string", short: "e", multiple: true },
+  "env-file": { type: "string", multiple: true },
+  workdir: { type: "string", short: "w" },
+  user: { type: "string", short: "u" },
+  volume: { type: "string", short: "v", multiple: true },
+  tmpfs: { type: "string", multiple: true },
+  "read-only": { type: "boolean" },
+  hostname: { type: "string", short: "h" },
+  entrypoint: { type: "string" },
+  init: { type: "boolean" },
+  net: { type: "string" },
+  network: { type: "string" },
+  pid: { type: "string" },
+  ipc: { type: "string" },
+  uts: { type: "string" },
+  memory: { type: "string", short: "m" },
+  "memory-swap": { type: "string" },
+  cpus: { type: "string" },
+  "cpu-shares": { type: "string" },
+  "pids-limit": { type: "string" },
+  "cap-add": { type: "string", multiple: true },
+  "cap-drop": { type: "string", multiple: true },
+  privileged: { type: "boolean" },
+  "security-opt": { type: "string", multiple: true },
+  restart: { type: "string" },
+  "stop-signal": { type: "string" },
+  "stop-timeout": { type: "string" },
+  label: { type: "string", short: "l", multiple: true },
+  runtime: { type: "string" },
+  "sig-proxy": { type: "string" },
+  root: { type: "string" },
+  help: { type: "boolean" },
+};
+
+export interface RunOptions {
+  request: CreateRequest;
+  detach: boolean;
+  root?: string;
+}
+
+const bad = (flag: string, value: string, why: string) => new UserError(`invalid argument "${value}" for "${flag}" flag: ${why}`, 125);
+
+/** docker's RAMInBytes: 1024-based units b, k, m, g, t (case-insensitive, optional trailing b). */
+export function parseBytes(flag: string, value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)b?$/i.exec(value.trim());
+  if (!m) throw bad(flag, value, `invalid size: '${value}'`);
+  const mult = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as "" | "k"]!;
+  return Math.floor(Number(m[1]) * mult);
+}
+
+function parseInteger(flag: string, value: string, min = 0): number {
+  if (!/^-?\d+$/.test(value) || Number(value) < min) throw bad(flag, value, "expected an integer" + (min > 0 ? ` >= ${min}` : ""));
+  return Number(value);
+}
+
+export function parseRestart(value: string): RestartPolicy {
+  const [name, count] = value.split(":");
+  if (name === "on-failure") {
+    if (count !== undefined && !/^\d+$/.test(count)) throw bad("--restart", value, "maximum retry count must be an integer");
+    return { Name: "on-failure", MaximumRetryCount: Number(count ?? 0) };
+  }
+  if ((name === "no" || name === "always" || name === "unless-stopped") && count === undefined) return { Name: name, MaximumRetryCount: 0 };
+  throw new UserError(`invalid restart policy: ${value}`, 125);
+}
+
+function checkMode(flag: string, value: string, allowed: string[]): string {
+  if (allowed.includes(value) || (value.startsWith("container:") && value.length > 10)) return value;
+  throw new UserError(`--${flag}: invalid ${flag.toUpperCase()} mode: ${value}`, 125);
+}
+
+function envFile(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new UserError(`open ${path}: no such file or directory`, 125);
+  }
+  return text.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+}
+
+/** A bare `-e NAME` takes NAME's value from our environment (dropped when unset), as docker does. */
+function envEntry(e: string): string[] {
+  if (e.includes("=")) return [e];
+  const v = process.env[e];
+  return v === undefined ? [] : [`${e}=${v}`];
+}
+
+export function parseRunArgs(argv: string[], verb: "run" | "create"): RunOptions {
+  let parsed;
+  try {
+    parsed = parseFlags(argv, RUN_FLAGS, verb, true);
+  } catch (err) {
+    throw new UserError((err as Error).message, 125);
+  }
+  const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  const [image, ...cmd] = parsed.positionals;
+  if (!image) throw new UserError(`"${verb}" requires at least 1 argument: ${verb} [OPTIONS] IMAGE [COMMAND] [ARG...]`, 125);
+  const s = (k: string) => v[k] as string | undefined;
+  const list = (k: string) => (v[k] as string[] | undefined) ?? [];
+  const restart = s("restart") ? parseRestart(s("restart")!) : { Name: "no" as const, MaximumRetryCount: 0 };
+  if (v.rm && restart.Name !== "no") throw new UserError("Conflicting options: --restart and --rm", 125);
+  const net = s("network") ?? s("net") ?? "default";
+  checkMode("net", net, ["default", "bridge", "none", "host"]);
+  if (net.startsWith("container:") && s("hostname")) throw new UserError("conflicting options: hostname and the network mode", 125);
+  const cpus = s("cpus");
+  if (cpus !== undefined && !(Number(cpus) > 0)) throw bad("--cpus", cpus, "expected a positive number");
+  const memory = s("memory") ? parseBytes("-m, --memory", s("memory")!) : 0;
+  const swapText = s("memory-swap");
+  const memorySwap = swapText === "-1" ? -1 : swapText ? parseBytes("--memory-swap", swapText) : 0;
+  if (memorySwap > 0 && memory > 0 && memorySwap < memory)
+    throw new UserError("Minimum memoryswap limit should be larger than memory limit, see usage", 125);
+  const labels: Record<string, string> = {};
+  for (const l of list("label")) {
+    const i = l.indexOf("=");
+    labels[i < 0 ? l : l.slice(0, i)] = i < 0 ? "" : l.slice(i + 1);
+  }
+  const tmpfs: Record<string, string> = {};
+  for (const t of list("tmpfs")) {
+    const i = t.indexOf(":");
+    if (!t.startsWith("/")) throw bad("--tmpfs", t, "the destination must be an absolute path");
+    tmpfs[i < 0 ? t : t.slice(0, i)] = i < 0 ? "" : t.slice(i + 1);
+  }
+  const entrypoint = s("entrypoint");
+  const host: Partial<HostConfig> = {
+    Binds: list("volume").length ? list("volume") : null,
+    NetworkMode: net,
+    PidMode: s("pid") ? checkMode("pid", s("pid")!, ["", "host"]) : "",
+    IpcMode: s("ipc") ? checkMode("ipc", s("ipc")!, ["", "host", "private", "shareable", "none"]) : "",
+    UTSMode: s("uts") ? checkMode("uts", s("uts")!, ["", "host"]) : "",
+    RestartPolicy: restart,
+    AutoRemove: !!v.rm,
+    CapAdd: list("cap-add").length ? list("cap-add") : null,
+    CapDrop: list("cap-drop").length ? list("cap-drop") : null,
+    Privileged: !!v.privileged,
+    ReadonlyRootfs: !!v["read-only"],
+    Memory: memory,
+    MemorySwap: memorySwap,
+    NanoCpus: cpus ? Math.round(Number(cpus) * 1e9) : 0,
+    CpuShares: s("cpu-shares") ? parseInteger("--cpu-shares", s("cpu-shares")!, 2) : 0,
+    PidsLimit: s("pids-limit") ? parseInteger("--pids-limit", s("pids-limit")!) : 0,
+    SecurityOpt: list("security-opt").length ? list("security-opt") : null,
+    Tmpfs: Object.keys(tmpfs).length ? tmpfs : undefined,
+    Init: !!v.init,
+    Runtime: s("runtime") ?? "nsbox",
+  };
+  const stopTimeout = s("stop-timeout");
+  return {
+    detach: !!v.detach,
+    root: s("root"),
+    request: {
+      name: s("name"),
+      Config: {
+        Image: image,
+        Cmd: cmd.length ? cmd : null,
+        Entrypoint: entrypoint !== undefined ? (entrypoint === "" ? [] : [entrypoint]) : null,
+        Env: [...list("env-file").flatMap(envFile), ...list("env").flatMap(envEntry)],
+        WorkingDir: s("workdir") ?? "",
+        User: s("user") ?? "",
+        Hostname: s("hostname") ?? "",
+        Tty: !!v.tty,
+        OpenStdin: !!v.interactive,
+        StdinOnce: !!v.interactive,
+        AttachStdin: !!v.interactive && !v.detach,
+        AttachStdout: !v.detach,
+        AttachStderr: !v.detach,
+        Labels: labels,
+        StopSignal: s("stop-signal"),
+        StopTimeout: stopTimeout !== undefined ? parseInteger("--stop-timeout", stopTimeout) : undefined,
+      },
+      HostConfig: host,
+    },
+  };
+}

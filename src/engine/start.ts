@@ -1,0 +1,131 @@
+// Starting a container: resolve the namespaces it joins, write the OCI bundle, start its monitor
+// (which runs the runtime's create and, on our word, start).
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { UserError } from "../common/errors.ts";
+import { LaunchError } from "../linux/launcher.ts";
+import type { Mount } from "../oci/spec.ts";
+import { containerCgroup, oomFile } from "./cgroup.ts";
+import type { Row } from "./db.ts";
+import type { Engine } from "./engine.ts";
+import { spawnMonitor } from "./monitor.ts";
+import { waitMonitorGone } from "./ops.ts";
+import { NSBOX_CLI } from "./paths.ts";
+import { runtimeCommand } from "./runtimes.ts";
+import { buildSpec, mergeEnv, type NsChoice, type SpecInputs } from "./spec.ts";
+import { resolveUser } from "./user.ts";
+
+const NS_FIELDS = { network: "NetworkMode", pid: "PidMode", ipc: "IpcMode", uts: "UTSMode" } as const;
+const NS_FILE = { network: "net", pid: "pid", ipc: "ipc", uts: "uts" } as const;
+const LOG_MAX = 10 * 1024 * 1024;
+
+export interface StartOptions {
+  /** Runs once the container exists and before its process starts (attach here to miss nothing). */
+  beforeStart?: (id: string) => Promise<void>;
+}
+
+function nsChoices(e: Engine, r: Row): SpecInputs["namespaces"] {
+  const out: SpecInputs["namespaces"] = {};
+  for (const [type, field] of Object.entries(NS_FIELDS) as [keyof typeof NS_FIELDS, (typeof NS_FIELDS)[keyof typeof NS_FIELDS]][]) {
+    const mode = r.doc.HostConfig[field] ?? "";
+    let choice: NsChoice = { kind: "private" };
+    if (mode === "host") choice = { kind: "host" };
+    else if (mode.startsWith("container:")) {
+      const target = e.db.resolve(mode.slice(10));
+      if (!target) throw new UserError(`cannot join the ${NS_FILE[type]} namespace of ${mode.slice(10)}: no such container`, 125);
+      const st = e.state(target);
+      if (!st.Running || !st.Pid) throw new UserError(`cannot join the ${NS_FILE[type]} namespace of a non running container: ${target.name}`, 125);
+      choice = { kind: "path", path: `/proc/${st.Pid}/ns/${NS_FILE[type]}` };
+    }
+    out[type] = choice;
+  }
+  return out;
+}
+
+function readOr(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+function specMounts(r: Row): Mount[] {
+  const mounts: Mount[] = r.doc.Mounts.map((m) => ({
+    destination: m.Destination, type: "bind", source: m.Source, options: ["rbind", m.RW ? "rw" : "ro"],
+  }));
+  for (const [dst, opts] of Object.entries(r.doc.HostConfig.Tmpfs ?? {})) {
+    mounts.push({ destination: dst, type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev", ...(opts ? opts.split(",") : [])] });
+  }
+  return mounts;
+}
+
+/** The hostname a container gets: its own, or that of the container whose network it shares (docker). */
+function hostnameOf(e: Engine, r: Row): string {
+  const net = r.doc.HostConfig.NetworkMode;
+  if (net.startsWith("container:")) return e.db.get(net.slice(10))?.doc.Config.Hostname ?? r.doc.Config.Hostname;
+  return r.doc.Config.Hostname;
+}
+
+/** Maps the runtime's failure to docker's exit codes: 127 command not found, 126 cannot invoke, else 125. */
+export function startFailure(err: unknown, r: Row): UserError {
+  const msg = err instanceof LaunchError ? (err.path || err.message) : (err as Error).message;
+  const cmd = r.doc.Path;
+  if (/no such file or directory|not found/i.test(msg) && /exec/i.test(msg))
+    return new UserError(`failed to start container ${r.name.slice(1)}: exec: "${cmd}": executable file not found in $PATH: ${msg}`, 127);
+  if (/permission denied/i.test(msg) && /exec/i.test(msg))
+    return new UserError(`failed to start container ${r.name.slice(1)}: exec: "${cmd}": permission denied: ${msg}`, 126);
+  return new UserError(`failed to start container ${r.name.slice(1)}: ${msg}`, 125);
+}
+
+export async function startContainer(e: Engine, ref: string, opts: StartOptions = {}): Promise<void> {
+  const r = e.row(ref);
+  try {
+    await startRow(e, r, opts);
+  } catch (err) {
+    // Recorded like docker: the container stays "created" with the error and its exit code.
+    if (err instanceof UserError) e.db.update(r.id, (d) => Object.assign(d.State, { Error: err.message, ExitCode: err.exitCode }));
+    throw err;
+  }
+}
+
+async function startRow(e: Engine, r: Row, opts: StartOptions): Promise<void> {
+  const state = e.state(r);
+  if (state.Running) return; // docker answers 304 and the CLI prints the name
+  const id = r.id;
+  const dir = e.paths.dir(id);
+  // A monitor still finishing the previous run (deleting the runtime's state) must be gone first.
+  await waitMonitorGone(e, id, 5000);
+  const rootfs = (r.doc as { GraphDriver?: { Data: { MergedDir: string } } }).GraphDriver!.Data.MergedDir;
+  const cfg = r.doc.Config;
+  const hostname = hostnameOf(e, r);
+  const user = resolveUser(cfg.User, readOr(`${rootfs}/etc/passwd`), readOr(`${rootfs}/etc/group`));
+  const spec = buildSpec({
+    id, config: cfg, host: r.doc.HostConfig, rootfs, args: [r.doc.Path, ...r.doc.Args],
+    env: mergeEnv(cfg.Env, [], hostname, cfg.Tty).concat(user.home && !cfg.Env.some((x) => x.startsWith("HOME=")) ? [`HOME=${user.home}`] : []),
+    user, hostname, namespaces: nsChoices(e, r),
+    etcFiles: { hostname: r.doc.HostnamePath, hosts: r.doc.HostsPath, resolvConf: r.doc.ResolvConfPath },
+    mounts: specMounts(r),
+  });
+  writeFileSync(`${dir}/config.json`, JSON.stringify(spec));
+  mkdirSync(`${e.paths.root}/engine/sock`, { recursive: true, mode: 0o700 });
+  rmSync(`${dir}/stopped`, { force: true });
+  rmSync(e.paths.status(id), { force: true });
+  const rt = runtimeCommand(r.doc.HostConfig.Runtime, e.paths);
+  const restart = r.doc.HostConfig.RestartPolicy;
+  const monitor = await spawnMonitor({
+    id, dir, bundle: dir, socket: e.paths.socket(id), log: e.paths.log(id), logMax: LOG_MAX,
+    runtime: rt.path, runtimeArgs: rt.args, terminal: cfg.Tty, stdin: cfg.OpenStdin, stdinOnce: cfg.StdinOnce,
+    restart: restart.Name === "on-failure" ? `on-failure:${restart.MaximumRetryCount}` : restart.Name || "no",
+    oomFile: oomFile(containerCgroup(id)),
+    exitCommand: r.doc.HostConfig.AutoRemove ? [...NSBOX_CLI, "container", "cleanup", "--root", e.paths.root, id] : undefined,
+  }).catch((err) => {
+    throw startFailure(err, r);
+  });
+  try {
+    if (opts.beforeStart) await opts.beforeStart(id);
+    await monitor.start();
+  } catch (err) {
+    monitor.abort();
+    throw err instanceof UserError ? err : startFailure(err, r);
+  }
+}

@@ -1,0 +1,136 @@
+// Docker-shaped container records (the fields `docker inspect` shows and the docker CLI reads;
+// see /work/shared/reference/docker-engine-api-subset.md §2.10), so the Engine API layer is a
+// thin translation. Zero values mean "unset", as in docker's create body.
+
+export interface ContainerConfig {
+  Hostname: string;
+  Domainname: string;
+  User: string;
+  AttachStdin: boolean;
+  AttachStdout: boolean;
+  AttachStderr: boolean;
+  Tty: boolean;
+  OpenStdin: boolean;
+  StdinOnce: boolean;
+  Env: string[];
+  Cmd: string[] | null;
+  Image: string;
+  Volumes: Record<string, object> | null;
+  WorkingDir: string;
+  Entrypoint: string[] | null;
+  Labels: Record<string, string>;
+  StopSignal?: string;
+  StopTimeout?: number;
+  ExposedPorts?: Record<string, object>;
+}
+
+export interface RestartPolicy {
+  Name: "" | "no" | "always" | "unless-stopped" | "on-failure";
+  MaximumRetryCount: number;
+}
+
+export interface HostConfig {
+  Binds: string[] | null;
+  NetworkMode: string;
+  PidMode: string;
+  IpcMode: string;
+  UTSMode: string;
+  RestartPolicy: RestartPolicy;
+  AutoRemove: boolean;
+  CapAdd: string[] | null;
+  CapDrop: string[] | null;
+  Privileged: boolean;
+  ReadonlyRootfs: boolean;
+  Memory: number;
+  MemorySwap: number;
+  NanoCpus: number;
+  CpuShares: number;
+  PidsLimit: number;
+  Tmpfs?: Record<string, string>;
+  SecurityOpt: string[] | null;
+  Init?: boolean;
+  Runtime: string;
+  ConsoleSize: [number, number];
+  LogConfig: { Type: string; Config: Record<string, string> };
+}
+
+export type StatusName = "created" | "running" | "paused" | "restarting" | "removing" | "exited" | "dead";
+
+export interface ContainerState {
+  Status: StatusName;
+  Running: boolean;
+  Paused: boolean;
+  Restarting: boolean;
+  OOMKilled: boolean;
+  Dead: boolean;
+  Pid: number;
+  ExitCode: number;
+  Error: string;
+  StartedAt: string;
+  FinishedAt: string;
+}
+
+export interface MountPoint {
+  Type: "bind" | "volume" | "tmpfs";
+  Name?: string;
+  Source: string;
+  Destination: string;
+  Mode: string;
+  RW: boolean;
+  Propagation: string;
+}
+
+/** What `inspect` prints (docker's ContainerJSON, the parts nsbox fills). */
+export interface ContainerJSON {
+  Id: string;
+  Created: string;
+  Path: string;
+  Args: string[];
+  State: ContainerState;
+  Image: string; // image id (sha256:...)
+  ResolvConfPath: string;
+  HostnamePath: string;
+  HostsPath: string;
+  LogPath: string;
+  Name: string; // "/db"
+  RestartCount: number;
+  Driver: string;
+  Platform: "linux";
+  HostConfig: HostConfig;
+  Mounts: MountPoint[];
+  Config: ContainerConfig;
+  NetworkSettings: NetworkSettings;
+}
+
+export interface NetworkSettings {
+  Bridge: string;
+  SandboxKey: string;
+  Ports: Record<string, unknown>;
+  IPAddress: string;
+  Gateway: string;
+  MacAddress: string;
+  Networks: Record<string, { NetworkID: string; IPAddress: string; Gateway: string; MacAddress: string }>;
+}
+
+/** A request to create a container: docker's create body, reduced to what nsbox reads. */
+export interface CreateRequest {
+  name?: string;
+  Config: Partial<ContainerConfig> & { Image: string };
+  HostConfig?: Partial<HostConfig>;
+}
+
+/** The monitor's status.json (native/monitor/status.c). */
+export interface MonitorStatus {
+  MonitorPid: number;
+  Pid: number;
+  Running: boolean;
+  Restarting: boolean;
+  ExitCode: number;
+  OOMKilled: boolean;
+  RestartCount: number;
+  StartedAt: string;
+  FinishedAt: string;
+  Error: string;
+}
+
+export const ZERO_TIME = "0001-01-01T00:00:00Z";
