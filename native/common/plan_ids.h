@@ -16,19 +16,26 @@ enum plan_attr_id {
   PA_TERMINAL = 4,      /* flag: give the process a new pty as its controlling terminal */
   PA_NO_FORK = 5,       /* flag: stage 1 execs itself instead of forking stage 2 (unshare -p without -f) */
   PA_SETSID = 6,        /* flag: the process starts a new session (containers; not unshare/nsenter) */
-  PA_PDEATHSIG = 7,     /* u32: signal the process gets when its launcher parent dies (--kill-child) */
+  PA_PDEATHSIG = 7,     /* u32: signal the process gets when stage 0 dies (--kill-child); needs PA_FOREGROUND.
+                         * Stage 0 then dies (SIGKILL) with its own parent, so the chain reaches the caller. */
 
   /* namespaces */
   PA_NS_NEW = 10,       /* u32: CLONE_NEW* flags to create */
-  PA_NS_JOIN = 11,      /* nested: NA_NS_TYPE u32 (CLONE_NEW*), NA_NS_PATH str */
+  PA_NS_JOIN = 11,      /* nested: NA_NS_TYPE u32 (CLONE_NEW*), NA_NS_PATH str. Joined in two passes as
+                         * util-linux nsenter: the others, then the user namespace and the others that
+                         * failed; all before a new user namespace is created. Supplementary groups are
+                         * dropped before joining a user namespace when PA_GID or PA_GROUPS is set. */
   PA_UID_MAP = 12,      /* str: written to /proc/PID/uid_map by stage 0 */
   PA_GID_MAP = 13,      /* str */
   PA_SETGROUPS_DENY = 14, /* flag: write "deny" to /proc/PID/setgroups before gid_map */
   PA_CGROUP_JOIN = 15,  /* str: a cgroup.procs file stage 0 joins before forking (repeated) */
   PA_TIME_OFFSETS = 16, /* str: written to /proc/self/timens_offsets after unshare(CLONE_NEWTIME) */
   PA_NS_PERSIST = 17,   /* nested: NA_NS_TYPE u32, NA_NS_PATH str: bind the new namespace onto a file */
-  PA_ENTER_ROOT = 18,   /* str: directory opened before setns; the process chroots into it (nsenter -r) */
-  PA_ENTER_CWD = 19,    /* str: directory opened before setns; the process starts there (nsenter -w) */
+  PA_ENTER_ROOT = 18,   /* str: directory opened before setns; the process chroots into it (nsenter -r,
+                         * unshare -R). With a new mount namespace it is opened again by path in it, after
+                         * PA_ROOT_PROPAGATION, and PA_MOUNT destinations are inside it (util-linux order). */
+  PA_ENTER_CWD = 19,    /* str: directory opened before setns; the process starts there (nsenter -w). With
+                         * a new mount namespace, opened again by path in it, like PA_ENTER_ROOT. */
 
   /* root filesystem */
   PA_ROOTFS = 20,       /* str: host path of the rootfs; absent for exec */
@@ -67,6 +74,14 @@ enum plan_attr_id {
                            (the parent runs prestart, createRuntime and createContainer hooks) */
   PA_START_HOOK = 63,   /* nested NA_HOOK_*: a startContainer hook, run by the process itself after
                            `start` and before exec, in the container's namespaces (repeated, in order) */
+  PA_ARGV0 = 64,        /* str: argv[0] the program sees, when it is not the executable (the first PA_ARG),
+                         * e.g. "-sh" for a login shell */
+  PA_SECCOMP_LISTENER = 65, /* str: AF_UNIX SOCK_STREAM socket that receives the seccomp listener fd
+                         * (SCM_RIGHTS) with PA_SECCOMP_LISTENER_DATA; used only when PA_SECCOMP_FLAGS has
+                         * SECCOMP_FILTER_FLAG_NEW_LISTENER, which then requires both. Stage 0 connects. */
+  PA_SECCOMP_LISTENER_DATA = 66, /* bytes, repeated, in order: the payload sent with the fd (the OCI
+                         * "container process state" JSON), in pieces: the process's host PID, in decimal,
+                         * is written between each two consecutive pieces */
 };
 
 enum plan_nested_attr_id {

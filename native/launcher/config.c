@@ -3,6 +3,7 @@
 #include "plan_ids.h"
 #include "report.h"
 #include <errno.h>
+#include <linux/seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,6 +227,9 @@ void config_decode(struct launch_config *c, const void *plan, size_t len) {
     case PA_SELINUX_LABEL: c->selinux_label = str(&a); break;
     case PA_KEYRING: c->keyring = str(&a); break;
     case PA_IOPRIO: c->has_ioprio = true; c->ioprio = u32(&a); break;
+    case PA_ARGV0: c->argv0 = str(&a); break;
+    case PA_SECCOMP_LISTENER: c->seccomp_listener = str(&a); break;
+    case PA_SECCOMP_LISTENER_DATA: PUSH(c->listener_data, ((struct bytes){a.data, a.len})); break;
     case PA_HOOK_SYNC: c->hook_sync = true; break;
     case PA_START_HOOK: PUSH(c->start_hooks, decode_hook(&a)); break;
     default: bad(a.type, "unknown attribute (launcher older than the TypeScript side?)");
@@ -233,6 +237,12 @@ void config_decode(struct launch_config *c, const void *plan, size_t len) {
   }
   if (r < 0) fail_msg("decode plan", "truncated attribute");
   if (c->argv.len == 0) fail_msg("decode plan", "no process arguments");
+  if (c->pdeathsig && !c->foreground) bad(PA_PDEATHSIG, "needs PA_FOREGROUND (stage 0 must stay the parent)");
+  /* The listener is the filter's, so it means nothing without one; a listener fd nobody receives
+   * would make every notifying syscall fail with ENOSYS. */
+  if (!(c->seccomp_flags & SECCOMP_FILTER_FLAG_NEW_LISTENER)) c->seccomp_listener = NULL;
+  else if (!c->seccomp_listener) bad(PA_SECCOMP_FLAGS, "SECCOMP_FILTER_FLAG_NEW_LISTENER needs PA_SECCOMP_LISTENER");
+  else if (!c->listener_data.len) bad(PA_SECCOMP_LISTENER, "needs PA_SECCOMP_LISTENER_DATA (the container process state)");
   PUSH(c->argv, NULL);
   PUSH(c->env, NULL);
 }

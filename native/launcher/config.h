@@ -21,6 +21,7 @@ struct device_entry {
 struct symlink_entry { const char *target, *path; };
 struct kv_entry { const char *key, *value; };
 struct rlimit_entry { uint32_t resource; uint64_t soft, hard; };
+struct bytes { const uint8_t *data; size_t len; };
 
 /* A growable array; `items` is realloc'd, `len` counts used entries. */
 #define ARRAY(T) struct { T *items; size_t len; }
@@ -73,6 +74,10 @@ struct launch_config {
   /* hooks */
   bool hook_sync;
   ARRAY(struct hook_entry) start_hooks;
+  /* seccomp notify, argv[0] */
+  const char *seccomp_listener;          /* socket path; set only with SECCOMP_FILTER_FLAG_NEW_LISTENER */
+  ARRAY(struct bytes) listener_data;     /* payload pieces, the host PID goes between them */
+  const char *argv0;                     /* NULL: argv.items[0] */
 };
 
 /* Decodes a plan; on a malformed plan it reports and exits (step "decode plan"). */

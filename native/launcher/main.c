@@ -9,6 +9,7 @@
  * Stage sync points are named in plan_ids.h. */
 #include "config.h"
 #include "console.h"
+#include "handover.h"
 #include "plan_ids.h"
 #include "report.h"
 #include "stages.h"
@@ -39,8 +40,8 @@ static void read_exact(int fd, void *buf, size_t len) {
 static void *read_plan(size_t *len) {
   int fl = fcntl(PLAN_FD, F_GETFL);
   if (fl < 0) fail("read plan", "fd 3 (started without a plan socket?)", errno);
-  fcntl(PLAN_FD, F_SETFL, fl & ~O_NONBLOCK);
-  fcntl(PLAN_FD, F_SETFD, FD_CLOEXEC);
+  if (fcntl(PLAN_FD, F_SETFL, fl & ~O_NONBLOCK) < 0) fail("read plan", "fd 3: clear O_NONBLOCK", errno);
+  if (fcntl(PLAN_FD, F_SETFD, FD_CLOEXEC) < 0) fail("read plan", "fd 3: set close-on-exec", errno);
   uint32_t total;
   read_exact(PLAN_FD, &total, sizeof total);
   if (total > PLAN_MAX) fail("read plan", "plan too large", EFBIG);
@@ -51,13 +52,15 @@ static void *read_plan(size_t *len) {
   return plan;
 }
 
-static int connect_console_socket(const char *path) {
+static int connect_unix(const char *step, const char *path) {
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  if (strlen(path) >= sizeof addr.sun_path) fail("connect console socket", path, ENAMETOOLONG);
+  if (strlen(path) >= sizeof addr.sun_path) fail(step, path, ENAMETOOLONG);
   strcpy(addr.sun_path, path);
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) fail("socket", path, errno);
-  if (connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) fail("connect console socket", path, errno);
+  int rc;
+  do rc = connect(fd, (struct sockaddr *)&addr, sizeof addr); while (rc < 0 && errno == EINTR);
+  if (rc < 0) fail(step, path, errno);
   return fd;
 }
 
@@ -68,7 +71,7 @@ static void open_host_side(struct launch_config *cfg, struct host_fds *h) {
     ns->fd = open(ns->path, O_RDONLY | O_CLOEXEC);
     if (ns->fd < 0) fail("open namespace", ns->path, errno);
   }
-  h->enter_root = h->enter_cwd = h->exec_fifo = h->console = -1;
+  h->enter_root = h->enter_cwd = h->exec_fifo = h->console = h->listener = h->stage0_pidfd = -1;
   if (cfg->enter_root && (h->enter_root = open(cfg->enter_root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
     fail("open root directory", cfg->enter_root, errno);
   if (cfg->enter_cwd && (h->enter_cwd = open(cfg->enter_cwd, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
@@ -77,31 +80,39 @@ static void open_host_side(struct launch_config *cfg, struct host_fds *h) {
     if (mkfifo(cfg->exec_fifo, 0622) < 0) fail("create exec fifo", cfg->exec_fifo, errno);
     if ((h->exec_fifo = open(cfg->exec_fifo, O_PATH | O_CLOEXEC)) < 0) fail("open exec fifo", cfg->exec_fifo, errno);
   }
-  if (cfg->console_socket) h->console = connect_console_socket(cfg->console_socket);
+  if (cfg->console_socket) h->console = connect_unix("connect console socket", cfg->console_socket);
+  /* Connected now: stage 2 sends on it from inside the container, where the path is unreachable. */
+  if (cfg->seccomp_listener) h->listener = connect_unix("connect seccomp listener socket", cfg->seccomp_listener);
+}
+
+/* One write(2) of the whole value (kernel files take it at once); 0 or an errno (EIO: short). */
+static int write_file(const char *path, const char *value) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  size_t len = strlen(value);
+  ssize_t n = write(fd, value, len);
+  int err = n < 0 ? errno : n != (ssize_t)len ? EIO : 0;
+  close(fd);
+  return err;
 }
 
 static void join_cgroups(const struct launch_config *cfg, pid_t pid) {
   char value[16];
-  int len = snprintf(value, sizeof value, "%d", pid);
+  snprintf(value, sizeof value, "%d", pid);
   for (size_t i = 0; i < cfg->cgroup_procs.len; i++) {
-    const char *path = cfg->cgroup_procs.items[i];
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0 || write(fd, value, (size_t)len) != len) {
-      int err = errno;
+    int err = write_file(cfg->cgroup_procs.items[i], value);
+    if (err) {
       kill(pid, SIGKILL);
-      fail("join cgroup", path, err);
+      fail("join cgroup", cfg->cgroup_procs.items[i], err);
     }
-    close(fd);
   }
 }
 
 static void write_proc_file(pid_t pid, const char *name, const char *value) {
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/%s", pid, name);
-  int fd = open(path, O_WRONLY | O_CLOEXEC);
-  size_t len = strlen(value);
-  if (fd < 0 || write(fd, value, len) != (ssize_t)len) fail("write", path, errno);
-  close(fd);
+  int err = write_file(path, value);
+  if (err) fail("write", path, err);
 }
 
 static void write_id_maps(const struct launch_config *cfg, pid_t pid) {
@@ -150,6 +161,7 @@ int main(void) {
 
   struct host_fds host;
   open_host_side(&cfg, &host);
+  host.stage0_pidfd = handover_stage0_pdeathsig(&cfg, PLAN_FD);
   int relay[2] = {-1, -1};
   if (cfg.terminal && host.console < 0) {
     if (!cfg.foreground) fail_msg("terminal", "a detached terminal needs a console socket");
@@ -172,6 +184,8 @@ int main(void) {
   }
   close(sync[1]);
   if (relay[1] >= 0) close(relay[1]);
+  /* The agent learns the state is complete when the connection closes: only stage 2 keeps it. */
+  if (host.listener >= 0) close(host.listener);
   join_cgroups(&cfg, stage1);
   stage_send(sync[0], STAGE_SYNC_GO);
 

@@ -5,8 +5,6 @@
 #include <grp.h>
 #include <limits.h>
 #include <linux/capability.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +102,16 @@ static void capset_masks(uint64_t effective, uint64_t permitted, uint64_t inheri
   if (syscall(SYS_capset, &hdr, data) < 0) fail("capset", "", errno);
 }
 
+static bool setgroups_denied(const struct launch_config *cfg) {
+  if (cfg->setgroups_deny) return true;
+  char buf[8] = {0};
+  int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  return n >= 4 && !strncmp(buf, "deny", 4);
+}
+
 void process_apply_identity(const struct launch_config *cfg) {
   enum { BOUNDING, EFFECTIVE, INHERITABLE, PERMITTED, AMBIENT };
   if (cfg->has_caps) {
@@ -120,10 +128,15 @@ void process_apply_identity(const struct launch_config *cfg) {
     /* Keep the permitted set across the uid change below; capset then trims it. */
     if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) fail("prctl keepcaps", "", errno);
   }
-  /* setgroups is refused in a user namespace whose setgroups file says "deny". */
   if (cfg->groups.len || cfg->has_gid) {
-    if (setgroups(cfg->groups.len, cfg->groups.items) < 0 && !(errno == EPERM && cfg->setgroups_deny))
-      fail("setgroups", "", errno);
+    if (setgroups(cfg->groups.len, cfg->groups.items) < 0) {
+      /* A user namespace whose setgroups file says "deny" refuses it for good. Without groups
+       * asked for that is fine: they were dropped before joining it (namespaces_join) or are the
+       * creator's, which nobody in it can change. Groups asked for are never dropped silently. */
+      int err = errno;
+      if (err != EPERM || !setgroups_denied(cfg)) fail("setgroups", "", err);
+      if (cfg->groups.len) fail("setgroups", "/proc/self/setgroups is \"deny\" in this user namespace", err);
+    }
   }
   if (cfg->has_gid && setresgid(cfg->gid, cfg->gid, cfg->gid) < 0) fail("setgid", "", errno);
   if (cfg->has_uid && setresuid(cfg->uid, cfg->uid, cfg->uid) < 0) fail("setuid", "", errno);
@@ -135,15 +148,4 @@ void process_apply_identity(const struct launch_config *cfg) {
       if ((cfg->caps[AMBIENT] & (1ULL << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
         fail("raise ambient capability", "", errno);
   }
-}
-
-void process_apply_seccomp(const struct launch_config *cfg, int late) {
-  /* no_new_privs makes seccomp installable without CAP_SYS_ADMIN, so it can wait until last;
-   * without it the filter must go in while we still have the capability. */
-  if (late != cfg->no_new_privs) return;
-  if (late && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail("prctl no_new_privs", "", errno);
-  if (!cfg->seccomp) return;
-  struct sock_fprog prog = {.len = (unsigned short)(cfg->seccomp_len / sizeof(struct sock_filter)),
-                            .filter = (struct sock_filter *)cfg->seccomp};
-  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, cfg->seccomp_flags, &prog) < 0) fail("seccomp", "", errno);
 }

@@ -10,8 +10,4 @@ void process_apply_environment(const struct launch_config *cfg);
 const char *process_find_executable(const struct launch_config *cfg);
 /* Groups, gid, uid and capabilities, in the order that keeps the capabilities asked for. */
 void process_apply_identity(const struct launch_config *cfg);
-/* no_new_privs and the seccomp filter. `late`: called right before exec (filters that need
- * no_new_privs go last so they don't filter the launcher's own setup). */
-void process_apply_seccomp(const struct launch_config *cfg, int late);
-
 #endif

@@ -115,16 +115,19 @@ static void make_symlink(const struct symlink_entry *s) {
   close(dir);
 }
 
-void rootfs_prepare(const struct launch_config *cfg) {
+void rootfs_set_propagation(const struct launch_config *cfg) {
   if (cfg->root_propagation && mount(NULL, "/", NULL, cfg->root_propagation, NULL) < 0)
     fail("set propagation of /", "/", errno);
-  if (cfg->rootfs) {
-    if (mount(cfg->rootfs, cfg->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) fail("bind rootfs", cfg->rootfs, errno);
-    rootfd = open(cfg->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  } else {
-    rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  }
-  if (rootfd < 0) fail("open rootfs", cfg->rootfs ? cfg->rootfs : "/", errno);
+}
+
+void rootfs_prepare(const struct launch_config *cfg) {
+  /* Mounts go inside the rootfs, else inside the directory the process will chroot into (still
+   * reachable by path: /proc/self/fd, which fd_path relies on, is the host's until then). */
+  const char *root = cfg->rootfs ? cfg->rootfs : cfg->enter_root ? cfg->enter_root : "/";
+  if (cfg->rootfs && mount(cfg->rootfs, cfg->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+    fail("bind rootfs", cfg->rootfs, errno);
+  rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0) fail("open rootfs", root, errno);
   for (size_t i = 0; i < cfg->mounts.len; i++) do_mount(&cfg->mounts.items[i]);
   for (size_t i = 0; i < cfg->devices.len; i++) make_device(&cfg->devices.items[i]);
   for (size_t i = 0; i < cfg->symlinks.len; i++) make_symlink(&cfg->symlinks.items[i]);

@@ -3,8 +3,11 @@
 #define NSBOX_ROOTFS_H
 #include "config.h"
 
-/* Everything before the switch of root: propagation, the rootfs bind, the ordered mounts,
- * devices and symlinks. Without a rootfs (unshare --mount-proc) the mounts apply to "/". */
+/* Propagation of "/" (PA_ROOT_PROPAGATION), first in the new mount namespace, while "/" is still
+ * its real root (after a chroot it would not be a mount: EINVAL). */
+void rootfs_set_propagation(const struct launch_config *cfg);
+/* Everything before the switch of root: the rootfs bind, the ordered mounts, devices and
+ * symlinks. Without a rootfs the mounts apply inside PA_ENTER_ROOT (unshare -R) or "/". */
 void rootfs_prepare(const struct launch_config *cfg);
 /* pivot_root (or chroot with no_pivot) into the prepared rootfs. */
 void rootfs_enter(const struct launch_config *cfg);

@@ -1,28 +1,28 @@
 #include "stages.h"
 #include "console.h"
+#include "handover.h"
 #include "hooks.h"
+#include "join.h"
 #include "pathres.h"
 #include "plan_ids.h"
 #include "process.h"
 #include "report.h"
 #include "rootfs.h"
+#include "seccomp.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
-
 void stage_send(int sock, int msg) {
   unsigned char b = (unsigned char)msg;
-  if (write(sock, &b, 1) != 1) fail("stage sync", "send", errno);
+  ssize_t n;
+  do n = write(sock, &b, 1); while (n < 0 && errno == EINTR);
+  if (n != 1) fail("stage sync", "send", n < 0 ? errno : EPIPE);
 }
 
 int stage_recv(int sock) {
@@ -36,59 +36,60 @@ static void expect(int sock, int msg) {
   if (stage_recv(sock) != msg) fail("stage sync", "peer stage went away", EPIPE);
 }
 
+static void read_pid(int fd, pid_t *pid, const char *what) {
+  ssize_t n;
+  do n = read(fd, pid, sizeof *pid); while (n < 0 && errno == EINTR);
+  if (n != sizeof *pid) fail("stage sync", what, n < 0 ? errno : EPIPE);
+}
+
+static void write_pid(int fd, pid_t pid, const char *what) {
+  ssize_t n;
+  do n = write(fd, &pid, sizeof pid); while (n < 0 && errno == EINTR);
+  if (n != sizeof pid) fail("stage sync", what, n < 0 ? errno : EPIPE);
+}
+
 pid_t stage_recv_pid(int sock) {
   pid_t pid;
-  if (read(sock, &pid, sizeof pid) != sizeof pid) fail("stage sync", "child pid", errno);
+  read_pid(sock, &pid, "child pid");
   return pid;
 }
 
 static void send_pid(int sock, pid_t pid) {
   stage_send(sock, STAGE_SYNC_CHILD_PID);
-  if (write(sock, &pid, sizeof pid) != sizeof pid) fail("stage sync", "child pid", errno);
-}
-
-/* The order in which namespaces are joined: a user namespace first (it grants the rights to join
- * the ones it owns), the mount namespace last (joining it changes how paths resolve). */
-static const uint32_t join_order[] = {CLONE_NEWUSER, CLONE_NEWCGROUP, CLONE_NEWIPC, CLONE_NEWUTS,
-                                      CLONE_NEWNET,  CLONE_NEWPID,    CLONE_NEWTIME, CLONE_NEWNS};
-
-static void join_namespaces(const struct launch_config *cfg, uint32_t only, int exclude) {
-  for (size_t t = 0; t < sizeof join_order / sizeof join_order[0]; t++) {
-    uint32_t type = join_order[t];
-    if ((only && type != only) || (exclude && type == CLONE_NEWUSER)) continue;
-    for (size_t i = 0; i < cfg->joins.len; i++) {
-      const struct ns_ref *ns = &cfg->joins.items[i];
-      if (ns->type == type && setns(ns->fd, (int)type) < 0) fail("setns", ns->path, errno);
-    }
-  }
+  write_pid(sock, pid, "child pid");
 }
 
 static void write_self(const char *path, const char *value) {
   int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) fail("open", path, errno);
   size_t len = strlen(value);
-  if (fd < 0 || write(fd, value, len) != (ssize_t)len) fail("write", path, errno);
+  ssize_t n = write(fd, value, len);
+  if (n != (ssize_t)len) fail("write", path, n < 0 ? errno : EIO);
   close(fd);
 }
 
-static __attribute__((noreturn)) void stage2_run(const struct launch_config *cfg, const struct host_fds *host);
+/* A child of stage 0, not of us: stage 1 exits as soon as it has reported, and a parent-death
+ * signal must refer to the process that stays (runc's nsexec does the same). Like fork() (no new
+ * stack): only code that does not rely on glibc's cached TID runs in the child (no raise()). */
+static pid_t fork_for_stage0(void) {
+  return (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, NULL, NULL, 0);
+}
+
+static __attribute__((noreturn)) void stage2_run(const struct launch_config *cfg, const struct host_fds *host, pid_t host_pid);
 
 void stage1_run(const struct launch_config *cfg, const struct host_fds *host, int sync) {
   report_set_stage("stage1");
   sigset_t none;
   sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
+  sigprocmask(SIG_SETMASK, &none, NULL); /* stage 0 blocks them all in the foreground */
   expect(sync, STAGE_SYNC_GO);
 
-  join_namespaces(cfg, CLONE_NEWUSER, 0);
+  namespaces_join(cfg);
   if (cfg->ns_new & CLONE_NEWUSER) {
     if (unshare(CLONE_NEWUSER) < 0) fail("unshare", "user namespace", errno);
     stage_send(sync, STAGE_SYNC_USERMAP_PLS);
     expect(sync, STAGE_SYNC_USERMAP_ACK);
   }
-  join_namespaces(cfg, 0, 1);
-  if (host->enter_root >= 0 && (fchdir(host->enter_root) < 0 || chroot(".") < 0))
-    fail("chroot", cfg->enter_root, errno);
-  if (host->enter_cwd >= 0 && fchdir(host->enter_cwd) < 0) fail("chdir", cfg->enter_cwd, errno);
   uint32_t rest = cfg->ns_new & ~(uint32_t)CLONE_NEWUSER;
   if (rest && unshare((int)rest) < 0) fail("unshare", "namespaces", errno);
   if (cfg->time_offsets) write_self("/proc/self/timens_offsets", cfg->time_offsets);
@@ -99,13 +100,28 @@ void stage1_run(const struct launch_config *cfg, const struct host_fds *host, in
   if (cfg->no_fork) {
     send_pid(sync, getpid());
     close(sync);
-    stage2_run(cfg, host);
+    stage2_run(cfg, host, getpid());
   }
-  pid_t child = fork();
-  if (child < 0) fail("fork", "stage 2", errno);
+  /* Stage 2 may be in a new PID namespace: it learns its PID as the caller sees it from us
+   * (the seccomp agent is told that PID). */
+  int pid_pipe[2] = {-1, -1};
+  if (cfg->seccomp_listener && pipe2(pid_pipe, O_CLOEXEC) < 0) fail("pipe", "stage 2 pid", errno);
+  pid_t child = fork_for_stage0();
+  if (child < 0) fail("clone", "stage 2", errno);
   if (child == 0) {
     close(sync);
-    stage2_run(cfg, host);
+    pid_t host_pid = 0;
+    if (pid_pipe[0] >= 0) {
+      close(pid_pipe[1]);
+      read_pid(pid_pipe[0], &host_pid, "own pid");
+      close(pid_pipe[0]);
+    }
+    stage2_run(cfg, host, host_pid);
+  }
+  if (pid_pipe[1] >= 0) {
+    close(pid_pipe[0]);
+    write_pid(pid_pipe[1], child, "stage 2 pid");
+    close(pid_pipe[1]);
   }
   send_pid(sync, child);
   _exit(0);
@@ -123,26 +139,53 @@ static void wait_for_start(int fifo) {
   close(fifo);
 }
 
-static void stage2_run(const struct launch_config *cfg, const struct host_fds *host) {
+static int reopen_dir(const char *step, const char *path) {
+  int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) fail(step, path, errno);
+  return fd;
+}
+
+/* nsenter -r/-w, unshare -R/-w. In a new mount namespace the fds stage 0 opened still name the
+ * parent namespace's mounts (a root there would put us outside our own namespace): open the
+ * paths again in the new one, a copy of the old, as util-linux unshare does by calling chroot. */
+static void enter_root_and_cwd(const struct launch_config *cfg, const struct host_fds *host) {
+  int root = host->enter_root, cwd = host->enter_cwd;
+  if (cfg->ns_new & CLONE_NEWNS) {
+    if (root >= 0) root = reopen_dir("open root directory", cfg->enter_root);
+    if (cwd >= 0) cwd = reopen_dir("open working directory", cfg->enter_cwd);
+  }
+  if (root >= 0 && (fchdir(root) < 0 || chroot(".") < 0)) fail("chroot", cfg->enter_root, errno);
+  if (cwd >= 0 && fchdir(cwd) < 0) fail("chdir", cfg->enter_cwd, errno);
+}
+
+static void stage2_run(const struct launch_config *cfg, const struct host_fds *host, pid_t host_pid) {
   report_set_stage("stage2");
+  handover_reset_signals();
+  handover_pdeathsig(cfg, host->stage0_pidfd);
   if (cfg->setsid && setsid() < 0) fail("setsid", "", errno);
-  if (cfg->pdeathsig && prctl(PR_SET_PDEATHSIG, cfg->pdeathsig, 0, 0, 0) < 0) fail("prctl pdeathsig", "", errno);
   if (cfg->rootfs && !(cfg->ns_new & CLONE_NEWNS)) fail_msg("rootfs", "a rootfs needs a new mount namespace");
-  if (cfg->ns_new & CLONE_NEWNS) rootfs_prepare(cfg);
+  /* util-linux unshare's order: propagation of "/", then the new root, then the mounts in it. */
+  if (cfg->ns_new & CLONE_NEWNS) {
+    rootfs_set_propagation(cfg);
+    rootfs_prepare(cfg);
+  }
   if (cfg->hook_sync) hooks_wait_for_parent();
+  enter_root_and_cwd(cfg, host);
   rootfs_enter(cfg);
   if (cfg->terminal) console_setup(host->console);
   else if (host->console >= 0) close(host->console);
   process_apply_environment(cfg);
   rootfs_finish(cfg);
   const char *path = process_find_executable(cfg);
-  process_apply_seccomp(cfg, 0);
+  seccomp_apply(cfg, 0, host->listener, host_pid);
   process_apply_identity(cfg);
+  handover_pdeathsig(cfg, host->stage0_pidfd); /* a uid or capability change clears it */
   if (host->exec_fifo >= 0) wait_for_start(host->exec_fifo);
   hooks_run_start(cfg);
-  process_apply_seccomp(cfg, 1);
-  /* No host fd may reach the container (CVE-2024-21626 class): all above stdio close on exec. */
-  syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-  execve(path, cfg->argv.items, cfg->env.items);
+  seccomp_apply(cfg, 1, host->listener, host_pid);
+  handover_close_fds();
+  char **argv = cfg->argv.items;
+  if (cfg->argv0) argv[0] = (char *)cfg->argv0; /* `path` was found from the first PA_ARG */
+  execve(path, argv, cfg->env.items);
   fail("exec", path, errno);
 }

@@ -7,6 +7,8 @@
 /* Host-side fds that stage 0 opens for the later stages (-1 when unused). */
 struct host_fds {
   int enter_root, enter_cwd, exec_fifo, console;
+  int listener;     /* connection to the seccomp agent (PA_SECCOMP_LISTENER) */
+  int stage0_pidfd; /* stage 0 itself, to check it outlived PR_SET_PDEATHSIG (PA_PDEATHSIG) */
 };
 
 __attribute__((noreturn)) void stage1_run(const struct launch_config *cfg, const struct host_fds *host, int sync);

@@ -100,6 +100,27 @@ export interface LaunchPlan {
   // hooks
   hookSync?: boolean; // pause before pivot_root for the parent's create-time hooks
   startHooks?: LauncherHook[];
+  /** argv[0] the program sees when it is not args[0], the executable (login shells: "-sh"). */
+  argv0?: string;
+  /**
+   * Where the seccomp listener fd goes when seccomp.flags has SECCOMP_FILTER_FLAG_NEW_LISTENER
+   * (OCI linux.seccomp.listenerPath): a unix stream socket, connected before any namespace change.
+   * `state` is the OCI "container process state" JSON cut where the host PID goes (the launcher
+   * writes the PID between consecutive pieces): see seccompListenerState().
+   */
+  seccompListener?: { path: string; state: string[] };
+}
+
+/**
+ * Splits a container process state into the pieces the launcher joins with the real PID, e.g.
+ * seccompListenerState((pid) => ({ ociVersion, fds: ["seccompFd"], pid, metadata, state: { ...state, pid } })).
+ * The PID is stood in for by a number found nowhere else in the JSON, so the cut is exact.
+ */
+export function seccompListenerState(build: (pid: number) => unknown): string[] {
+  const without = JSON.stringify(build(0));
+  let mark = 2147480000;
+  while (without.includes(String(mark))) mark++;
+  return JSON.stringify(build(mark)).split(String(mark));
 }
 
 /** Writes length-prefixed attributes: u16 type, u16 0, u32 length, payload, pad to 4. */
@@ -215,6 +236,11 @@ export function encodePlan(p: LaunchPlan): Buffer {
   w.u32(PA.PERSONALITY, p.personality).str(PA.APPARMOR, p.apparmorProfile).str(PA.SELINUX_LABEL, p.selinuxLabel);
   w.str(PA.KEYRING, p.keyring).u32(PA.IOPRIO, p.ioprio);
   w.flag(PA.HOOK_SYNC, p.hookSync);
+  w.str(PA.ARGV0, p.argv0);
+  if (p.seccompListener) {
+    w.str(PA.SECCOMP_LISTENER, p.seccompListener.path);
+    for (const piece of p.seccompListener.state) w.bytes(PA.SECCOMP_LISTENER_DATA, Buffer.from(piece));
+  }
   for (const h of p.startHooks ?? []) {
     w.nested(PA.START_HOOK, (n) => {
       n.str(NA.HOOK_PATH, h.path);

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { NSBOX, inode, run, top } from "./ns-util.ts";
+import { NSBOX, Sleeper, inode, run, top } from "./ns-util.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "nsbox-unshare-"));
 afterAll(() => {
@@ -158,6 +158,42 @@ describe("exit codes and bad input", () => {
 describe("-R and -w", () => {
   const rootfs = join(top, "build/rootfs/busybox");
   test("-R ROOT -w DIR without a mount namespace", () => void expectSame(["-R", rootfs, "-w", "/bin", "/bin/pwd"]));
-  // Needs the launcher to set the propagation of "/" before it chroots (reported to the lead).
-  test.todo("-m -R ROOT --mount-proc: proc mounted inside the new root");
+  test("-m -R ROOT --mount-proc: proc mounted inside the new root, nothing on the host", () => {
+    // util-linux's order: unshare, propagation of "/", chroot, mount proc (in the new root).
+    const out = expectSame(["-m", "-R", rootfs, "--mount-proc", "sh", "-c", "pwd; grep -c '^proc /proc proc ' /proc/self/mounts"]);
+    expect(out.stdout).toBe("/\n1\n");
+    expect(readFileSync("/proc/self/mountinfo", "utf8")).not.toContain(` ${rootfs}/proc `);
+  });
+  test("-m -R ROOT -w DIR --propagation=unchanged -f -p --mount-proc", () => {
+    const out = expectSame(["-m", "-R", rootfs, "-w", "/bin", "--propagation=unchanged", "-f", "-p", "--mount-proc", "sh", "-c", "pwd; echo $$; ps -o pid= | wc -l"]);
+    expect(out.stdout).toMatch(/^\/bin\n1\n\s*3\n$/); // sh, ps and wc
+  });
+});
+
+describe("--kill-child", () => {
+  // util-linux: the forked child gets the signal when unshare dies. Here nsbox (bun) is killed
+  // with SIGKILL, the launcher's stage 0 dies with it, and the program gets the signal.
+  for (const [args, signal] of [[["--kill-child"], "SIGKILL"], [["--kill-child=SIGTERM"], "SIGTERM"]] as const) {
+    test(`${args.join(" ")}: killing nsbox kills the program (${signal})`, async () => {
+      for (const argv of [["unshare", ...args, "sleep", "60"], [...NSBOX, "unshare", ...args, "sleep", "60"]]) {
+        const s = new Sleeper(argv);
+        const pid = await s.leaf();
+        s.proc.kill("SIGKILL");
+        let gone = false;
+        for (let i = 0; i < 300 && !gone; i++, await Bun.sleep(10)) {
+          try { gone = /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8")); } catch { gone = true; }
+        }
+        s.kill();
+        expect({ argv0: argv[0] === "unshare" ? "util-linux" : "nsbox", gone }).toEqual({ argv0: argv[0] === "unshare" ? "util-linux" : "nsbox", gone: true });
+      }
+    });
+  }
+  test("without it the program outlives nsbox (as util-linux)", async () => {
+    const s = new Sleeper([...NSBOX, "unshare", "-f", "sleep", "60"]);
+    const pid = await s.leaf();
+    s.proc.kill("SIGKILL");
+    await Bun.sleep(200);
+    expect(readFileSync(`/proc/${pid}/status`, "utf8")).toMatch(/^State:\s+S/m);
+    s.kill();
+  });
 });

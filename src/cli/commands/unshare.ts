@@ -58,9 +58,6 @@ export async function run(argv: string[]): Promise<number> {
   const o = parseUnshareArgs(argv, process.geteuid!(), process.getegid!());
   if (o.help) return process.stdout.write(HELP), 0;
   if (o.version) return console.log("nsbox unshare (nsbox 0.1.0)"), 0;
-  // The plan carries PA_PDEATHSIG, but through today's launcher the program gets the signal when
-  // its short-lived stage-1 parent exits (a race), and the launcher does not die with nsbox.
-  if (o.killChild !== undefined) throw new UserError("--kill-child is not supported yet (needs a launcher change)");
   // Checked here so a typo fails before any namespace exists (util-linux fails after unshare(2)).
   for (const [type, file] of o.create) {
     if (file !== undefined && !existsSync(resolve(file))) {
