@@ -25,6 +25,16 @@ export interface ArchSpec {
   syscalls: ReadonlyMap<string, number>;
 }
 
+type Table = { syscalls: ReadonlyMap<string, number> };
+/** Literal paths, so `bun build --compile` (setup's bin/) bundles every table. */
+const TABLES: Record<string, () => Table> = {
+  x86_64: () => require("./syscalls/x86_64.ts"),
+  x32: () => require("./syscalls/x32.ts"),
+  x86: () => require("./syscalls/x86.ts"),
+  aarch64: () => require("./syscalls/aarch64.ts"),
+  arm: () => require("./syscalls/arm.ts"),
+};
+
 /**
  * Tables load on first use (synchronous require): a host only needs its own family, and each
  * table costs ~0.3 ms to load on a container's create path.
@@ -34,7 +44,7 @@ function arch(name: string, audit: number, args32: boolean, table: string): Arch
   return {
     name, audit, args32,
     get syscalls() {
-      return (syscalls ??= (require(`./syscalls/${table}.ts`) as { syscalls: ReadonlyMap<string, number> }).syscalls);
+      return (syscalls ??= TABLES[table]!().syscalls);
     },
   };
 }
