@@ -8,6 +8,7 @@ import { parseSignal } from "../linux/signals.ts";
 import { containerCgroup } from "./cgroup.ts";
 import type { Row } from "./db.ts";
 import type { Engine } from "./engine.ts";
+import { teardownNetwork } from "./network.ts";
 import { runtimeCommand } from "./runtimes.ts";
 import { monitorAlive, readMonitorStatus } from "./state.ts";
 
@@ -93,7 +94,7 @@ export async function removeContainer(e: Engine, ref: string, force = false): Pr
   }
   // The monitor deletes the runtime's state after the exit; if it was killed, do it ourselves.
   if (!(await waitMonitorGone(e, r.id, 5000)) || st.Error) forceRuntimeDelete(e, r);
-  finalRemove(e, r);
+  await finalRemove(e, r);
 }
 
 function forceRuntimeDelete(e: Engine, r: Row): void {
@@ -103,17 +104,18 @@ function forceRuntimeDelete(e: Engine, r: Row): void {
   } catch {}
 }
 
-function finalRemove(e: Engine, r: Row): void {
+async function finalRemove(e: Engine, r: Row): Promise<void> {
+  await teardownNetwork(e, r.id, r.doc.HostConfig.NetworkMode);
   e.cleanupFiles(r.id);
   e.db.delete(r.id);
 }
 
 /** The monitor's exit command for --rm containers: remove once stopped (never waits for the monitor, its caller). */
-export function cleanupContainer(e: Engine, id: string): void {
+export async function cleanupContainer(e: Engine, id: string): Promise<void> {
   const r = e.db.get(id);
   if (!r || !r.doc.HostConfig.AutoRemove) return;
   if (e.state(r).Running) return;
-  finalRemove(e, r);
+  await finalRemove(e, r);
 }
 
 export async function pauseContainer(e: Engine, ref: string, pause: boolean): Promise<void> {

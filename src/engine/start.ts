@@ -8,6 +8,7 @@ import { containerCgroup, oomFile } from "./cgroup.ts";
 import type { Row } from "./db.ts";
 import type { Engine } from "./engine.ts";
 import { spawnMonitor } from "./monitor.ts";
+import { setupNetwork } from "./network.ts";
 import { waitMonitorGone } from "./ops.ts";
 import { NSBOX_CLI } from "./paths.ts";
 import { runtimeCommand } from "./runtimes.ts";
@@ -122,6 +123,8 @@ async function startRow(e: Engine, r: Row, opts: StartOptions): Promise<void> {
     throw startFailure(err, r);
   });
   try {
+    const settings = await setupNetwork(e, r, monitor.pid);
+    if (settings) e.db.update(id, (d) => Object.assign(d.NetworkSettings, settings));
     if (opts.beforeStart) await opts.beforeStart(id);
     await monitor.start();
   } catch (err) {

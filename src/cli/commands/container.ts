@@ -21,7 +21,7 @@ export async function run(argv: string[]): Promise<number> {
   if (sub === "cleanup") {
     const { values: v, positionals } = parse(rest, {}, "container cleanup");
     const e = openEngine(v);
-    for (const id of positionals) cleanupContainer(e, id);
+    for (const id of positionals) await cleanupContainer(e, id);
     return 0;
   }
   if (sub === "prune") {
