@@ -4,32 +4,19 @@
 // that calls launch(): it opens fds without close-on-exec and ignores signals, then execs the
 // real launcher. Needs root.
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launch, LAUNCHER_PATH, LaunchError } from "../../src/linux/launcher.ts";
 import type { LaunchPlan } from "../../src/linux/plan.ts";
 import { CLONE } from "../../src/linux/plan-ids.ts";
+import { runWrapped as wrapped } from "./launcher-util.ts";
 
 const ROOTFS = join(import.meta.dir, "../../build/rootfs/busybox");
-const HELPER = join(import.meta.dir, "../helpers/launch-plan.ts");
 const usable = process.getuid?.() === 0 && existsSync(LAUNCHER_PATH) && existsSync(`${ROOTFS}/bin/busybox`);
 const dir = mkdtempSync(join(tmpdir(), "nsbox-launcher-process-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Runs `plan` through launch() in a helper process whose launcher is `wrapper` (a shell script
- * body that ends by exec'ing "$LAUNCHER"). */
-function runWrapped(plan: LaunchPlan, wrapper: string) {
-  const script = join(dir, `wrapper-${Math.random().toString(36).slice(2)}.sh`);
-  writeFileSync(script, `#!/bin/sh\nLAUNCHER=${realpathSync(LAUNCHER_PATH)}\n${wrapper}\n`);
-  chmodSync(script, 0o755);
-  const p = Bun.spawnSync([process.execPath, HELPER, JSON.stringify(plan)], {
-    env: { ...process.env, NSBOX_LAUNCHER: script },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  return { code: p.exitCode, stdout: p.stdout.toString(), stderr: p.stderr.toString().replace(/^pid \d+\n/, "") };
-}
+const runWrapped = (plan: LaunchPlan, wrapper?: string) => wrapped(dir, plan, wrapper);
 
 const container = (args: string[], extra: Partial<LaunchPlan> = {}): LaunchPlan => ({
   args,
@@ -46,9 +33,10 @@ const container = (args: string[], extra: Partial<LaunchPlan> = {}): LaunchPlan 
 const LEAKY = `exec 7</dev/null 8>/dev/null 9<&0\ntrap '' HUP USR1 PIPE TERM\nexec "$LAUNCHER"`;
 // The shell's own fds (it opens none for -c); the signal state of a program that is not a shell
 // (busybox sh ignores SIGQUIT itself).
-const FDS = ["sh", "-c", "ls /proc/$$/fd | tr '\\n' ' '"];
+// No pipeline (the shell would hold its ends for a while), and not last (ash would exec ls).
+const FDS = ["sh", "-c", "ls /proc/$$/fd; true"];
 const SIGNALS = ["grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status"];
-const NO_FDS = "0 1 2 ";
+const NO_FDS = "0\n1\n2\n";
 const NO_SIGNALS = "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n";
 
 describe.skipIf(!usable)("the program's inheritance", () => {
