@@ -19,7 +19,8 @@ static void write_file(const char *step, const char *path, const char *value) {
   int fd = open(path, O_WRONLY | O_CLOEXEC);
   if (fd < 0) fail(step, path, errno);
   size_t len = strlen(value);
-  if (write(fd, value, len) != (ssize_t)len) fail(step, path, errno);
+  ssize_t n = write(fd, value, len);
+  if (n != (ssize_t)len) fail(step, path, n < 0 ? errno : EIO);
   close(fd);
 }
 
@@ -57,6 +58,9 @@ void process_apply_environment(const struct launch_config *cfg) {
     fail("ioprio_set", "", errno);
   if (cfg->apparmor) write_file("set apparmor profile", "/proc/self/attr/apparmor/exec", cfg->apparmor);
   if (cfg->selinux_label) write_file("set selinux label", "/proc/self/attr/exec", cfg->selinux_label);
+  /* A session keyring of its own, so keys never leak between containers (runc's default). */
+  if (cfg->keyring && syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, cfg->keyring) < 0 && errno != ENOSYS)
+    fail("join session keyring", cfg->keyring, errno);
   if (cfg->has_umask) umask(cfg->umask);
   if (cfg->cwd && chdir(cfg->cwd) < 0) fail("chdir to cwd", cfg->cwd, errno);
 }

@@ -107,10 +107,11 @@ static void make_symlink(const struct symlink_entry *s) {
   int dir = resolve_in_root(rootfd, s->path, RESOLVE_PARENT, &name);
   if (dir < 0) fail("create symlink", s->path, dir == -EXDEV ? EXDEV : -dir);
   if (symlinkat(s->target, dir, name) < 0) {
+    /* An existing link with the same target is fine (a rootfs that already has it). */
+    int err = errno;
     char existing[4096];
-    ssize_t n = readlinkat(dir, name, existing, sizeof existing - 1);
-    if (errno != EEXIST || n < 0 || (existing[n] = '\0', strcmp(existing, s->target)))
-      fail("symlink", s->path, errno == EEXIST && n >= 0 ? EEXIST : errno);
+    ssize_t n = err == EEXIST ? readlinkat(dir, name, existing, sizeof existing - 1) : -1;
+    if (n < 0 || (existing[n] = '\0', strcmp(existing, s->target))) fail("symlink", s->path, err);
   }
   close(dir);
 }

@@ -181,6 +181,7 @@ static void stage2_run(const struct launch_config *cfg, const struct host_fds *h
   process_apply_identity(cfg);
   handover_pdeathsig(cfg, host->stage0_pidfd); /* a uid or capability change clears it */
   if (host->exec_fifo >= 0) wait_for_start(host->exec_fifo);
+  handover_close_fds(); /* the startContainer hooks are programs in the container too */
   hooks_run_start(cfg);
   seccomp_apply(cfg, 1, host->listener, host_pid);
   handover_close_fds();
