@@ -13,7 +13,7 @@ import { parseExtraHost, parseResolvConf, renderHosts, renderResolvConf, writeCo
 import { ephemeralRange, hostListeners, listenerClash } from "./host-ports.ts";
 import { macFor, pickIp } from "./ipam.ts";
 import { applyRules } from "./kernel-state.ts";
-import { createVeth, deleteLinks } from "./links.ts";
+import { createVeth, deleteLinks, deleteLinksInBackground, linkExists } from "./links.ts";
 import { findNetwork } from "./networks.ts";
 import { bindingsClash, formatBinding, type PortBinding, type PortSpec } from "./ports.ts";
 import type { EndpointRow, NetworkRow } from "./store.ts";
@@ -119,15 +119,34 @@ function lease(ctx: NetContext, req: AttachRequest, nets: { row: NetworkRow; wan
   });
 }
 
-/** Removes records (and the rules of their ports) in one transaction; returns the host links. */
-function unlease(ctx: NetContext, container: string, networkId?: string): string[] {
+/** Removes records (and the rules of their ports) in one transaction; returns what they held. */
+function unlease(ctx: NetContext, container: string, networkId?: string): EndpointRow[] {
   return ctx.store.tx(() => {
     const rows = ctx.store.endpoints({ container, network: networkId });
     const hadPorts = ctx.store.ports(container).some((p) => rows.some((r) => r.network === p.network));
     for (const r of rows) ctx.store.deleteEndpoint(r.container, r.network);
     if (hadPorts) applyRules(ctx);
-    return rows.map((r) => r.veth);
+    return rows;
   });
+}
+
+function netnsAlive(e: EndpointRow): boolean {
+  try {
+    return statSync(e.netns).ino === e.netnsIno;
+  } catch {
+    return false;
+  }
+}
+
+/** Deletes the host ends of released endpoints. Deleting a link waits for an RCU grace period
+ * (~20 ms here), so it is only awaited while the namespace lives (network disconnect); once the
+ * container is gone the kernel tears the pair down with its namespace, and a link still
+ * lingering is deleted in the background (reconcile() catches any that survive). */
+async function releaseLinks(rows: EndpointRow[]): Promise<void> {
+  const alive = rows.filter((r) => r.netnsIno === 0 || netnsAlive(r)).map((r) => r.veth);
+  const lingering = rows.filter((r) => !alive.includes(r.veth) && linkExists(r.veth)).map((r) => r.veth);
+  if (lingering.length) deleteLinksInBackground(lingering);
+  await deleteLinks(alive);
 }
 
 function validate(req: AttachRequest): void {
@@ -155,7 +174,7 @@ export async function attach(ctx: NetContext, req: AttachRequest): Promise<Attac
     const files = writeFiles(ctx, req, rows, nets.map((x) => x.row));
     return { ...files, endpoints: rows.map((e, i) => endpointInfo(e, nets[i]!.row)), ports };
   } catch (err) {
-    await deleteLinks(rows.flatMap((r) => unlease(ctx, req.containerId, r.network)));
+    await deleteLinks(rows.flatMap((r) => unlease(ctx, req.containerId, r.network)).map((r) => r.veth));
     throw err;
   }
 }
@@ -181,8 +200,7 @@ function writeFiles(ctx: NetContext, req: AttachRequest, rows: EndpointRow[], ne
 export async function detach(ctx: NetContext, containerId: string, network?: string): Promise<void> {
   const networkId = network === undefined ? undefined : ctx.store.network(network)?.id;
   if (network !== undefined && !networkId) throw new UserError(`network ${network} not found`);
-  const links = unlease(ctx, containerId, networkId);
-  await deleteLinks(links);
+  await releaseLinks(unlease(ctx, containerId, networkId));
   if (network === undefined) rmSync(ctx.containerDir(containerId), { recursive: true, force: true });
 }
 
@@ -199,7 +217,7 @@ export async function connect(ctx: NetContext, containerId: string, want: Networ
     if (!row.isDefault) await ensureResolver(ctx.dir, row.id, row.gateway);
     ctx.store.tx(() => ctx.store.markReady(containerId, row.id, e.netnsIno));
   } catch (err) {
-    await deleteLinks(unlease(ctx, containerId, row.id));
+    await deleteLinks(unlease(ctx, containerId, row.id).map((r) => r.veth));
     throw err;
   }
   return endpointInfo(e, row);

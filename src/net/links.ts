@@ -3,7 +3,7 @@
 // inside the container's netns, host end enslaved and up) and one batch inside the netns
 // (address, link up, default route).
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
-import { exec, execSync, firstError, ipIn } from "./exec.ts";
+import { exec, execSync, firstError, ipIn, spawnCount } from "./exec.ts";
 import { UserError } from "../common/errors.ts";
 
 export interface BridgePlan {
@@ -64,6 +64,13 @@ export async function createVeth(v: VethPlan): Promise<void> {
 export async function deleteLinks(names: string[]): Promise<void> {
   if (names.length === 0) return;
   await exec(["ip", "-force", "-batch", "-"], names.map((n) => `link del ${n}`).join("\n") + "\n");
+}
+
+/** Fire and forget: the links of a namespace that is already gone (see releaseLinks). */
+export function deleteLinksInBackground(names: string[]): void {
+  spawnCount.value++;
+  const p = Bun.spawn(["ip", "-force", "-batch", "-"], { stdin: new TextEncoder().encode(names.map((n) => `link del ${n}`).join("\n") + "\n"), stdout: "ignore", stderr: "ignore", detached: true });
+  p.unref();
 }
 
 export function deleteLinksSync(names: string[]): void {
