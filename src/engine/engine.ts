@@ -9,7 +9,7 @@ import { isAlive } from "../linux/proc.ts";
 import { ContainerDb, type Row } from "./db.ts";
 import { checkName, generateName, newId } from "./names.ts";
 import { EnginePaths, engineRoot } from "./paths.ts";
-import { commandLine } from "./spec.ts";
+import { capabilities, commandLine } from "./spec.ts";
 import { emptyState, liveState, readMonitorStatus } from "./state.ts";
 import { containerCgroup } from "./cgroup.ts";
 import type { ContainerJSON, ContainerState, CreateRequest, HostConfig } from "./types.ts";
@@ -126,6 +126,7 @@ export class Engine {
     const imgCfg = this.images.config(img).config ?? {};
     const host: HostConfig = { ...defaultHostConfig(), ...req.HostConfig };
     for (const k of NS_MODES) host[k] = this.nsTarget(host[k]);
+    capabilities(host); // an unknown name is refused here, before anything exists
     const c = req.Config;
     const entrypoint = c.Entrypoint ?? imgCfg.Entrypoint ?? null;
     const cmd = c.Cmd ?? (c.Entrypoint != null ? null : (imgCfg.Cmd ?? null));

@@ -31,6 +31,8 @@ export interface SpecInputs {
   etcFiles: { hostname: string; hosts: string; resolvConf: string };
   /** -v and --tmpfs, with sources resolved (named volumes to their directory). */
   mounts: Mount[];
+  /** Capabilities in our bounding set (what --privileged and ALL can grant). */
+  availableCaps?: string[];
 }
 
 export function normalizeCap(name: string): string {
@@ -42,8 +44,9 @@ export function normalizeCap(name: string): string {
 }
 
 /** Docker's rule: start from the defaults (or ALL), drop, then add; ALL in drop clears first. */
-export function capabilities(host: Pick<HostConfig, "CapAdd" | "CapDrop" | "Privileged">): string[] {
-  const all = Object.keys(CAPABILITIES);
+export function capabilities(host: Pick<HostConfig, "CapAdd" | "CapDrop" | "Privileged">, available?: string[]): string[] {
+  // "All" means all that we hold (docker reads its bounding set too): a VM's root may lack some.
+  const all = available ?? Object.keys(CAPABILITIES);
   if (host.Privileged) return all;
   const add = (host.CapAdd ?? []).map(normalizeCap);
   const drop = (host.CapDrop ?? []).map(normalizeCap);
@@ -79,7 +82,7 @@ function namespaces(choices: SpecInputs["namespaces"]): Namespace[] {
 
 export function buildSpec(i: SpecInputs): Spec {
   const spec = defaultSpec();
-  const caps = capabilities(i.host);
+  const caps = capabilities(i.host, i.availableCaps);
   const proc = spec.process!;
   proc.terminal = !!i.config.Tty;
   proc.args = i.args;

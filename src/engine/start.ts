@@ -3,6 +3,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import { LaunchError } from "../linux/launcher.ts";
+import { capabilityNames } from "../oci/capabilities.ts";
 import type { Mount } from "../oci/spec.ts";
 import { containerCgroup, oomFile } from "./cgroup.ts";
 import type { Row } from "./db.ts";
@@ -60,6 +61,12 @@ function specMounts(r: Row): Mount[] {
   return mounts;
 }
 
+/** Names of the capabilities in our bounding set (/proc/self/status CapBnd). */
+function boundingCaps(): string[] | undefined {
+  const m = /CapBnd:\s*([0-9a-f]+)/.exec(readOr("/proc/self/status"));
+  return m ? capabilityNames(BigInt(`0x${m[1]}`)) : undefined;
+}
+
 /** The hostname a container gets: its own, or that of the container whose network it shares (docker). */
 function hostnameOf(e: Engine, r: Row): string {
   const net = r.doc.HostConfig.NetworkMode;
@@ -72,10 +79,10 @@ export function startFailure(err: unknown, r: Row): UserError {
   const msg = err instanceof LaunchError ? (err.path || err.message) : (err as Error).message;
   const cmd = r.doc.Path;
   if (/no such file or directory|not found/i.test(msg) && /exec/i.test(msg))
-    return new UserError(`failed to start container ${r.name.slice(1)}: exec: "${cmd}": executable file not found in $PATH: ${msg}`, 127);
+    return new UserError(`failed to start container ${r.name}: exec: "${cmd}": executable file not found in $PATH: ${msg}`, 127);
   if (/permission denied/i.test(msg) && /exec/i.test(msg))
-    return new UserError(`failed to start container ${r.name.slice(1)}: exec: "${cmd}": permission denied: ${msg}`, 126);
-  return new UserError(`failed to start container ${r.name.slice(1)}: ${msg}`, 125);
+    return new UserError(`failed to start container ${r.name}: exec: "${cmd}": permission denied: ${msg}`, 126);
+  return new UserError(`failed to start container ${r.name}: ${msg}`, 125);
 }
 
 export async function startContainer(e: Engine, ref: string, opts: StartOptions = {}): Promise<void> {
@@ -106,6 +113,7 @@ async function startRow(e: Engine, r: Row, opts: StartOptions): Promise<void> {
     user, hostname, namespaces: nsChoices(e, r),
     etcFiles: { hostname: r.doc.HostnamePath, hosts: r.doc.HostsPath, resolvConf: r.doc.ResolvConfPath },
     mounts: specMounts(r),
+    availableCaps: boundingCaps(),
   });
   writeFileSync(`${dir}/config.json`, JSON.stringify(spec));
   mkdirSync(`${e.paths.root}/engine/sock`, { recursive: true, mode: 0o700 });

@@ -1,0 +1,191 @@
+// The engine end to end with real containers from the busybox image: run (attached, detached,
+// --rm, -i), exit codes, ps/inspect/logs/stop/kill/wait/rm/start/restart/pause, and docker's
+// errors with their exit codes.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { EngineLab, monitorPids } from "./engine-util.ts";
+
+let lab: EngineLab;
+beforeAll(() => {
+  lab = new EngineLab();
+});
+afterAll(async () => {
+  await lab.destroy();
+  expect(monitorPids(lab.root)).toEqual([]);
+});
+
+describe("run", () => {
+  test("attached --rm: output, exit code, nothing left", () => {
+    const r = lab.nsbox(["run", "--rm", "--net", "none", "busybox", "sh", "-c", "echo out; echo err >&2; exit 3"]);
+    expect(r).toMatchObject({ code: 3, stdout: "out\n", stderr: "err\n" });
+    expect(lab.ok(["ps", "-aq"])).toBe("");
+  });
+
+  test("-i passes stdin and closes it at its end", () => {
+    const r = lab.nsbox(["run", "--rm", "-i", "--net", "none", "busybox", "sh", "-c", "cat; echo done"], { stdin: "abc\n" });
+    expect(r).toMatchObject({ code: 0, stdout: "abc\ndone\n" });
+  });
+
+  test("docker-shaped inspect and the container's view of its settings", () => {
+    const id = lab.ok([
+      "run", "-d", "--name", "shape", "--net", "none", "-e", "FOO=bar", "-w", "/tmp", "-u", "nobody", "-h", "box",
+      "-l", "tier=db", "--pids-limit", "50", "-m", "64m", "busybox", "sleep", "30",
+    ]);
+    expect(id).toMatch(/^[0-9a-f]{64}$/);
+    const c = lab.inspect("shape");
+    expect(c).toMatchObject({ Id: id, Name: "/shape", Path: "sleep", Args: ["30"] });
+    expect(c.State).toMatchObject({ Status: "running", Running: true, Paused: false, OOMKilled: false, ExitCode: 0 });
+    expect(c.State.Pid).toBeGreaterThan(0);
+    expect(c.Config).toMatchObject({ Hostname: "box", WorkingDir: "/tmp", User: "nobody", Labels: { tier: "db" } });
+    expect(c.HostConfig).toMatchObject({ Memory: 64 * 1024 * 1024, PidsLimit: 50, NetworkMode: "none" });
+    expect(lab.ok(["inspect", "-f", "{{.State.Pid}}", "shape"])).toBe(String(c.State.Pid));
+    // cgroup named after the id, as docker's /docker/<id>
+    expect(readFileSync(`/proc/${c.State.Pid}/cgroup`, "utf8")).toContain(`/nsbox/${id}`);
+    const env = lab.ok(["exec", "shape", "sh", "-c", "echo $FOO $(pwd) $(id -u) $(hostname)"]);
+    expect(env).toBe("bar /tmp 65534 box");
+    expect(lab.ok(["ps", "--filter", "name=sha", "--format", "{{.Names}} {{.Status}}"])).toMatch(/^shape Up /);
+    expect(lab.ok(["ps", "-q"])).toBe(id.slice(0, 12));
+    lab.ok(["rm", "-f", "shape"]);
+  });
+
+  test("--read-only, --cap-drop and --privileged reach the process", () => {
+    const ro = lab.nsbox(["run", "--rm", "--net", "none", "--read-only", "busybox", "touch", "/x"]);
+    expect(ro.code).toBe(1);
+    expect(ro.stderr).toMatch(/Read-only file system/);
+    const capEff = (args: string[]) => lab.ok(["run", "--rm", "--net", "none", ...args, "busybox", "grep", "CapEff", "/proc/self/status"]).split(/\s+/)[1];
+    expect(capEff([])).toBe("00000000a80425fb"); // docker's default set
+    expect(capEff(["--cap-drop", "ALL"])).toBe("0000000000000000");
+    expect(BigInt(`0x${capEff(["--privileged"])}`)).toBeGreaterThan(0xa80425fbn);
+  });
+});
+
+describe("lifecycle of a detached container", () => {
+  test("logs survive the CLI and the container; stop, wait, start, restart, kill, rm", async () => {
+    lab.ok(["run", "-d", "--name", "life", "--net", "none", "busybox", "sh", "-c", "for i in 1 2 3; do echo line$i; done; echo oops >&2; exec sleep 30"]);
+    await lab.until("logs", () => lab.nsbox(["logs", "life"]).stdout === "line1\nline2\nline3\n");
+    expect(lab.nsbox(["logs", "life"]).stderr).toBe("oops\n");
+    expect(lab.nsbox(["logs", "--tail", "2", "life"])).toMatchObject({ stdout: "line3\n", stderr: "oops\n" });
+    expect(lab.ok(["logs", "-t", "--tail", "2", "life"])).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z line3$/);
+    const t0 = Date.now();
+    expect(lab.ok(["stop", "-t", "1", "life"])).toBe("life"); // sleep as PID 1 ignores SIGTERM: SIGKILL after 1 s
+    expect(Date.now() - t0).toBeLessThan(5000);
+    const st = lab.inspect("life").State;
+    expect(st).toMatchObject({ Status: "exited", Running: false, ExitCode: 137, Pid: 0 });
+    expect(lab.ok(["wait", "life"])).toBe("137");
+    expect(lab.nsbox(["logs", "life"]).stdout).toBe("line1\nline2\nline3\n");
+    lab.ok(["start", "life"]);
+    expect(lab.inspect("life").State.Running).toBe(true);
+    await lab.until("second run's logs", () => lab.nsbox(["logs", "life"]).stdout.split("line1").length === 3);
+    const pid1 = lab.inspect("life").State.Pid;
+    lab.ok(["restart", "-t", "0", "life"]);
+    const pid2 = lab.inspect("life").State.Pid;
+    expect(pid2).not.toBe(pid1);
+    lab.ok(["kill", "-s", "KILL", "life"]);
+    expect(lab.ok(["wait", "life"])).toBe("137");
+    lab.ok(["rm", "life"]);
+    expect(lab.nsbox(["inspect", "life"]).code).toBe(1);
+  });
+
+  test("pause and unpause through the freezer", async () => {
+    lab.ok(["run", "-d", "--name", "frozen", "--net", "none", "busybox", "sleep", "30"]);
+    lab.ok(["pause", "frozen"]);
+    expect(lab.inspect("frozen").State).toMatchObject({ Status: "paused", Paused: true, Running: true });
+    const pid = lab.inspect("frozen").State.Pid;
+    expect(readFileSync(`/proc/${pid}/status`, "utf8")).toMatch(/State:\s+[DS]/);
+    lab.ok(["unpause", "frozen"]);
+    expect(lab.inspect("frozen").State.Status).toBe("running");
+    lab.ok(["rm", "-f", "frozen"]);
+  });
+
+  test("rename keeps the container and frees the old name", () => {
+    lab.ok(["create", "--name", "old", "--net", "none", "busybox", "true"]);
+    expect(lab.inspect("old").State.Status).toBe("created");
+    lab.ok(["rename", "old", "new"]);
+    expect(lab.inspect("new").Name).toBe("/new");
+    expect(lab.nsbox(["inspect", "old"]).code).toBe(1);
+    lab.ok(["rm", "new"]);
+  });
+});
+
+describe("restart policies (run by the monitor)", () => {
+  test("on-failure:2 restarts twice, then leaves it exited", async () => {
+    lab.ok(["run", "-d", "--name", "flaky", "--net", "none", "--restart", "on-failure:2", "busybox", "sh", "-c", "echo try; exit 4"]);
+    await lab.until("two restarts", () => {
+      const c = lab.inspect("flaky");
+      return c.RestartCount === 2 && c.State.Status === "exited";
+    });
+    expect(lab.inspect("flaky").State.ExitCode).toBe(4);
+    expect(lab.ok(["logs", "flaky"])).toBe("try\ntry\ntry");
+    lab.ok(["rm", "flaky"]);
+  });
+
+  test("always restarts after an exit, but not after stop", async () => {
+    lab.ok(["run", "-d", "--name", "always", "--net", "none", "--restart", "always", "busybox", "sh", "-c", "sleep 0.2; exit 1"]);
+    await lab.until("a restart", () => lab.inspect("always").RestartCount >= 1);
+    lab.ok(["stop", "-t", "0", "always"]);
+    const n = lab.inspect("always").RestartCount;
+    await Bun.sleep(600);
+    expect(lab.inspect("always")).toMatchObject({ RestartCount: n, State: { Status: "exited" } });
+    lab.ok(["rm", "always"]);
+  });
+});
+
+describe("errors: one clear line and docker's exit code", () => {
+  const line = (s: string) => expect(s.trim().split("\n")).toHaveLength(1);
+  test("name already in use: 125", () => {
+    lab.ok(["create", "--name", "taken", "--net", "none", "busybox", "true"]);
+    const r = lab.nsbox(["run", "--name", "taken", "--net", "none", "busybox", "true"]);
+    expect(r.code).toBe(125);
+    expect(r.stderr).toMatch(/The container name "\/taken" is already in use by container "[0-9a-f]{64}"/);
+    line(r.stderr);
+    lab.ok(["rm", "taken"]);
+  });
+
+  test("unknown image: 125, nothing created", () => {
+    const r = lab.nsbox(["run", "--net", "none", "localhost:1/nosuchimage"]);
+    expect(r.code).toBe(125);
+    expect(r.stderr).toMatch(/Unable to find image 'localhost:1\/nosuchimage' locally\nnsbox: pull localhost:1\/nosuchimage: /);
+    expect(lab.ok(["ps", "-aq"])).toBe("");
+  });
+
+  test("command not found: 127, and --rm removes the container that could not start", () => {
+    const r = lab.nsbox(["run", "--rm", "--net", "none", "busybox", "nosuchcmd"]);
+    expect(r.code).toBe(127);
+    expect(r.stderr).toMatch(/exec: "nosuchcmd": executable file not found in \$PATH/);
+    line(r.stderr);
+    expect(lab.ok(["ps", "-aq"])).toBe("");
+    const kept = lab.nsbox(["run", "--name", "nocmd", "--net", "none", "busybox", "nosuchcmd"]);
+    expect(kept.code).toBe(127);
+    expect(lab.inspect("nocmd").State).toMatchObject({ Status: "created", ExitCode: 127 });
+    lab.ok(["rm", "nocmd"]);
+  });
+
+  test("rm of a running container without -f; exec into a stopped one; unknown container", () => {
+    lab.ok(["run", "-d", "--name", "busy", "--net", "none", "busybox", "sleep", "30"]);
+    const rm = lab.nsbox(["rm", "busy"]);
+    expect(rm.code).toBe(1);
+    expect(rm.stderr).toMatch(/container is running: stop the container before removing or force remove/);
+    line(rm.stderr);
+    expect(lab.nsbox(["exec", "busy", "sh", "-c", "exit 5"]).code).toBe(5);
+    expect(lab.nsbox(["exec", "busy", "nosuchcmd"]).code).toBe(127);
+    lab.ok(["kill", "busy"]);
+    lab.ok(["wait", "busy"]);
+    const ex = lab.nsbox(["exec", "busy", "true"]);
+    expect(ex.code).toBe(1);
+    expect(ex.stderr).toMatch(/is not running/);
+    const kill = lab.nsbox(["kill", "busy"]);
+    expect(kill.code).toBe(1);
+    lab.ok(["rm", "busy"]);
+    const none = lab.nsbox(["stop", "nosuch"]);
+    expect(none).toMatchObject({ code: 1, stderr: "nsbox: No such container: nosuch\n" });
+  });
+
+  test("invalid flag values: 125", () => {
+    for (const args of [["-m", "lots"], ["--restart", "sometimes"], ["--cpus", "-1"], ["--pids-limit", "x"], ["--net", "container:"], ["--cap-add", "NOPE"], ["--bogus"]]) {
+      const r = lab.nsbox(["run", ...args, "busybox", "true"]);
+      expect(r.code).toBe(125);
+      line(r.stderr);
+    }
+    expect(lab.ok(["ps", "-aq"])).toBe("");
+  });
+});

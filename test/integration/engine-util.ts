@@ -1,0 +1,97 @@
+// Helpers for the engine's integration tests: a private nsbox root with the offline test images
+// loaded, the CLI run from source against it, and a cleanup that leaves nothing behind
+// (containers and their monitors, mounts, cgroups, bridges).
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+export const top = join(import.meta.dir, "../..");
+export const bun = join(top, "node_modules/.bin/bun");
+export const NSBOX = [bun, join(top, "src/cli/main.ts")];
+
+export interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** An OCI layout directory as a tar `nsbox load` accepts (built once per process). */
+function layoutTar(name: string): string {
+  const tar = `/tmp/nsbox-engine-test-${name}.tar`;
+  if (!existsSync(tar)) {
+    const tmp = `${tar}.${process.pid}`;
+    Bun.spawnSync(["tar", "-C", join(top, "build/images", name), "-cf", tmp, "."]);
+    Bun.spawnSync(["mv", tmp, tar]);
+  }
+  return tar;
+}
+
+export class EngineLab {
+  readonly root = mkdtempSync("/tmp/nsbox-engine-test-");
+  readonly env: Record<string, string>;
+
+  constructor(images: string[] = ["busybox"]) {
+    this.env = { ...(process.env as Record<string, string>), NSBOX_ROOT: this.root };
+    for (const img of images) {
+      const file = img === "busybox" ? join(top, "build/images/busybox.tar") : layoutTar(img);
+      const r = this.nsbox(["load", "-q", "-i", file]);
+      if (r.code !== 0) throw new Error(`load ${img}: ${r.stderr}`);
+    }
+  }
+
+  nsbox(args: string[], opts: { stdin?: string } = {}): Result {
+    const p = Bun.spawnSync([...NSBOX, ...args], {
+      env: this.env, stdout: "pipe", stderr: "pipe", stdin: opts.stdin !== undefined ? Buffer.from(opts.stdin) : "ignore",
+    });
+    return { code: p.exitCode ?? 128, stdout: p.stdout.toString(), stderr: p.stderr.toString() };
+  }
+
+  async nsboxAsync(args: string[]): Promise<Result> {
+    const p = Bun.spawn([...NSBOX, ...args], { env: this.env, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+    const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+    return { code, stdout, stderr };
+  }
+
+  /** Runs and expects success; returns trimmed stdout. */
+  ok(args: string[]): string {
+    const r = this.nsbox(args);
+    if (r.code !== 0) throw new Error(`nsbox ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
+    return r.stdout.trim();
+  }
+
+  inspect(ref: string): any {
+    return JSON.parse(this.ok(["inspect", ref]))[0];
+  }
+
+  async until(what: string, cond: () => boolean, timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!cond()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await Bun.sleep(20);
+    }
+  }
+
+  /** Removes every container (monitors exit), the networks, and the root. */
+  async destroy(): Promise<void> {
+    const ids = this.nsbox(["ps", "-aq", "--no-trunc"]).stdout.split("\n").filter(Boolean);
+    if (ids.length) this.nsbox(["rm", "-f", ...ids]);
+    const { Networking } = await import("../../src/net/index.ts");
+    const net = Networking.open({ root: this.root });
+    await net.removeAllNetworks().catch(() => {});
+    net.close();
+    const left = existsSync(`${this.root}/image/containers`) ? readdirSync(`${this.root}/image/containers`) : [];
+    rmSync(this.root, { recursive: true, force: true });
+    if (left.length) throw new Error(`container root filesystems left behind: ${left.join(", ")}`);
+  }
+}
+
+export function monitorPids(root: string): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const argv = require("node:fs").readFileSync(`/proc/${d}/cmdline`, "latin1").split("\0");
+      if (argv[0]?.endsWith("nsbox-monitor") && argv.some((a: string) => a.startsWith(root))) out.push(Number(d));
+    } catch {}
+  }
+  return out;
+}
