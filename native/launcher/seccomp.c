@@ -44,8 +44,14 @@ static void send_listener(const char *path, int sock, int listener, const char *
   ssize_t n;
   do n = sendmsg(sock, &msg, MSG_NOSIGNAL); while (n < 0 && errno == EINTR);
   if (n <= 0) fail("send seccomp listener", path, n < 0 ? errno : EPIPE);
+  /* sendmsg only: the filter is live, and a profile must be able to tell which syscalls we make
+   * before the agent holds the listener (notifying on them would wait forever). */
+  msg.msg_control = NULL;
+  msg.msg_controllen = 0;
   for (size_t off = (size_t)n; off < len; off += (size_t)n) {
-    do n = send(sock, payload + off, len - off, MSG_NOSIGNAL); while (n < 0 && errno == EINTR);
+    iov.iov_base = (void *)(payload + off);
+    iov.iov_len = len - off;
+    do n = sendmsg(sock, &msg, MSG_NOSIGNAL); while (n < 0 && errno == EINTR);
     if (n <= 0) fail("send seccomp listener", path, n < 0 ? errno : EPIPE);
   }
   if (close(sock) < 0) fail("close seccomp listener socket", path, errno);

@@ -30,7 +30,7 @@ int main(int argc, char **argv) {
   int conn = accept(srv, NULL, NULL);
   if (conn < 0) die("accept");
 
-  static char state[1 << 16];
+  static char state[1 << 20];
   char ctrl[CMSG_SPACE(sizeof(int))];
   struct iovec iov = {.iov_base = state, .iov_len = sizeof state - 1};
   struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl, .msg_controllen = sizeof ctrl};

@@ -99,6 +99,16 @@ describe.skipIf(!usable)("seccomp listener (SCMP_ACT_NOTIFY)", () => {
     });
   }
 
+  test("a state larger than the socket buffer arrives whole (several sendmsg, the fd in the first)", async () => {
+    const agent = await startAgent("big");
+    const big = (pid: number) => ({ ...stateOf(pid), metadata: "m".repeat(600_000) });
+    const r = await runContainer({ seccomp: notifyMkdir(agent.sock), seccompListener: { path: agent.sock, state: seccompListenerState(big) } });
+    expect(await agent.proc.exited).toBe(0);
+    const line = (await agent.output).split("\n").find((l) => l.startsWith("state "))!;
+    expect(JSON.parse(line.slice(6))).toEqual(big(r.pid));
+    expect(r.status).toBe(0);
+  });
+
   test("no agent listening: the launch fails naming the socket, before the process exists", async () => {
     const sock = join(dir, "nobody.sock");
     const err = await runContainer({ seccomp: notifyMkdir(sock), seccompListener: { path: sock, state: ["{}"] } }).catch((e) => e);
