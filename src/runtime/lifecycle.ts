@@ -25,6 +25,8 @@ export interface CreateOptions {
   pidFile?: string;
   consoleSocket?: string;
   noPivot?: boolean;
+  /** Stay in the caller's session keyring instead of a new one named after the container. */
+  noNewKeyring?: boolean;
   /** Keep the launcher as the container's parent and return its exit (used by `run`). */
   foreground?: boolean;
   stdio?: [Stdio, Stdio, Stdio];
@@ -84,6 +86,7 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
     const stateAt = (status: Status, pid: number) => ({
       ociVersion: OCI_VERSION, id, status, pid, bundle, annotations: spec.annotations ?? {},
     });
+    if (!opts.noNewKeyring) plan.keyring = id;
     plan.hookSync = !!(hooks.prestart?.length || hooks.createRuntime?.length || hooks.createContainer?.length) || undefined;
     plan.startHooks = hooks.startContainer?.length ? launcherHooks(hooks.startContainer, stateAt("created", 0)) : undefined;
     trace("plan compiled");

@@ -27,6 +27,7 @@ export async function createCommand(argv: string[], g: GlobalOptions): Promise<n
     pidFile: v["pid-file"] as string | undefined,
     consoleSocket: v["console-socket"] as string | undefined,
     noPivot: !!v["no-pivot"],
+    noNewKeyring: !!v["no-new-keyring"],
   });
   return 0;
 }
@@ -49,6 +50,7 @@ export async function runCommand(argv: string[], g: GlobalOptions): Promise<numb
     pidFile: v["pid-file"] as string | undefined,
     consoleSocket: v["console-socket"] as string | undefined,
     noPivot: !!v["no-pivot"],
+    noNewKeyring: !!v["no-new-keyring"],
     detach: !!v.detach,
     keep: !!v.keep,
   });
