@@ -3,9 +3,12 @@
  *   stage 0  host side: opens what must be opened before namespaces change, places stage 1 in
  *            its cgroups, writes the uid/gid maps, relays the container's PID to TypeScript and,
  *            in foreground mode, stays as the container's parent (subreaper, signals, tty, status).
- *   stage 1  joins and creates namespaces (a new user namespace first and alone), then forks so
- *            that the process is inside the new PID and time namespaces.
- *   stage 2  the container process: rootfs, terminal, identity, the `start` gate, exec.
+ *   stage 1  joins namespaces (two passes, as util-linux nsenter), creates new ones (a new user
+ *            namespace first and alone), then clones stage 2 as a child of stage 0
+ *            (CLONE_PARENT) so that the process is inside the new PID and time namespaces and its
+ *            parent-death signal refers to the stage that stays.
+ *   stage 2  the container process: propagation, mounts, root, terminal, identity, the `start`
+ *            gate, seccomp (and its listener), a clean fd table and signal state, exec.
  * Stage sync points are named in plan_ids.h. */
 #include "config.h"
 #include "console.h"
