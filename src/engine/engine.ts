@@ -12,6 +12,7 @@ import { EnginePaths, engineRoot } from "./paths.ts";
 import { capabilities, commandLine } from "./spec.ts";
 import { emptyState, liveState, readMonitorStatus } from "./state.ts";
 import { containerCgroup } from "./cgroup.ts";
+import { unpinAll } from "./pin.ts";
 import type { ContainerJSON, ContainerState, CreateRequest, HostConfig } from "./types.ts";
 
 export interface EngineOptions {
@@ -93,6 +94,7 @@ export class Engine {
   }
 
   cleanupFiles(id: string): void {
+    unpinAll(this.paths.dir(id));
     try {
       this.images.releaseRootfs(id);
     } catch {}

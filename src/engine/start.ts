@@ -10,6 +10,7 @@ import type { Row } from "./db.ts";
 import type { Engine } from "./engine.ts";
 import { spawnMonitor } from "./monitor.ts";
 import { setupNetwork } from "./network.ts";
+import { isPinned, pin, pinPath, PINNED, type PinnedType } from "./pin.ts";
 import { waitMonitorGone } from "./ops.ts";
 import { NSBOX_CLI } from "./paths.ts";
 import { runtimeCommand } from "./runtimes.ts";
@@ -27,6 +28,10 @@ export interface StartOptions {
 
 function nsChoices(e: Engine, r: Row): SpecInputs["namespaces"] {
   const out: SpecInputs["namespaces"] = {};
+  const pinned = (row: Row, type: string): string | undefined =>
+    (PINNED as readonly string[]).includes(type) && isPinned(e.paths.dir(row.id), type as PinnedType)
+      ? pinPath(e.paths.dir(row.id), type as PinnedType)
+      : undefined;
   for (const [type, field] of Object.entries(NS_FIELDS) as [keyof typeof NS_FIELDS, (typeof NS_FIELDS)[keyof typeof NS_FIELDS]][]) {
     const mode = r.doc.HostConfig[field] ?? "";
     let choice: NsChoice = { kind: "private" };
@@ -34,9 +39,14 @@ function nsChoices(e: Engine, r: Row): SpecInputs["namespaces"] {
     else if (mode.startsWith("container:")) {
       const target = e.db.resolve(mode.slice(10));
       if (!target) throw new UserError(`cannot join the ${NS_FILE[type]} namespace of ${mode.slice(10)}: no such container`, 125);
+      const pin = pinned(target, type);
       const st = e.state(target);
-      if (!st.Running || !st.Pid) throw new UserError(`cannot join the ${NS_FILE[type]} namespace of a non running container: ${target.name}`, 125);
-      choice = { kind: "path", path: `/proc/${st.Pid}/ns/${NS_FILE[type]}` };
+      if (!pin && (!st.Running || !st.Pid))
+        throw new UserError(`cannot join the ${NS_FILE[type]} namespace of a non running container: ${target.name}`, 125);
+      choice = { kind: "path", path: pin ?? `/proc/${st.Pid}/ns/${NS_FILE[type]}` };
+    } else {
+      const own = pinned(r, type);
+      if (own) choice = { kind: "path", path: own };
     }
     out[type] = choice;
   }
@@ -131,8 +141,21 @@ async function startRow(e: Engine, r: Row, opts: StartOptions): Promise<void> {
     throw startFailure(err, r);
   });
   try {
-    const settings = await setupNetwork(e, r, monitor.pid);
-    if (settings) e.db.update(id, (d) => Object.assign(d.NetworkSettings, settings));
+    // A pinned network namespace from an earlier run still has its interfaces: set up only a new one.
+    const rejoined = spec.linux!.namespaces!.some((n) => n.type === "network" && n.path?.startsWith(dir));
+    if (!rejoined) {
+      const settings = await setupNetwork(e, r, monitor.pid);
+      if (settings) e.db.update(id, (d) => Object.assign(d.NetworkSettings, settings));
+    }
+    // Pin our own new namespaces, and let the monitor's restarts rejoin them (config.json is reread).
+    let repinned = false;
+    for (const n of spec.linux!.namespaces!) {
+      if (!(PINNED as readonly string[]).includes(n.type) || n.path) continue;
+      pin(dir, n.type as PinnedType, monitor.pid);
+      n.path = pinPath(dir, n.type as PinnedType);
+      repinned = true;
+    }
+    if (repinned) writeFileSync(`${dir}/config.json`, JSON.stringify(spec));
     if (opts.beforeStart) await opts.beforeStart(id);
     await monitor.start();
   } catch (err) {
