@@ -1,7 +1,7 @@
 // The engine: docker-style containers over the OCI runtime, the image store and a C monitor per
 // container. Daemonless: every nsbox process opens the same SQLite metadata; the monitors keep
 // the containers running, logging and restarting with no nsbox process alive.
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import { ImageStore } from "../image/index.ts";
 import { pullImage } from "../image/registry/pull.ts";
@@ -10,7 +10,7 @@ import { ContainerDb, type Row } from "./db.ts";
 import { checkName, generateName, newId } from "./names.ts";
 import { EnginePaths, engineRoot } from "./paths.ts";
 import { capabilities, commandLine } from "./spec.ts";
-import { emptyState, liveState, readMonitorStatus } from "./state.ts";
+import { emptyState, liveState, monitorAlive, readMonitorStatus } from "./state.ts";
 import { containerCgroup } from "./cgroup.ts";
 import { unpinAll } from "./pin.ts";
 import type { ContainerJSON, ContainerState, CreateRequest, HostConfig } from "./types.ts";
@@ -87,9 +87,21 @@ export class Engine {
   /** Rows a killed `create` left half-made (creator gone): removed with their rootfs and files. */
   reconcile(): void {
     for (const r of this.db.list()) {
-      if (r.complete || isAlive(r.creatorPid)) continue;
+      if (r.complete ? !this.orphanedAutoRemove(r) : isAlive(r.creatorPid)) continue;
       this.cleanupFiles(r.id);
       this.db.delete(r.id);
+    }
+  }
+
+  /** An exited --rm container nobody will remove: its monitor and any attached `run` are gone. */
+  private orphanedAutoRemove(r: Row): boolean {
+    if (!r.doc.HostConfig.AutoRemove) return false;
+    const st = readMonitorStatus(this.paths.status(r.id));
+    if (!st || st.Running || st.Restarting || monitorAlive(st.MonitorPid)) return false;
+    try {
+      return !readdirSync(this.paths.dir(r.id)).some((f) => f.startsWith("attached.") && isAlive(Number(f.slice(9))));
+    } catch {
+      return true;
     }
   }
 

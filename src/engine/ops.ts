@@ -1,7 +1,8 @@
 // Stopping, killing, waiting for and removing containers. The monitor is the container's parent;
 // we only signal the init and watch status.json. A "stopped" marker in the container directory
 // tells the monitor that a user stopped it, so no restart policy applies.
-import { rmSync, writeFileSync } from "node:fs";
+import { readdirSync, rmSync, writeFileSync } from "node:fs";
+import { isAlive } from "../linux/proc.ts";
 import { UserError } from "../common/errors.ts";
 import { freeze, thaw } from "../linux/cgroups/index.ts";
 import { parseSignal } from "../linux/signals.ts";
@@ -110,11 +111,24 @@ async function finalRemove(e: Engine, r: Row): Promise<void> {
   e.db.delete(r.id);
 }
 
+/** The file an attached `run --rm` holds so that it, not the monitor's cleanup, removes the container. */
+export function leasePath(e: Engine, id: string, pid = process.pid): string {
+  return `${e.paths.dir(id)}/attached.${pid}`;
+}
+
+export function leased(e: Engine, id: string): boolean {
+  try {
+    return readdirSync(e.paths.dir(id)).some((f) => f.startsWith("attached.") && isAlive(Number(f.slice(9))));
+  } catch {
+    return false;
+  }
+}
+
 /** The monitor's exit command for --rm containers: remove once stopped (never waits for the monitor, its caller). */
 export async function cleanupContainer(e: Engine, id: string): Promise<void> {
   const r = e.db.get(id);
   if (!r || !r.doc.HostConfig.AutoRemove) return;
-  if (e.state(r).Running) return;
+  if (e.state(r).Running || leased(e, id)) return;
   await finalRemove(e, r);
 }
 

@@ -4,13 +4,19 @@
 // stdin goes raw and size changes are passed on.
 import { attach, resize, type Attached } from "../attach.ts";
 import type { Engine } from "../engine.ts";
-import { killContainer, waitContainer } from "../ops.ts";
+import { writeFileSync } from "node:fs";
+import { killContainer, removeContainer, waitContainer } from "../ops.ts";
+import { leasePath } from "../ops.ts";
 import { startContainer } from "../start.ts";
 
 export async function runAttached(e: Engine, id: string, opts: { stdin: boolean; tty: boolean; sigProxy: boolean }): Promise<number> {
   let conn: Attached | undefined;
   const ctl = `${e.paths.dir(id)}/ctl`;
   const raw = opts.tty && opts.stdin && process.stdin.isTTY;
+  // --rm: we read the exit code, then remove it ourselves; our lease keeps the monitor's cleanup
+  // from removing it first (if we die, the cleanup or a later reconciliation does it).
+  const autoRemove = e.row(id).doc.HostConfig.AutoRemove;
+  if (autoRemove) writeFileSync(leasePath(e, id), "");
   await startContainer(e, id, {
     beforeStart: async () => {
       conn = await attach({ socket: e.paths.socket(id), ctl, tty: opts.tty, stdin: opts.stdin });
@@ -37,5 +43,7 @@ export async function runAttached(e: Engine, id: string, opts: { stdin: boolean;
     process.stdout.off("resize", onResize);
     if (opts.stdin) process.stdin.pause();
   }
-  return waitContainer(e, id);
+  const code = await waitContainer(e, id);
+  if (autoRemove) await removeContainer(e, id, true);
+  return code;
 }

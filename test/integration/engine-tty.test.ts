@@ -1,0 +1,51 @@
+// -it through a real pseudo-terminal: script(1) gives the CLI a pty, as a user's terminal would.
+// The container's shell gets its own pty (held by the monitor), echoes, and its exit code comes back.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { EngineLab, NSBOX } from "./engine-util.ts";
+
+let lab: EngineLab;
+beforeAll(() => {
+  lab = new EngineLab();
+});
+afterAll(async () => {
+  await lab.destroy();
+});
+
+/** Runs argv under script(1), typing `keys` (each after a pause), and returns output and status. */
+async function underPty(argv: string[], keys: string[]): Promise<{ code: number; out: string }> {
+  const cmd = argv.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+  const p = Bun.spawn(["script", "-qfec", cmd, "/dev/null"], { env: lab.env, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+  for (const k of keys) {
+    await Bun.sleep(400);
+    p.stdin.write(k);
+    p.stdin.flush();
+  }
+  await Bun.sleep(300);
+  p.stdin.end();
+  const [out, code] = await Promise.all([new Response(p.stdout).text(), p.exited]);
+  return { code, out };
+}
+
+test("run --rm -it: an interactive shell on a pty; exit code; removed", async () => {
+  const r = await underPty([...NSBOX, "run", "--rm", "-it", "--net", "none", "busybox", "sh"], ["echo hello-$((6*7))\r", "tty; stty size; exit 3\r"]);
+  expect(r.out).toContain("hello-42");
+  expect(r.out).toMatch(/\/dev\/pts\/0/);
+  expect(r.code).toBe(3);
+  expect(lab.ok(["ps", "-aq"])).toBe("");
+}, 15000);
+
+test("exec -it into a running container", async () => {
+  lab.ok(["run", "-d", "--name", "tty", "--net", "none", "busybox", "sleep", "60"]);
+  const r = await underPty([...NSBOX, "exec", "-it", "tty", "sh"], ["echo in-$((1+1)); tty\r", "exit 4\r"]);
+  expect(r.out).toContain("in-2");
+  expect(r.out).toMatch(/\/dev\/pts\/\d+/);
+  expect(r.code).toBe(4);
+  lab.ok(["rm", "-f", "tty"]);
+}, 15000);
+
+test("a detached -t container logs its pty output", async () => {
+  lab.ok(["run", "-d", "-t", "--name", "dt", "--net", "none", "busybox", "sh", "-c", "tty; echo done"]);
+  expect(lab.ok(["wait", "dt"])).toBe("0");
+  expect(lab.nsbox(["logs", "dt"]).stdout).toBe("/dev/pts/0\r\ndone\r\n");
+  lab.ok(["rm", "dt"]);
+});
