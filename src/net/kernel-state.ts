@@ -8,7 +8,7 @@ import { execSync, firstError } from "./exec.ts";
 import { renderRuleset } from "./ruleset.ts";
 
 export function applyRules(ctx: NetContext): void {
-  const networks = ctx.store.networks().map((n) => ({ name: n.name, bridge: n.bridge, subnet: n.subnet, internal: n.internal }));
+  const networks = ctx.store.networks().map((n) => ({ name: n.name, bridge: n.bridge, subnet: n.subnet, gateway: n.gateway, internal: n.internal, resolver: !n.isDefault }));
   const text = renderRuleset({ table: ctx.names.table, networks, ports: ctx.store.ports() });
   const r = execSync(["nft", "-f", "-"], text);
   if (r.code !== 0) throw new UserError(`nft rejected nsbox's rules: ${firstError(r)}`);

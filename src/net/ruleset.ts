@@ -6,14 +6,17 @@
 //   nat postrouting       → masquerade: outbound from non-internal subnets, localhost and
 //                           hairpin/cross-network clients of published ports
 //   filter forward        → isolation between networks, --internal has no way out
-//   filter prerouting     → containers may not use route_localnet to reach the host's 127/8
+//   filter prerouting     → containers may not use route_localnet to reach the host's 127/8;
+//                           a network's resolver is for its own members only
 import { formatBinding, type PortBinding } from "./ports.ts";
 
 export interface RuleNetwork {
   name: string;
   bridge: string;
   subnet: string;
+  gateway: string;
   internal: boolean;
+  resolver: boolean; // an embedded DNS resolver listens on gateway:53
 }
 
 export interface RuleState {
@@ -72,6 +75,11 @@ export function renderRuleset(st: RuleState): string {
 
   lines.push(`  chain guard { type filter hook prerouting priority raw; policy accept;`);
   lines.push(`    iifname ${set(bridges)} ip daddr 127.0.0.0/8 drop`);
+  // A network's resolver answers its own members (and the host) only: not other networks, not
+  // other machines (it must never become an open resolver).
+  for (const n of st.networks.filter((n) => n.resolver)) {
+    lines.push(`    iifname != { "lo", ${q(n.bridge)} } ip daddr ${n.gateway} meta l4proto { tcp, udp } th dport 53 drop comment ${q(`resolver ${n.name}`)}`);
+  }
   lines.push(`  }`);
   lines.push(`}`);
   return lines.join("\n") + "\n";

@@ -15,8 +15,8 @@ afterAll(async () => {
 });
 
 /** Sends one DNS query from inside `netns` with busybox nslookup and returns the addresses. */
-function nslookup(netns: string, name: string, server: string): { ok: boolean; ips: string[] } {
-  const r = lab.exec(netns, ["busybox", "nslookup", "-type=a", name, server]);
+function nslookup(netns: string, name: string, server: string, timeout = 3): { ok: boolean; ips: string[] } {
+  const r = lab.exec(netns, ["timeout", String(timeout), "busybox", "nslookup", "-type=a", name, server]);
   const ips = [...r.stdout.split("Name:")[1]?.matchAll(/Address:\s*(\d+\.\d+\.\d+\.\d+)/g) ?? []].map((m) => m[1]!);
   return { ok: r.code === 0 && ips.length > 0, ips };
 }
@@ -121,6 +121,9 @@ describe("outside access, --internal and isolation", () => {
     expect(lab.connect(a.name, "198.51.100.2", 9000)).toBe("");
     await lab.server(b.name, 7000, "inside");
     expect(lab.connect(a.name, "ib", 7000)).toBe("inside");
+    // names outside the network are refused by the resolver itself: nothing is forwarded
+    const r = lab.exec(a.name, ["timeout", "3", "busybox", "nslookup", "example.com", ra.endpoints[0]!.gateway]);
+    expect(r.stdout + r.stderr).toContain("REFUSED");
   });
 
   test("two networks are isolated from each other", async () => {
@@ -133,5 +136,8 @@ describe("outside access, --internal and isolation", () => {
     await lab.net.attach({ containerId: "isolatedcont0z", netnsPath: z.path, networks: [{ network: "app" }] });
     expect(lab.connect(z.name, ry.endpoints[0]!.ip, 7100)).toBe("y"); // same network: yes
     expect(lab.connect(x.name, ry.endpoints[0]!.ip, 7100)).toBe(""); // other network: no
+    // nor may it use the other network's resolver to learn its members
+    expect(nslookup(z.name, "isolatedcont", ry.endpoints[0]!.gateway).ok).toBe(true);
+    expect(nslookup(x.name, "isolatedcont", ry.endpoints[0]!.gateway, 1).ok).toBe(false);
   });
 });

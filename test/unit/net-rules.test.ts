@@ -4,8 +4,8 @@ import { renderRuleset } from "../../src/net/ruleset.ts";
 import { buildAnswer, buildQuery, parseAnswer, parseQuery, RCODE_NXDOMAIN, TYPE_AAAA } from "../../src/net/dns/packet.ts";
 
 const nets = [
-  { name: "bridge", bridge: "nsbox0", subnet: "172.17.0.0/16", internal: false },
-  { name: "back", bridge: "nsbr-1", subnet: "172.18.0.0/16", internal: true },
+  { name: "bridge", bridge: "nsbox0", subnet: "172.17.0.0/16", gateway: "172.17.0.1", internal: false, resolver: false },
+  { name: "back", bridge: "nsbr-1", subnet: "172.18.0.0/16", gateway: "172.18.0.1", internal: true, resolver: true },
 ];
 
 describe("ruleset", () => {
@@ -35,6 +35,11 @@ describe("ruleset", () => {
     expect(text).toContain('iifname { "nsbox0", "nsbr-1" } oifname { "nsbox0", "nsbr-1" } drop comment "isolation between networks"');
     // same-bridge traffic (br_netfilter passes it through forward) is accepted before isolation
     expect(text.indexOf('iifname "nsbox0" oifname "nsbox0" accept')).toBeLessThan(text.indexOf("isolation"));
+  });
+  test("a resolver is reachable from its own bridge only", () => {
+    const text = renderRuleset({ table: "t", networks: nets, ports: [] });
+    expect(text).toContain('iifname != { "lo", "nsbr-1" } ip daddr 172.18.0.1 meta l4proto { tcp, udp } th dport 53 drop');
+    expect(text).not.toContain("ip daddr 172.17.0.1 meta l4proto");
   });
 });
 
