@@ -14,7 +14,8 @@ function entries(text: string): string[][] {
 }
 
 export function resolveUser(spec: string, passwd: string, group: string): ResolvedUser {
-  const [userPart = "", groupPart] = spec.split(":");
+  const [given = "", groupPart] = spec.split(":");
+  const userPart = given || "0"; // no user: root, with root's passwd entry (home, groups)
   const users = entries(passwd);
   const groups = entries(group);
   let uid: number;
@@ -30,8 +31,6 @@ export function resolveUser(spec: string, passwd: string, group: string): Resolv
     home = u[5] || "/";
   } else if (numeric) {
     uid = Number(userPart);
-  } else if (userPart === "") {
-    uid = 0;
   } else {
     throw new UserError(`unable to find user ${userPart}: no matching entries in passwd file`, 125);
   }
