@@ -13,6 +13,10 @@ import { capabilities, commandLine } from "./spec.ts";
 import { emptyState, liveState, monitorAlive, readMonitorStatus } from "./state.ts";
 import { containerCgroup } from "./cgroup.ts";
 import { unpinAll } from "./pin.ts";
+import { execInContainer, type ExecOptions } from "./exec.ts";
+import { streamLogs, type LogOptions, type LogSink } from "./logs.ts";
+import { killContainer, pauseContainer, removeContainer, restartContainer, stopContainer, waitContainer } from "./ops.ts";
+import { startContainer, type StartOptions } from "./start.ts";
 import type { ContainerJSON, ContainerState, CreateRequest, HostConfig } from "./types.ts";
 
 export interface EngineOptions {
@@ -224,6 +228,44 @@ export class Engine {
       }
     }
     return out;
+  }
+
+  // Operations (the CLI is a thin layer over these; see docs/engine.md).
+  start(ref: string, opts?: StartOptions): Promise<void> {
+    return startContainer(this, ref, opts);
+  }
+  stop(ref: string, timeoutSec?: number, signal?: string): Promise<void> {
+    return stopContainer(this, ref, timeoutSec, signal);
+  }
+  restart(ref: string, timeoutSec?: number): Promise<void> {
+    return restartContainer(this, ref, timeoutSec);
+  }
+  kill(ref: string, signal = "SIGKILL"): void {
+    killContainer(this, ref, signal);
+  }
+  remove(ref: string, opts: { force?: boolean } = {}): Promise<void> {
+    return removeContainer(this, ref, !!opts.force);
+  }
+  wait(ref: string): Promise<number> {
+    return waitContainer(this, ref);
+  }
+  pause(ref: string): Promise<void> {
+    return pauseContainer(this, ref, true);
+  }
+  unpause(ref: string): Promise<void> {
+    return pauseContainer(this, ref, false);
+  }
+  rename(ref: string, name: string): void {
+    this.db.rename(this.row(ref).id, checkName(name));
+  }
+  /** Runs a command in the container with our stdio; resolves to its exit code. */
+  exec(ref: string, opts: ExecOptions): Promise<number> {
+    return execInContainer(this, ref, opts);
+  }
+  /** Log entries ({log, stream, time}) to `sink` (default: our stdout/stderr). */
+  logs(ref: string, opts: LogOptions = {}, sink?: LogSink): Promise<void> {
+    const r = this.row(ref);
+    return streamLogs(this.paths.log(r.id), opts, () => this.state(r).Running || this.state(r).Restarting, sink);
   }
 
   /** Containers whose namespaces come from `id` (--net/--pid/--ipc/--uts=container:id). */

@@ -189,3 +189,18 @@ describe("errors: one clear line and docker's exit code", () => {
     expect(lab.ok(["ps", "-aq"])).toBe("");
   });
 });
+
+test("the library: import { Engine } from nsbox", async () => {
+  const { Engine } = await import("../../src/index.ts");
+  const e = Engine.open({ root: lab.root });
+  const { Id } = await e.create({ name: "lib", Config: { Image: "busybox", Cmd: ["sh", "-c", "echo from-lib; exit 6"] }, HostConfig: { NetworkMode: "none" } });
+  await e.start(Id);
+  expect(await e.wait("lib")).toBe(6);
+  const lines: string[] = [];
+  await e.logs("lib", {}, (x) => lines.push(`${x.stream}:${x.log}`));
+  expect(lines).toEqual(["stdout:from-lib\n"]);
+  expect(e.inspect(Id).State).toMatchObject({ Status: "exited", ExitCode: 6 });
+  await e.remove("lib");
+  expect(e.list(true).map((c) => c.Id)).not.toContain(Id);
+  e.close();
+});
