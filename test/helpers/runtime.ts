@@ -67,15 +67,21 @@ export class Sandbox {
     return dir;
   }
 
-  /** Runs `nsbox-runtime --root <root> ARGS` to completion. */
+  /** Runs `nsbox-runtime --root <root> ARGS` to completion. Output goes through files, not pipes:
+   * a detached container inherits them and would hold a pipe open long after the CLI exits. */
   rt(args: string[], opts: { stdin?: string; cwd?: string } = {}): Result {
+    const out = join(this.dir, `out-${++seq}`);
+    const err = `${out}.err`;
     const p = Bun.spawnSync([...RUNTIME, "--root", this.root, ...args], {
       stdin: opts.stdin === undefined ? "ignore" : Buffer.from(opts.stdin),
-      stdout: "pipe",
-      stderr: "pipe",
+      stdout: Bun.file(out),
+      stderr: Bun.file(err),
       cwd: opts.cwd,
     });
-    return { code: p.exitCode ?? 128 + signalNumber(p.signalCode), stdout: p.stdout.toString(), stderr: p.stderr.toString() };
+    const result = { code: p.exitCode ?? 128 + signalNumber(p.signalCode), stdout: readFileSync(out, "utf8"), stderr: readFileSync(err, "utf8") };
+    rmSync(out);
+    rmSync(err);
+    return result;
   }
 
   /** Starts `nsbox-runtime --root <root> ARGS` in the background (killed by cleanup if still running). */
