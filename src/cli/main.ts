@@ -38,6 +38,11 @@ const commands: Record<string, () => Promise<Command>> = {
   pause: () => import("./commands/pause.ts"),
   unpause: () => import("./commands/unpause.ts"),
   container: () => import("./commands/container.ts"),
+  attach: () => import("./commands/attach.ts"),
+  top: () => import("./commands/top.ts"),
+  stats: () => import("./commands/stats.ts"),
+  cp: () => import("./commands/cp.ts"),
+  port: () => import("./commands/port.ts"),
 };
 
 function usage(): string {

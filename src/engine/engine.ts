@@ -177,13 +177,11 @@ export class Engine {
         Cmd: cmd, Image: c.Image, Volumes: imgCfg.Volumes ?? null, WorkingDir: c.WorkingDir || imgCfg.WorkingDir || "",
         Entrypoint: entrypoint, Labels: { ...(imgCfg.Labels ?? {}), ...(c.Labels ?? {}) },
         StopSignal: c.StopSignal || imgCfg.StopSignal || "SIGTERM", StopTimeout: c.StopTimeout,
-        ExposedPorts: imgCfg.ExposedPorts,
+        ExposedPorts: { ...(imgCfg.ExposedPorts ?? {}), ...(c.ExposedPorts ?? {}) },
       },
       NetworkSettings: {
         Bridge: "", SandboxKey: "", Ports: {}, IPAddress: "", Gateway: "", MacAddress: "",
-        Networks: host.NetworkMode === "host" || host.NetworkMode === "none" || host.NetworkMode.startsWith("container:")
-          ? {}
-          : {},
+        Networks: {}, // filled at start (src/net)
       },
     };
     // Claim the name first: of concurrent creates with one name, the losers stop here.

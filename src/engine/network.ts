@@ -5,6 +5,7 @@
 import { UserError } from "../common/errors.ts";
 import type { Row } from "./db.ts";
 import type { Engine } from "./engine.ts";
+import type { PortSpec } from "../net/ports.ts";
 import type { NetworkSettings } from "./types.ts";
 
 /** Pure: which network setup a NetworkMode asks for. */
@@ -17,6 +18,26 @@ export function networkPlan(mode: string): { kind: "none" | "shared" | "attach";
 async function loopbackUp(pid: number): Promise<void> {
   const p = Bun.spawn(["nsenter", `--net=/proc/${pid}/ns/net`, "ip", "link", "set", "lo", "up"], { stdio: ["ignore", "ignore", "pipe"] });
   if ((await p.exited) !== 0) throw new UserError(`cannot bring up loopback: ${(await new Response(p.stderr).text()).trim()}`, 125);
+}
+
+/** Pure: HostConfig.PortBindings (+ -P: every exposed port on a free host port) as src/net specs. */
+export function portSpecs(r: Pick<Row, "doc">): PortSpec[] {
+  const out: PortSpec[] = [];
+  const h = r.doc.HostConfig;
+  const seen = new Set<string>();
+  for (const [key, binds] of Object.entries(h.PortBindings ?? {})) {
+    const [port, proto = "tcp"] = key.split("/");
+    seen.add(key);
+    for (const b of binds) out.push({ hostIp: b.HostIp, hostPort: Number(b.HostPort || 0), containerPort: Number(port), proto: proto as PortSpec["proto"] });
+  }
+  if (h.PublishAllPorts) {
+    for (const key of Object.keys(r.doc.Config.ExposedPorts ?? {})) {
+      if (seen.has(key)) continue;
+      const [port, proto = "tcp"] = key.split("/");
+      out.push({ hostIp: "", hostPort: 0, containerPort: Number(port), proto: proto as PortSpec["proto"] });
+    }
+  }
+  return out;
 }
 
 export async function setupNetwork(e: Engine, r: Row, pid: number): Promise<Partial<NetworkSettings> | undefined> {
@@ -32,7 +53,7 @@ export async function setupNetwork(e: Engine, r: Row, pid: number): Promise<Part
     await net.detach(r.id); // a previous run's endpoint (restart)
     await net.attach({
       containerId: r.id, netnsPath: `/proc/${pid}/ns/net`, name: r.name, hostname: r.doc.Config.Hostname,
-      networks: [{ network: plan.network! }], filesDir: e.paths.dir(r.id),
+      networks: [{ network: plan.network! }], filesDir: e.paths.dir(r.id), ports: portSpecs(r),
     });
     return net.networkSettings(r.id) as Partial<NetworkSettings>;
   } finally {

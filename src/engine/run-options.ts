@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import { parseFlags, type FlagSpec } from "../common/flags.ts";
+import { parsePortSpec } from "../net/ports.ts";
 import type { CreateRequest, HostConfig, RestartPolicy } from "./types.ts";
 
 export const RUN_FLAGS: FlagSpec = {
@@ -41,9 +42,33 @@ export const RUN_FLAGS: FlagSpec = {
   label: { type: "string", short: "l", multiple: true },
   runtime: { type: "string" },
   "sig-proxy": { type: "string" },
+  publish: { type: "string", short: "p", multiple: true },
+  "publish-all": { type: "boolean", short: "P" },
+  expose: { type: "string", multiple: true },
   root: { type: "string" },
   help: { type: "boolean" },
 };
+
+/** -p specs into docker's PortBindings ({"80/tcp": [{HostIp, HostPort}]}) and ExposedPorts. */
+function portBindings(specs: string[], expose: string[]) {
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  const exposed: Record<string, object> = {};
+  for (const spec of specs) {
+    let parsed;
+    try {
+      parsed = parsePortSpec(spec);
+    } catch (err) {
+      throw new UserError((err as Error).message, 125);
+    }
+    for (const p of parsed) {
+      const key = `${p.containerPort}/${p.proto}`;
+      (bindings[key] ??= []).push({ HostIp: p.hostIp, HostPort: p.hostPort ? String(p.hostPort) : "" });
+      exposed[key] = {};
+    }
+  }
+  for (const e of expose) exposed[e.includes("/") ? e : `${e}/tcp`] = {};
+  return { bindings, exposed };
+}
 
 export interface RunOptions {
   request: CreateRequest;
@@ -115,6 +140,8 @@ export function parseRunArgs(argv: string[], verb: "run" | "create"): RunOptions
   const net = s("network") ?? s("net") ?? "default";
   checkMode("net", net, ["default", "bridge", "none", "host"]);
   if (net.startsWith("container:") && s("hostname")) throw new UserError("conflicting options: hostname and the network mode", 125);
+  if ((list("publish").length || v["publish-all"]) && (net === "none" || net === "host" || net.startsWith("container:")))
+    throw new UserError("conflicting options: port publishing and the container type network mode", 125);
   const cpus = s("cpus");
   if (cpus !== undefined && !(Number(cpus) > 0)) throw bad("--cpus", cpus, "expected a positive number");
   const memory = s("memory") ? parseBytes("-m, --memory", s("memory")!) : 0;
@@ -134,6 +161,7 @@ export function parseRunArgs(argv: string[], verb: "run" | "create"): RunOptions
     tmpfs[i < 0 ? t : t.slice(0, i)] = i < 0 ? "" : t.slice(i + 1);
   }
   const entrypoint = s("entrypoint");
+  const ports = portBindings(list("publish"), list("expose"));
   const host: Partial<HostConfig> = {
     Binds: list("volume").length ? list("volume") : null,
     NetworkMode: net,
@@ -155,6 +183,8 @@ export function parseRunArgs(argv: string[], verb: "run" | "create"): RunOptions
     Tmpfs: Object.keys(tmpfs).length ? tmpfs : undefined,
     Init: !!v.init,
     Runtime: s("runtime") ?? "nsbox",
+    PortBindings: ports.bindings,
+    PublishAllPorts: !!v["publish-all"],
   };
   const stopTimeout = s("stop-timeout");
   return {
@@ -179,6 +209,7 @@ export function parseRunArgs(argv: string[], verb: "run" | "create"): RunOptions
         Labels: labels,
         StopSignal: s("stop-signal"),
         StopTimeout: stopTimeout !== undefined ? parseInteger("--stop-timeout", stopTimeout) : undefined,
+        ExposedPorts: Object.keys(ports.exposed).length ? ports.exposed : undefined,
       },
       HostConfig: host,
     },

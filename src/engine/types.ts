@@ -51,6 +51,8 @@ export interface HostConfig {
   Init?: boolean;
   Runtime: string;
   ConsoleSize: [number, number];
+  PortBindings?: Record<string, { HostIp: string; HostPort: string }[]>;
+  PublishAllPorts?: boolean;
   LogConfig: { Type: string; Config: Record<string, string> };
 }
 

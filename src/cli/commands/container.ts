@@ -13,7 +13,8 @@ const SUBS: Record<string, Sub> = {
   kill: () => import("./kill.ts"), logs: () => import("./logs.ts"), pause: () => import("./pause.ts"),
   ps: () => import("./ps.ts"), rename: () => import("./rename.ts"), restart: () => import("./restart.ts"),
   rm: () => import("./rm.ts"), run: () => import("./run.ts"), start: () => import("./start.ts"), stop: () => import("./stop.ts"),
-  unpause: () => import("./unpause.ts"), wait: () => import("./wait.ts"),
+  unpause: () => import("./unpause.ts"), wait: () => import("./wait.ts"), attach: () => import("./attach.ts"),
+  top: () => import("./top.ts"), stats: () => import("./stats.ts"), cp: () => import("./cp.ts"), port: () => import("./port.ts"),
 };
 
 export async function run(argv: string[]): Promise<number> {
