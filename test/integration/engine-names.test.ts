@@ -51,3 +51,17 @@ test("kill -9 of the CLI at any point of run -d: a complete container or none af
   expect(readdirSync(`${lab.root}/image/containers`)).toEqual([]);
   expect(readdirSync(`${lab.root}/engine/containers`)).toEqual([]);
 }, 30000);
+
+test("kill -9 of a container's monitor: the container is still seen, stopped and removed cleanly", async () => {
+  const id = lab.ok(["run", "-d", "--name", "orphan", "--net", "none", "busybox", "sleep", "100"]);
+  const status = JSON.parse(require("node:fs").readFileSync(`${lab.root}/engine/containers/${id}/status.json`, "utf8"));
+  process.kill(status.MonitorPid, "SIGKILL");
+  await Bun.sleep(50);
+  expect(lab.inspect("orphan").State).toMatchObject({ Status: "running", Pid: status.Pid });
+  lab.ok(["stop", "-t", "0", "orphan"]);
+  expect(lab.inspect("orphan").State).toMatchObject({ Status: "exited", ExitCode: 255, Error: "the container's monitor died" });
+  lab.ok(["rm", "orphan"]);
+  // the runtime's state and the cgroup went with it
+  expect(readdirSync(`${lab.root}/runtime`)).toEqual([]);
+  expect(require("node:fs").existsSync(`/sys/fs/cgroup/pids/nsbox/${id}`)).toBe(false);
+});

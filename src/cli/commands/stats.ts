@@ -8,11 +8,12 @@ import { readStats, type CgroupStats } from "../../linux/cgroups/index.ts";
 
 export const summary = "Display a live stream of container resource usage statistics";
 
-const binary = (n: number) => {
+/** go-units BytesSize, as docker stats prints: 4 significant digits, binary units ("3.473MiB"). */
+export const binary = (n: number) => {
   const u = ["B", "KiB", "MiB", "GiB", "TiB"];
   let i = 0;
   while (n >= 1024 && i < u.length - 1) (n /= 1024), i++;
-  return `${i ? n.toFixed(2) : n}${u[i]}`;
+  return `${Number(n.toPrecision(4))}${u[i]}`;
 };
 
 function sample(c: ContainerJSON): CgroupStats | undefined {

@@ -1,0 +1,66 @@
+// The inspection and copy commands on a running container: top, stats, cp both ways, attach,
+// port with -p, OOM kill reported as docker does, and the monitor's footprint.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { EngineLab, monitorPids } from "./engine-util.ts";
+
+let lab: EngineLab;
+beforeAll(() => {
+  lab = new EngineLab();
+  lab.ok(["run", "-d", "--name", "tools", "--net", "none", "-m", "32m", "--pids-limit", "20", "busybox", "sh", "-c", "sleep 300 & exec sleep 301"]);
+});
+afterAll(async () => {
+  await lab.destroy();
+});
+
+test("top lists the container's processes with ps columns", () => {
+  const out = lab.ok(["top", "tools"]).split("\n");
+  expect(out[0]).toMatch(/^UID\s+PID\s+PPID/);
+  expect(out.slice(1).map((l) => l.replace(/.*\d\d:\d\d:\d\d /, "")).sort()).toEqual(["sleep 300", "sleep 301"]);
+  expect(lab.ok(["top", "tools", "-o", "pid,comm"]).split("\n")[0]).toMatch(/PID\s+COMMAND/);
+});
+
+test("stats --no-stream: memory limit and pids from the cgroup", () => {
+  const [header, row] = lab.ok(["stats", "--no-stream", "tools"]).split("\n");
+  expect(header).toMatch(/^CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE \/ LIMIT\s+MEM %\s+NET I\/O\s+BLOCK I\/O\s+PIDS$/);
+  expect(row).toMatch(/tools\s+\d+\.\d\d%\s+[\d.]+[KM]iB \/ 32MiB\s+[\d.]+%\s+--\s+\S+ \/ \S+\s+2$/);
+});
+
+test("cp both ways, into a directory or to a new name", () => {
+  const dir = mkdtempSync("/tmp/nsbox-cp-");
+  try {
+    writeFileSync(`${dir}/in.txt`, "to the container\n");
+    lab.ok(["cp", `${dir}/in.txt`, "tools:/tmp"]);
+    expect(lab.ok(["exec", "tools", "cat", "/tmp/in.txt"])).toBe("to the container");
+    lab.ok(["cp", "tools:/etc/hostname", `${dir}/hn`]);
+    expect(readFileSync(`${dir}/hn`, "utf8").trim()).toBe(lab.inspect("tools").Config.Hostname);
+    lab.ok(["cp", "tools:/etc", dir]);
+    expect(readFileSync(`${dir}/etc/passwd`, "utf8")).toMatch(/^root:/);
+    expect(lab.nsbox(["cp", "tools:/nonexistent", dir]).code).toBe(1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("attach follows a running container's output and returns its exit code", async () => {
+  lab.ok(["run", "-d", "--name", "talker", "--net", "none", "busybox", "sh", "-c", "sleep 0.5; echo late; exit 9"]);
+  const r = await lab.nsboxAsync(["attach", "talker"]);
+  expect(r).toMatchObject({ code: 9, stdout: "late\n" });
+  lab.ok(["rm", "talker"]);
+});
+
+test("an OOM kill: OOMKilled true, exit code 137", () => {
+  const r = lab.nsbox(["run", "--name", "oom", "--net", "none", "-m", "8m", "--memory-swap", "8m", "busybox", "sh", "-c", 'x=a; while true; do x="$x$x"; done']);
+  expect(r.code).toBe(137);
+  expect(lab.inspect("oom").State).toMatchObject({ OOMKilled: true, ExitCode: 137, Status: "exited" });
+  lab.ok(["rm", "oom"]);
+});
+
+test("a monitor stays under 2 MiB of RSS (conmon's footprint)", () => {
+  const pids = monitorPids(lab.root);
+  expect(pids.length).toBeGreaterThan(0);
+  for (const pid of pids) {
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]);
+    expect(kb).toBeLessThanOrEqual(2048);
+  }
+});
