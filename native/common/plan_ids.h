@@ -82,6 +82,9 @@ enum plan_attr_id {
   PA_SECCOMP_LISTENER_DATA = 66, /* bytes, repeated, in order: the payload sent with the fd (the OCI
                          * "container process state" JSON), in pieces: the process's host PID, in decimal,
                          * is written between each two consecutive pieces */
+  PA_USERNS_ROOT = 67,  /* flag: once the maps of the new user namespace are written, stage 1 becomes uid
+                         * and gid 0 in it (runc does; a container's setup must own what it creates:
+                         * unmapped host root gets EOVERFLOW). unshare(1) keeps the caller's ids. */
 };
 
 enum plan_nested_attr_id {

@@ -78,6 +78,7 @@ struct launch_config {
   const char *seccomp_listener;          /* socket path; set only with SECCOMP_FILTER_FLAG_NEW_LISTENER */
   ARRAY(struct bytes) listener_data;     /* payload pieces, the host PID goes between them */
   const char *argv0;                     /* NULL: argv.items[0] */
+  bool userns_root;
 };
 
 /* Decodes a plan; on a malformed plan it reports and exits (step "decode plan"). */

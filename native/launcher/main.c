@@ -81,6 +81,9 @@ static void open_host_side(struct launch_config *cfg, struct host_fds *h) {
     fail("open working directory", cfg->enter_cwd, errno);
   if (cfg->exec_fifo) {
     if (mkfifo(cfg->exec_fifo, 0622) < 0) fail("create exec fifo", cfg->exec_fifo, errno);
+    /* 0622 whatever the umask: the process opens it for writing as whoever it has become by then
+     * (a mapped root or another user), runc's mode. */
+    if (chmod(cfg->exec_fifo, 0622) < 0) fail("chmod exec fifo", cfg->exec_fifo, errno);
     if ((h->exec_fifo = open(cfg->exec_fifo, O_PATH | O_CLOEXEC)) < 0) fail("open exec fifo", cfg->exec_fifo, errno);
   }
   if (cfg->console_socket) h->console = connect_unix("connect console socket", cfg->console_socket);

@@ -11,6 +11,7 @@
 #include "seccomp.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -75,6 +76,14 @@ static pid_t fork_for_stage0(void) {
   return (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, NULL, NULL, 0);
 }
 
+/* Host root is not mapped in a container's user namespace: as it is, everything the setup creates
+ * would fail with EOVERFLOW. Capabilities survive: the old ids were not this namespace's root. */
+static void become_userns_root(const struct launch_config *cfg) {
+  if (!cfg->setgroups_deny && setgroups(0, NULL) < 0) fail("setgroups", "new user namespace", errno);
+  if (setresgid(0, 0, 0) < 0) fail("setresgid", "gid 0 of the new user namespace (is it mapped?)", errno);
+  if (setresuid(0, 0, 0) < 0) fail("setresuid", "uid 0 of the new user namespace (is it mapped?)", errno);
+}
+
 static __attribute__((noreturn)) void stage2_run(const struct launch_config *cfg, const struct host_fds *host, pid_t host_pid);
 
 void stage1_run(const struct launch_config *cfg, const struct host_fds *host, int sync) {
@@ -89,6 +98,7 @@ void stage1_run(const struct launch_config *cfg, const struct host_fds *host, in
     if (unshare(CLONE_NEWUSER) < 0) fail("unshare", "user namespace", errno);
     stage_send(sync, STAGE_SYNC_USERMAP_PLS);
     expect(sync, STAGE_SYNC_USERMAP_ACK);
+    if (cfg->userns_root) become_userns_root(cfg);
   }
   uint32_t rest = cfg->ns_new & ~(uint32_t)CLONE_NEWUSER;
   if (rest && unshare((int)rest) < 0) fail("unshare", "namespaces", errno);
