@@ -134,7 +134,12 @@ export function compileProcess(proc: Process, fieldPrefix = "process"): Partial<
   };
 }
 
-export function compileCreate(spec: Spec, opts: CompileOptions): LaunchPlan {
+/**
+ * `notes` collects what was accepted but not carried out (said as warnings by the caller). Without
+ * a mount namespace of its own (new or joined), the container is only chrooted into its rootfs:
+ * its mounts would otherwise land in the host's mount namespace, so they are skipped.
+ */
+export function compileCreate(spec: Spec, opts: CompileOptions, notes: string[] = []): LaunchPlan {
   if (!spec.process) throw new ConfigError("process", "is required to create a container");
   if (!spec.root?.path) throw new ConfigError("root.path", "is required");
   const linux = spec.linux ?? {};
@@ -144,8 +149,7 @@ export function compileCreate(spec: Spec, opts: CompileOptions): LaunchPlan {
     if (ns.path) join.push({ type: NAMESPACE_FLAGS[ns.type], path: ns.path });
     else newNamespaces |= NAMESPACE_FLAGS[ns.type];
   }
-  if (!(newNamespaces & CLONE.NEWNS))
-    throw new ConfigError("linux.namespaces", "a new mount namespace is required (add {\"type\": \"mount\"})");
+  const ownMounts = (newNamespaces & CLONE.NEWNS) !== 0 || join.some((j) => j.type === CLONE.NEWNS);
   const newUser = (newNamespaces & CLONE.NEWUSER) !== 0;
   if ((linux.uidMappings?.length || linux.gidMappings?.length) && !newUser && !join.some((j) => j.type === CLONE.NEWUSER))
     throw new ConfigError("linux.uidMappings", "mappings need a user namespace in linux.namespaces");
@@ -177,8 +181,19 @@ export function compileCreate(spec: Spec, opts: CompileOptions): LaunchPlan {
   }
   const seccomp = linux.seccomp ? compileSeccomp(linux.seccomp as never) : undefined;
 
+  const rootfs = path.resolve(opts.bundle, spec.root.path);
+  const fsPlan: Partial<LaunchPlan> = ownMounts
+    ? {
+        rootfs, rootPropagation: rootProp, rootReadonly: spec.root.readonly || undefined, noPivot: opts.noPivot || undefined,
+        mounts, devices, symlinks, maskedPaths: linux.maskedPaths, readonlyPaths: linux.readonlyPaths,
+      }
+    : { enterRoot: rootfs };
+  if (!ownMounts && (mounts.length || linux.maskedPaths?.length || linux.readonlyPaths?.length || spec.root.readonly))
+    notes.push("linux.namespaces has no mount namespace: mounts, masked and read-only paths are skipped (chroot only)");
+
   return {
     ...compileProcess(spec.process),
+    ...fsPlan,
     foreground: opts.foreground || undefined,
     execFifo: opts.execFifo,
     consoleSocket: opts.consoleSocket,
@@ -189,15 +204,6 @@ export function compileCreate(spec: Spec, opts: CompileOptions): LaunchPlan {
     gidMap: idMap(linux.gidMappings),
     cgroupProcs: opts.cgroupProcs,
     timeOffsets: timeOffsets(spec),
-    rootfs: path.resolve(opts.bundle, spec.root.path),
-    rootPropagation: rootProp,
-    rootReadonly: spec.root.readonly || undefined,
-    noPivot: opts.noPivot || undefined,
-    mounts,
-    devices,
-    symlinks,
-    maskedPaths: linux.maskedPaths,
-    readonlyPaths: linux.readonlyPaths,
     hostname: spec.hostname,
     domainname: spec.domainname,
     sysctls: Object.entries(linux.sysctl ?? {}),

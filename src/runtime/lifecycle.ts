@@ -73,6 +73,7 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
       cgroup = createCgroup(planCgroup(containerResources(spec), resolveCgroupPath(spec.linux?.cgroupsPath, id), layout)).handle;
     }
     trace("cgroup created");
+    const notes: string[] = [];
     const plan = compileCreate(spec, {
       bundle,
       execFifo: store.fifo(id),
@@ -81,7 +82,8 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
       noPivot: opts.noPivot,
       cgroupProcs: cgroup ? procsFiles(cgroup) : undefined,
       host: hostView(layout),
-    });
+    }, notes);
+    for (const note of notes) process.stderr.write(`nsbox-runtime: warning: ${note}\n`);
     const hooks = spec.hooks ?? {};
     const stateAt = (status: Status, pid: number) => ({
       ociVersion: OCI_VERSION, id, status, pid, bundle, annotations: spec.annotations ?? {},
