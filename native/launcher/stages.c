@@ -84,6 +84,12 @@ static void become_userns_root(const struct launch_config *cfg) {
   if (setresuid(0, 0, 0) < 0) fail("setresuid", "uid 0 of the new user namespace (is it mapped?)", errno);
 }
 
+static int joins_type(const struct launch_config *cfg, uint32_t type) {
+  for (size_t i = 0; i < cfg->joins.len; i++)
+    if (cfg->joins.items[i].type == type) return 1;
+  return 0;
+}
+
 static __attribute__((noreturn)) void stage2_run(const struct launch_config *cfg, const struct host_fds *host, pid_t host_pid);
 
 void stage1_run(const struct launch_config *cfg, const struct host_fds *host, int sync) {
@@ -173,9 +179,12 @@ static void stage2_run(const struct launch_config *cfg, const struct host_fds *h
   handover_reset_signals();
   handover_pdeathsig(cfg, host->stage0_pidfd);
   if (cfg->setsid && setsid() < 0) fail("setsid", "", errno);
-  if (cfg->rootfs && !(cfg->ns_new & CLONE_NEWNS)) fail_msg("rootfs", "a rootfs needs a new mount namespace");
+  /* A mount namespace of its own: a new one, or one joined by path (runc sets up the rootfs in a
+   * joined one too). Never the caller's: the mounts and pivot_root would change the host. */
+  int own_mounts = (cfg->ns_new & CLONE_NEWNS) || (cfg->rootfs && joins_type(cfg, CLONE_NEWNS));
+  if (cfg->rootfs && !own_mounts) fail_msg("rootfs", "a rootfs needs a mount namespace of its own");
   /* util-linux unshare's order: propagation of "/", then the new root, then the mounts in it. */
-  if (cfg->ns_new & CLONE_NEWNS) {
+  if (own_mounts) {
     rootfs_set_propagation(cfg);
     rootfs_prepare(cfg);
   }

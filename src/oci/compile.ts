@@ -2,7 +2,7 @@
 // decision here is unit-tested without root (test/unit/compile.test.ts).
 import * as path from "node:path";
 import { CLONE, MS } from "../linux/plan-ids.ts";
-import type { LaunchPlan, MountStep } from "../linux/plan.ts";
+import { seccompListenerState, type LaunchPlan, type MountStep } from "../linux/plan.ts";
 import { capabilitySets } from "./capabilities.ts";
 import { DEFAULT_DEVICES, DEV_SYMLINKS, mergeDevices, specDevice } from "./devices.ts";
 import { parseMountOptions, rootPropagation } from "./mount-options.ts";
@@ -24,6 +24,8 @@ export interface HostView {
 
 export interface CompileOptions {
   bundle: string;
+  /** The container id (for the state a seccomp notify agent receives). */
+  id?: string;
   execFifo?: string;
   consoleSocket?: string;
   foreground?: boolean;
@@ -180,6 +182,19 @@ export function compileCreate(spec: Spec, opts: CompileOptions, notes: string[] 
     throw new ConfigError("linux.rootfsPropagation", (err as Error).message);
   }
   const seccomp = linux.seccomp ? compileSeccomp(linux.seccomp as never) : undefined;
+  let seccompListener: LaunchPlan["seccompListener"];
+  if (seccomp?.usesNotify) {
+    const s = linux.seccomp as { listenerPath?: string; listenerMetadata?: string };
+    if (!s.listenerPath) throw new ConfigError("linux.seccomp.listenerPath", "SCMP_ACT_NOTIFY needs a listenerPath");
+    const bundle = opts.bundle;
+    seccompListener = {
+      path: s.listenerPath,
+      state: seccompListenerState((pid) => ({
+        ociVersion: spec.ociVersion, fds: ["seccompFd"], pid, metadata: s.listenerMetadata ?? "",
+        state: { ociVersion: spec.ociVersion, id: opts.id ?? "", status: "creating", pid, bundle, annotations: spec.annotations ?? {} },
+      })),
+    };
+  }
 
   const rootfs = path.resolve(opts.bundle, spec.root.path);
   const fsPlan: Partial<LaunchPlan> = ownMounts
@@ -201,6 +216,7 @@ export function compileCreate(spec: Spec, opts: CompileOptions, notes: string[] 
     newNamespaces,
     join,
     uidMap: idMap(linux.uidMappings),
+    usernsRoot: newUser || undefined,
     gidMap: idMap(linux.gidMappings),
     cgroupProcs: opts.cgroupProcs,
     timeOffsets: timeOffsets(spec),
@@ -209,5 +225,6 @@ export function compileCreate(spec: Spec, opts: CompileOptions, notes: string[] 
     sysctls: Object.entries(linux.sysctl ?? {}),
     personality,
     seccomp: seccomp ? { program: seccomp.program, flags: seccomp.flags } : undefined,
+    seccompListener,
   };
 }

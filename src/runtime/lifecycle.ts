@@ -76,6 +76,7 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
     const notes: string[] = [];
     const plan = compileCreate(spec, {
       bundle,
+      id,
       execFifo: store.fifo(id),
       consoleSocket: opts.consoleSocket,
       foreground: opts.foreground,

@@ -50,10 +50,10 @@ describe("nested attribute ids (NA_)", () => {
   test("no number repeats within a nested group", () => {
     const groups = new Map<string, number[]>();
     for (const [name, v] of c) {
-      const group = /^NA_(NS|MNT|DEV|LINK|RLIM|CAP)_/.exec(name)?.[1] ?? "KV";
+      const group = /^NA_(NS|MNT|DEV|LINK|RLIM|CAP|HOOK)_/.exec(name)?.[1] ?? "KV";
       groups.set(group, [...(groups.get(group) ?? []), v]);
     }
-    expect([...groups.keys()].sort()).toEqual(["CAP", "DEV", "KV", "LINK", "MNT", "NS", "RLIM"]);
+    expect([...groups.keys()].sort()).toEqual(["CAP", "DEV", "HOOK", "KV", "LINK", "MNT", "NS", "RLIM"]);
     for (const [group, values] of groups) expect({ group, unique: new Set(values).size }).toEqual({ group, unique: values.length });
   });
 });
@@ -68,6 +68,6 @@ describe("stage sync bytes", () => {
 
 describe("sync lines (SYNC_)", () => {
   test("match the TypeScript strings", () => {
-    expect(defines("SYNC_")).toEqual({ PID: SYNC.PID, READY: SYNC.READY, ERROR: SYNC.ERROR });
+    expect(defines("SYNC_")).toEqual({ PID: SYNC.PID, READY: SYNC.READY, ERROR: SYNC.ERROR, HOOKS: SYNC.HOOKS });
   });
 });
