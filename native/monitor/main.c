@@ -40,7 +40,7 @@ static void parse_args(struct monitor_config *cfg, int argc, char **argv) {
       {"id", 1, 0, 'i'}, {"dir", 1, 0, 'd'}, {"bundle", 1, 0, 'b'}, {"socket", 1, 0, 's'},
       {"log", 1, 0, 'l'}, {"log-max", 1, 0, 'm'}, {"runtime", 1, 0, 'r'}, {"runtime-arg", 1, 0, 'a'},
       {"terminal", 0, 0, 't'}, {"stdin", 0, 0, 'I'}, {"stdin-once", 0, 0, 'O'}, {"restart", 1, 0, 'R'},
-      {"oom-file", 1, 0, 'o'}, {0, 0, 0, 0}};
+      {"oom-file", 1, 0, 'o'}, {"start-fifo", 1, 0, 'f'}, {"loopback", 0, 0, 'L'}, {0, 0, 0, 0}};
   int c;
   while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
     switch (c) {
@@ -60,6 +60,8 @@ static void parse_args(struct monitor_config *cfg, int argc, char **argv) {
     case 'O': cfg->stdin_once = true; break;
     case 'R': parse_restart(cfg, optarg); break;
     case 'o': cfg->oom_file = optarg; break;
+    case 'f': cfg->start_fifo = optarg; break;
+    case 'L': cfg->loopback = true; break;
     default: usage_fail("unknown option");
     }
   }
@@ -184,6 +186,16 @@ int main(int argc, char **argv) {
       status_write(cfg.dir, &st);
       break;
     }
+    if (cfg.loopback && loopback_up(pid, err, sizeof err) < 0) {
+      kill(pid, SIGKILL);
+      close_io(&io);
+      char ignored[512];
+      runtime_simple(&cfg, "delete", "--force", ignored, sizeof ignored);
+      if (first) fail_msg("loopback", err);
+      snprintf(st.error, sizeof st.error, "%s", err);
+      status_write(cfg.dir, &st);
+      break;
+    }
     if (first) {
       report_line("created %d", pid);
       char go = 0;
@@ -196,7 +208,9 @@ int main(int argc, char **argv) {
         _exit(1);
       }
     }
-    if (runtime_simple(&cfg, "start", NULL, err, sizeof err) != 0) {
+    int start_rc = cfg.start_fifo ? start_by_fifo(cfg.start_fifo, pid, err, sizeof err)
+                                 : runtime_simple(&cfg, "start", NULL, err, sizeof err);
+    if (start_rc != 0) {
       kill(pid, SIGKILL);
       close_io(&io);
       char ignored[512];

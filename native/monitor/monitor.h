@@ -17,6 +17,8 @@ enum restart_kind { RESTART_NO, RESTART_ALWAYS, RESTART_UNLESS_STOPPED, RESTART_
 
 struct monitor_config {
   const char *id, *dir, *bundle, *socket_path, *log_path, *oom_file;
+  const char *start_fifo; /* nsbox-runtime's exec fifo: start by reading it, without a runtime process */
+  bool loopback;          /* bring up lo in the container's network namespace after create */
   const char *runtime;
   const char *runtime_args[MAX_RUNTIME_ARGS];
   int n_runtime_args;
@@ -51,6 +53,8 @@ void log_write(const char *stream, const char *data, size_t len);
 int runtime_create(const struct monitor_config *cfg, struct container_io *io, char *err, size_t errsize);
 int runtime_simple(const struct monitor_config *cfg, const char *verb, const char *arg, char *err, size_t errsize);
 int read_oom_kills(const char *path);
+int start_by_fifo(const char *fifo, int pid, char *err, size_t errsize);
+int loopback_up(int pid, char *err, size_t errsize);
 
 /* io.c: serves the container until its init (pid) exits; returns its wait status. */
 int attach_listen(const char *path);

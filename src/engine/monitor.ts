@@ -21,6 +21,10 @@ export interface MonitorArgs {
   restart: string;
   oomFile?: string;
   exitCommand?: string[];
+  /** nsbox-runtime only: its exec fifo, which the monitor opens itself instead of running `start`. */
+  startFifo?: string;
+  /** Bring up lo in the container's new network namespace (--net none). */
+  loopback?: boolean;
 }
 
 /** Pure: the monitor's argv. */
@@ -32,6 +36,8 @@ export function monitorArgv(a: MonitorArgs): string[] {
   if (a.stdin) argv.push("--stdin");
   if (a.stdinOnce) argv.push("--stdin-once");
   if (a.oomFile) argv.push("--oom-file", a.oomFile);
+  if (a.startFifo) argv.push("--start-fifo", a.startFifo);
+  if (a.loopback) argv.push("--loopback");
   if (a.exitCommand?.length) argv.push("--", ...a.exitCommand);
   return argv;
 }

@@ -2,7 +2,6 @@
 // (the namespace exists) and start: loopback up for --net none, and for the default bridge or a
 // named network an endpoint from src/net (veth, address, NAT, DNS files written in place into
 // the container directory, which the bundle bind-mounts). host and container:X need nothing.
-import { UserError } from "../common/errors.ts";
 import type { Row } from "./db.ts";
 import type { Engine } from "./engine.ts";
 import type { PortSpec } from "../net/ports.ts";
@@ -13,11 +12,6 @@ export function networkPlan(mode: string): { kind: "none" | "shared" | "attach";
   if (mode === "none") return { kind: "none" };
   if (mode === "host" || mode.startsWith("container:")) return { kind: "shared" };
   return { kind: "attach", network: mode === "default" || mode === "" ? "bridge" : mode };
-}
-
-async function loopbackUp(pid: number): Promise<void> {
-  const p = Bun.spawn(["nsenter", `--net=/proc/${pid}/ns/net`, "ip", "link", "set", "lo", "up"], { stdio: ["ignore", "ignore", "pipe"] });
-  if ((await p.exited) !== 0) throw new UserError(`cannot bring up loopback: ${(await new Response(p.stderr).text()).trim()}`, 125);
 }
 
 /** Pure: HostConfig.PortBindings (+ -P: every exposed port on a free host port) as src/net specs. */
@@ -42,11 +36,7 @@ export function portSpecs(r: Pick<Row, "doc">): PortSpec[] {
 
 export async function setupNetwork(e: Engine, r: Row, pid: number): Promise<Partial<NetworkSettings> | undefined> {
   const plan = networkPlan(r.doc.HostConfig.NetworkMode);
-  if (plan.kind === "shared") return undefined;
-  if (plan.kind === "none") {
-    await loopbackUp(pid);
-    return undefined;
-  }
+  if (plan.kind !== "attach") return undefined; // none: the monitor brought lo up (--loopback)
   const { Networking } = await import("../net/index.ts");
   const net = Networking.open({ root: e.paths.root });
   try {

@@ -1,7 +1,7 @@
 // Stopping, killing, waiting for and removing containers. The monitor is the container's parent;
 // we only signal the init and watch status.json. A "stopped" marker in the container directory
 // tells the monitor that a user stopped it, so no restart policy applies.
-import { readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { isAlive } from "../linux/proc.ts";
 import { UserError } from "../common/errors.ts";
 import { freeze, thaw } from "../linux/cgroups/index.ts";
@@ -93,14 +93,17 @@ export async function removeContainer(e: Engine, ref: string, force = false): Pr
     if (st.Pid) signalPid(st.Pid, 9);
     await waitStopped(e, r, 10000);
   }
-  // The monitor deletes the runtime's state after the exit; if it was killed, do it ourselves.
-  if (!(await waitMonitorGone(e, r.id, 5000)) || st.Error) forceRuntimeDelete(e, r);
+  // A live monitor deletes the runtime's state itself once the process has exited (no need to
+  // wait for it); if it was killed, we do it.
+  const mon = readMonitorStatus(e.paths.status(r.id));
+  if (!mon || !monitorAlive(mon.MonitorPid)) forceRuntimeDelete(e, r);
   await finalRemove(e, r);
 }
 
 function forceRuntimeDelete(e: Engine, r: Row): void {
   try {
     const rt = runtimeCommand(r.doc.HostConfig.Runtime, e.paths);
+    if (!existsSync(`${rt.args[1]}/${r.id}`)) return; // runc's layout too: <root>/<id>
     Bun.spawnSync([rt.path, ...rt.args, "delete", "--force", r.id], { stdio: ["ignore", "ignore", "ignore"] });
   } catch {}
 }

@@ -9,7 +9,7 @@ import { containerCgroup, oomFile } from "./cgroup.ts";
 import type { Row } from "./db.ts";
 import type { Engine } from "./engine.ts";
 import { spawnMonitor } from "./monitor.ts";
-import { setupNetwork } from "./network.ts";
+import { networkPlan, setupNetwork } from "./network.ts";
 import { isPinned, pin, pinPath, PINNED, type PinnedType } from "./pin.ts";
 import { waitMonitorGone } from "./ops.ts";
 import { NSBOX_CLI } from "./paths.ts";
@@ -136,6 +136,8 @@ async function startRow(e: Engine, r: Row, opts: StartOptions): Promise<void> {
     runtime: rt.path, runtimeArgs: rt.args, terminal: cfg.Tty, stdin: cfg.OpenStdin, stdinOnce: cfg.StdinOnce,
     restart: restart.Name === "on-failure" ? `on-failure:${restart.MaximumRetryCount}` : restart.Name || "no",
     oomFile: oomFile(containerCgroup(id)),
+    startFifo: rt.name === "nsbox" ? `${e.paths.runtimeRoot}/${id}/exec.fifo` : undefined,
+    loopback: networkPlan(r.doc.HostConfig.NetworkMode).kind === "none",
     exitCommand: r.doc.HostConfig.AutoRemove ? [...NSBOX_CLI, "container", "cleanup", "--root", e.paths.root, id] : undefined,
   }).catch((err) => {
     throw startFailure(err, r);
