@@ -121,7 +121,36 @@ void rootfs_set_propagation(const struct launch_config *cfg) {
     fail("set propagation of /", "/", errno);
 }
 
+/* The mount point under which `path` lives: the longest mount point in mountinfo that is `path`
+ * or one of its parents. Written into `out`. */
+static void parent_mount_point(const char *path, char *out, size_t size) {
+  FILE *f = fopen("/proc/self/mountinfo", "re");
+  if (!f) fail("open", "/proc/self/mountinfo", errno);
+  char line[4096], mp[4096];
+  size_t best = 0;
+  snprintf(out, size, "/");
+  while (fgets(line, sizeof line, f)) {
+    /* fields: id parent major:minor root mountpoint ... ("\040" escapes a space) */
+    if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1) continue;
+    size_t n = strlen(mp);
+    int under = !strcmp(mp, "/") || (!strncmp(path, mp, n) && (path[n] == '/' || path[n] == '\0'));
+    if (under && n >= best && !strchr(mp, '\\')) {
+      best = n;
+      snprintf(out, size, "%s", mp);
+    }
+  }
+  fclose(f);
+}
+
 void rootfs_prepare(const struct launch_config *cfg) {
+  /* pivot_root refuses a new root whose parent mount is shared, and binding from an unbindable
+   * mount fails: make the rootfs's parent mount private first, as runc does, so that any
+   * rootfsPropagation ("shared", "unbindable") works; it is applied to "/" again after the switch. */
+  if (cfg->rootfs && cfg->root_propagation & (MS_SHARED | MS_UNBINDABLE)) {
+    char parent[4096];
+    parent_mount_point(cfg->rootfs, parent, sizeof parent);
+    if (mount(NULL, parent, NULL, MS_PRIVATE, NULL) < 0) fail("make rootfs parent mount private", parent, errno);
+  }
   /* Mounts go inside the rootfs, else inside the directory the process will chroot into (still
    * reachable by path: /proc/self/fd, which fd_path relies on, is the host's until then). */
   const char *root = cfg->rootfs ? cfg->rootfs : cfg->enter_root ? cfg->enter_root : "/";
@@ -148,6 +177,8 @@ void rootfs_enter(const struct launch_config *cfg) {
     if (umount2(".", MNT_DETACH) < 0) fail("unmount old root", "/", errno);
   }
   if (chdir("/") < 0) fail("chdir", "/", errno);
+  if (cfg->root_propagation & (MS_SHARED | MS_UNBINDABLE) && mount(NULL, "/", NULL, cfg->root_propagation, NULL) < 0)
+    fail("set propagation of the new /", "/", errno);
   close(rootfd);
   rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0) fail("open new root", "/", errno);

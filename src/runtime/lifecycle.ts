@@ -1,5 +1,5 @@
 // The OCI lifecycle: create, start, kill, delete, and run (create + start [+ wait + delete]).
-import { closeSync, constants, existsSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, constants, existsSync, openSync, readFileSync, readlinkSync, readSync, realpathSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { UserError } from "../common/errors.ts";
 import { trace } from "../common/trace.ts";
@@ -7,7 +7,7 @@ import {
   cgroupPids, createCgroup, destroyCgroup, detectLayout, freezerState, planCgroup, procsFiles, resolveCgroupPath, thaw,
   type CgroupHandle,
 } from "../linux/cgroups/index.ts";
-import { launch, type Launched, type Stdio } from "../linux/launcher.ts";
+import { launch, LAUNCHER_PATH, type Launched, type Stdio } from "../linux/launcher.ts";
 import { readStat, waitGone } from "../linux/proc.ts";
 import { compileCreate } from "../oci/compile.ts";
 import type { Status } from "../oci/spec.ts";
@@ -97,7 +97,8 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
       stdio: opts.stdio,
       onHooks: async (pid) => {
         const state = stateAt("creating", pid);
-        await runHooks("prestart", hooks.prestart, state);
+        // prestart is the legacy hook "after start is called": runc and crun give it "created".
+        await runHooks("prestart", hooks.prestart, stateAt("created", pid));
         await runHooks("createRuntime", hooks.createRuntime, state);
         await runCreateContainerHooks(hooks.createContainer, state, spec);
       },
@@ -139,7 +140,25 @@ export async function start(store: StateStore, id: string): Promise<void> {
   }
   unlinkSync(fifo);
   const hooks = rec.config.hooks?.poststart;
-  if (hooks?.length) await runHooksWarnOnly("poststart", hooks, store.ociState(rec, "running"));
+  if (hooks?.length) {
+    // "after the user-specified process is executed": wait until the init is no longer the launcher.
+    await waitExec(rec.pid, 1000);
+    await runHooksWarnOnly("poststart", hooks, store.ociState(rec, "running"));
+  }
+}
+
+/** Polls until `pid` has exec'd its program (its /proc/PID/exe is no longer the launcher), or is gone. */
+async function waitExec(pid: number, timeoutMs: number): Promise<void> {
+  const launcher = realpathSync(LAUNCHER_PATH);
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 0.1; Date.now() < deadline; delay = Math.min(delay * 2, 10)) {
+    try {
+      if (readlinkSync(`/proc/${pid}/exe`) !== launcher) return;
+    } catch {
+      return; // gone
+    }
+    await Bun.sleep(delay);
+  }
 }
 
 export function kill(store: StateStore, id: string, signal: number, all = false): void {
@@ -168,8 +187,9 @@ export async function remove(store: StateStore, id: string, force = false): Prom
     throw err;
   }
   const status = containerStatus(store, rec);
-  if ((status === "running" || status === "paused") && !force)
-    throw new UserError(`delete ${id}: cannot delete container that is not stopped: ${status}`);
+  // The runtime-spec: deleting a container that is not stopped MUST fail (a created one too;
+  // runc and crun delete created containers anyway). --force kills it first.
+  if (status !== "stopped" && !force) throw new UserError(`delete ${id}: cannot delete container that is not stopped: ${status}`);
   if (status !== "stopped") {
     const pids = rec.cgroup ? cgroupPids(rec.cgroup) : [];
     for (const pid of new Set([rec.pid, ...pids])) {

@@ -67,13 +67,18 @@ describe.skipIf(!canRun)("lifecycle", () => {
     expect(gone.stderr).toBe(`nsbox-runtime: container "${id}" does not exist\n`);
   });
 
-  test("a created container that is deleted never runs its program", () => {
+  test("a created container is deleted only with --force, and never runs its program", () => {
     const bundle = sb.bundle(testSpec(["sh", "-c", "touch /ran"]));
     const id = sb.id();
     expect(sb.rt(["create", "--bundle", bundle, id]).code).toBe(0);
     const pid = sb.state(id).pid as number;
-    // As runc: a created container is deleted without --force (its init is killed before exec).
-    expect(sb.rt(["delete", id])).toEqual({ code: 0, stdout: "", stderr: "" });
+    // The runtime-spec: deleting a container that is not stopped fails and changes nothing
+    // (runc deletes created ones anyway); --force kills the init before it ever execs.
+    const refused = sb.rt(["delete", id]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toBe(`nsbox-runtime: delete ${id}: cannot delete container that is not stopped: created\n`);
+    expect(sb.state(id).status).toBe("created");
+    expect(sb.rt(["delete", "--force", id])).toEqual({ code: 0, stdout: "", stderr: "" });
     expect(existsSync(`/proc/${pid}/stat`) && !/\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"))).toBe(false);
     expect(existsSync(join(bundle, "rootfs/ran"))).toBe(false);
     expect(sb.leftovers()).toEqual([]);
