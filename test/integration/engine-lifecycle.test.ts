@@ -204,3 +204,17 @@ test("the library: import { Engine } from nsbox", async () => {
   expect(e.list(true).map((c) => c.Id)).not.toContain(Id);
   e.close();
 });
+
+test("-v HOST:CTR[:ro], named volumes that outlive containers, --tmpfs", () => {
+  const dir = require("node:fs").mkdtempSync("/tmp/nsbox-vol-");
+  require("node:fs").writeFileSync(`${dir}/f`, "fromhost\n");
+  const r = lab.nsbox([
+    "run", "--rm", "--net", "none", "-v", `${dir}:/data:ro`, "-v", "vol1:/vol", "--tmpfs", "/scratch:size=1m", "busybox", "sh", "-c",
+    "cat /data/f; echo x > /data/g || echo ro; echo kept > /vol/p; grep -c ' /scratch tmpfs' /proc/mounts",
+  ]);
+  expect(r.stdout).toBe("fromhost\nro\n1\n");
+  expect(lab.ok(["run", "--rm", "--net", "none", "-v", "vol1:/vol", "busybox", "cat", "/vol/p"])).toBe("kept");
+  const bad = lab.nsbox(["run", "--rm", "--net", "none", "-v", "/nonexistent-nsbox:/x", "busybox", "true"]);
+  expect(bad).toMatchObject({ code: 125, stderr: "nsbox: invalid mount config for type \"bind\": bind source path does not exist: /nonexistent-nsbox\n" });
+  require("node:fs").rmSync(dir, { recursive: true });
+});
