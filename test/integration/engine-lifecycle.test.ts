@@ -218,3 +218,15 @@ test("-v HOST:CTR[:ro], named volumes that outlive containers, --tmpfs", () => {
   expect(bad).toMatchObject({ code: 125, stderr: "nsbox: invalid mount config for type \"bind\": bind source path does not exist: /nonexistent-nsbox\n" });
   require("node:fs").rmSync(dir, { recursive: true });
 });
+
+test("logs -f streams until the container exits; exec -d runs in the background", async () => {
+  lab.ok(["run", "-d", "--name", "follow", "--net", "none", "busybox", "sh", "-c", "echo one; sleep 0.4; echo two; sleep 0.4; echo three"]);
+  const t0 = Date.now();
+  const r = await lab.nsboxAsync(["logs", "-f", "follow"]);
+  expect(r).toMatchObject({ code: 0, stdout: "one\ntwo\nthree\n" });
+  expect(Date.now() - t0).toBeGreaterThan(500);
+  lab.ok(["run", "-d", "--name", "bg", "--net", "none", "busybox", "sleep", "30"]);
+  lab.ok(["exec", "-d", "bg", "sh", "-c", "sleep 0.2; echo done > /tmp/flag"]);
+  await lab.until("background exec", () => lab.nsbox(["exec", "bg", "cat", "/tmp/flag"]).stdout === "done\n");
+  lab.ok(["rm", "-f", "follow", "bg"]);
+});
