@@ -84,7 +84,16 @@ static void open_host_side(struct launch_config *cfg, struct host_fds *h) {
     /* 0622 whatever the umask: the process opens it for writing as whoever it has become by then
      * (a mapped root or another user), runc's mode. */
     if (chmod(cfg->exec_fifo, 0622) < 0) fail("chmod exec fifo", cfg->exec_fifo, errno);
-    if ((h->exec_fifo = open(cfg->exec_fifo, O_PATH | O_CLOEXEC)) < 0) fail("open exec fifo", cfg->exec_fifo, errno);
+    /* Its directory, not the fifo: the process reopens it by name relative to this fd, which
+     * works after pivot_root or a chroot without /proc (where /proc/self/fd would not). */
+    static char dir[4096];
+    snprintf(dir, sizeof dir, "%s", cfg->exec_fifo);
+    char *slash = strrchr(dir, '/');
+    h->exec_fifo_name = slash ? cfg->exec_fifo + (slash - dir) + 1 : cfg->exec_fifo;
+    if (slash == dir) dir[1] = '\0';
+    else if (slash) *slash = '\0';
+    else snprintf(dir, sizeof dir, ".");
+    if ((h->exec_fifo = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) fail("open exec fifo directory", dir, errno);
   }
   if (cfg->console_socket) h->console = connect_unix("connect console socket", cfg->console_socket);
   /* Connected now: stage 2 sends on it from inside the container, where the path is unreachable. */
