@@ -1,10 +1,24 @@
 // The config.json that `nsbox-runtime spec` writes: runc's example, so bundles made for runc and
-// for nsbox-runtime are the same. `rootless` adapts it for a user namespace.
+// for nsbox-runtime are the same, plus what runc's example leaves out and docker/podman add: the
+// default seccomp profile. `rootless` adapts it for a user namespace.
+import { DEFAULT_SECCOMP_PROFILE } from "./seccomp/default-profile.ts";
+import { seccompFromProfile } from "./seccomp/profile.ts";
+import type { LinuxSeccomp } from "./seccomp/types.ts";
 import type { Spec } from "./spec.ts";
 
 const CAPS = ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"];
 
+/** The docker/podman default seccomp profile as OCI `linux.seccomp` for a process whose bounding set
+ * is `capabilities` (some rules follow capabilities: chroot needs CAP_SYS_CHROOT...); undefined on
+ * a machine architecture the profile has no rules for. Callers that change capabilities after
+ * defaultSpec() should call this again with the new set. */
+export function defaultSeccomp(capabilities: readonly string[], arch: string = process.arch): LinuxSeccomp | undefined {
+  if (!["x64", "ia32", "arm64", "arm"].includes(arch)) return undefined;
+  return seccompFromProfile(DEFAULT_SECCOMP_PROFILE, { arch, capabilities });
+}
+
 export function defaultSpec(): Spec {
+  const seccomp = defaultSeccomp(CAPS);
   return {
     // The version runc 1.1 writes: older runtimes (crun 1.8) refuse newer ones for the same content.
     ociVersion: "1.0.2-dev",
@@ -40,6 +54,7 @@ export function defaultSpec(): Spec {
         "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi",
       ],
       readonlyPaths: ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"],
+      ...(seccomp ? { seccomp: seccomp as unknown as Record<string, unknown> } : {}),
     },
   };
 }
