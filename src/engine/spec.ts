@@ -33,7 +33,11 @@ export interface SpecInputs {
   mounts: Mount[];
   /** Capabilities in our bounding set (what --privileged and ALL can grant). */
   availableCaps?: string[];
+  /** --init: the host's static init binary, bound to /sbin/docker-init and run as PID 1. */
+  initPath?: string;
 }
+
+export const INIT_DESTINATION = "/sbin/docker-init";
 
 export function normalizeCap(name: string): string {
   const up = name.toUpperCase();
@@ -85,7 +89,7 @@ export function buildSpec(i: SpecInputs): Spec {
   const caps = capabilities(i.host, i.availableCaps);
   const proc = spec.process!;
   proc.terminal = !!i.config.Tty;
-  proc.args = i.args;
+  proc.args = i.initPath ? [INIT_DESTINATION, "--", ...i.args] : i.args;
   proc.env = i.env;
   proc.cwd = i.config.WorkingDir || "/";
   proc.user = { uid: i.user.uid, gid: i.user.gid, ...(i.user.additionalGids.length ? { additionalGids: i.user.additionalGids } : {}) };
@@ -123,6 +127,7 @@ export function buildSpec(i: SpecInputs): Spec {
   mounts.push({ destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup", options: ["nosuid", "noexec", "nodev", "relatime", "ro"] });
   const bind = (source: string, destination: string): Mount => ({ destination, type: "bind", source, options: ["rbind", "rprivate"] });
   mounts.push(bind(i.etcFiles.resolvConf, "/etc/resolv.conf"), bind(i.etcFiles.hostname, "/etc/hostname"), bind(i.etcFiles.hosts, "/etc/hosts"));
+  if (i.initPath) mounts.push({ destination: INIT_DESTINATION, type: "bind", source: i.initPath, options: ["rbind", "ro"] });
   spec.mounts = [...mounts, ...i.mounts];
   spec.annotations = { "org.nsbox.engine.id": i.id };
   return spec;

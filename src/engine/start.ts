@@ -1,6 +1,6 @@
 // Starting a container: resolve the namespaces it joins, write the OCI bundle, start its monitor
 // (which runs the runtime's create and, on our word, start).
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import { LaunchError } from "../linux/launcher.ts";
 import { capabilityNames } from "../oci/capabilities.ts";
@@ -71,6 +71,13 @@ function specMounts(r: Row): Mount[] {
   return mounts;
 }
 
+/** docker-init's upstream, tini, statically linked (Debian's tini package), or $NSBOX_INIT. */
+function initBinary(): string {
+  const path = process.env.NSBOX_INIT ?? "/usr/bin/tini-static";
+  if (!existsSync(path)) throw new UserError(`--init: ${path} not found (install Debian's tini, or set NSBOX_INIT)`, 125);
+  return path;
+}
+
 /** Names of the capabilities in our bounding set (/proc/self/status CapBnd). */
 function boundingCaps(): string[] | undefined {
   const m = /CapBnd:\s*([0-9a-f]+)/.exec(readOr("/proc/self/status"));
@@ -124,6 +131,7 @@ async function startRow(e: Engine, r: Row, opts: StartOptions): Promise<void> {
     etcFiles: { hostname: r.doc.HostnamePath, hosts: r.doc.HostsPath, resolvConf: r.doc.ResolvConfPath },
     mounts: specMounts(r),
     availableCaps: boundingCaps(),
+    initPath: r.doc.HostConfig.Init ? initBinary() : undefined,
   });
   writeFileSync(`${dir}/config.json`, JSON.stringify(spec));
   mkdirSync(`${e.paths.root}/engine/sock`, { recursive: true, mode: 0o700 });

@@ -230,3 +230,14 @@ test("logs -f streams until the container exits; exec -d runs in the background"
   await lab.until("background exec", () => lab.nsbox(["exec", "bg", "cat", "/tmp/flag"]).stdout === "done\n");
   lab.ok(["rm", "-f", "follow", "bg"]);
 });
+
+test("--init: tini as PID 1 forwards SIGTERM (a fast stop) and passes the exit code", () => {
+  const r = lab.nsbox(["run", "--rm", "--init", "--net", "none", "busybox", "sh", "-c", "cat /proc/1/comm; exit 5"]);
+  expect(r).toMatchObject({ code: 5, stdout: "docker-init\n" });
+  lab.ok(["run", "-d", "--init", "--name", "inited", "--net", "none", "busybox", "sleep", "100"]);
+  const t0 = Date.now();
+  lab.ok(["stop", "inited"]); // plain sleep as PID 1 would ignore SIGTERM and wait 10 s for SIGKILL
+  expect(Date.now() - t0).toBeLessThan(3000);
+  expect(lab.inspect("inited").State.ExitCode).toBe(143);
+  lab.ok(["rm", "inited"]);
+});
