@@ -1,6 +1,6 @@
 // `nsbox run` / `nsbox create` flags (docker's) -> a CreateRequest plus the CLI-only choices
 // (detach, --rm, signal proxy). Pure, so every flag's parsing is unit-tested without root.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import { parseFlags, type FlagSpec } from "../common/flags.ts";
 import { parsePortSpec } from "../net/ports.ts";
@@ -142,6 +142,12 @@ export function parseRunArgs(argv: string[], verb: "run" | "create"): RunOptions
   if (net.startsWith("container:") && s("hostname")) throw new UserError("conflicting options: hostname and the network mode", 125);
   if ((list("publish").length || v["publish-all"]) && (net === "none" || net === "host" || net.startsWith("container:")))
     throw new UserError("conflicting options: port publishing and the container type network mode", 125);
+  for (const o of list("security-opt")) {
+    if (!/^(no-new-privileges(=|:)?(true|false)?|seccomp[=:].+|label[=:].+|apparmor[=:].+)$/.test(o))
+      throw new UserError(`invalid --security-opt: "${o}"`, 125);
+    const file = /^seccomp[=:](.+)$/.exec(o)?.[1];
+    if (file && file !== "unconfined" && !existsSync(file)) throw new UserError(`opening seccomp profile (${file}) failed: no such file or directory`, 125);
+  }
   const cpus = s("cpus");
   if (cpus !== undefined && !(Number(cpus) > 0)) throw bad("--cpus", cpus, "expected a positive number");
   const memory = s("memory") ? parseBytes("-m, --memory", s("memory")!) : 0;

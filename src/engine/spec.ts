@@ -33,6 +33,8 @@ export interface SpecInputs {
   mounts: Mount[];
   /** Capabilities in our bounding set (what --privileged and ALL can grant). */
   availableCaps?: string[];
+  /** linux.seccomp, resolved from the profile (docker's default, a file, or none). */
+  seccomp?: Record<string, unknown>;
   /** --init: the host's static init binary, bound to /sbin/docker-init and run as PID 1. */
   initPath?: string;
 }
@@ -116,6 +118,8 @@ export function buildSpec(i: SpecInputs): Spec {
   if (i.host.CpuShares > 0) cpu.shares = i.host.CpuShares;
   if (Object.keys(cpu).length) resources.cpu = cpu;
   linux.resources = resources;
+  if (i.seccomp) linux.seccomp = i.seccomp;
+  else delete linux.seccomp; // defaultSpec() carries the default profile for its own capability set
   if (i.host.Privileged) {
     linux.maskedPaths = [];
     linux.readonlyPaths = [];

@@ -3,7 +3,10 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import { LaunchError } from "../linux/launcher.ts";
+import { release } from "node:os";
 import { capabilityNames } from "../oci/capabilities.ts";
+import { DEFAULT_SECCOMP_PROFILE } from "../oci/seccomp/default-profile.ts";
+import { seccompFromProfile, type SeccompProfile } from "../oci/seccomp/profile.ts";
 import type { Mount } from "../oci/spec.ts";
 import { containerCgroup, oomFile } from "./cgroup.ts";
 import type { Row } from "./db.ts";
@@ -14,7 +17,7 @@ import { isPinned, pin, pinPath, PINNED, type PinnedType } from "./pin.ts";
 import { waitMonitorGone } from "./ops.ts";
 import { NSBOX_CLI } from "./paths.ts";
 import { runtimeCommand } from "./runtimes.ts";
-import { buildSpec, mergeEnv, type NsChoice, type SpecInputs } from "./spec.ts";
+import { buildSpec, capabilities, mergeEnv, type NsChoice, type SpecInputs } from "./spec.ts";
 import { resolveUser } from "./user.ts";
 
 const NS_FIELDS = { network: "NetworkMode", pid: "PidMode", ipc: "IpcMode", uts: "UTSMode" } as const;
@@ -71,6 +74,24 @@ function specMounts(r: Row): Mount[] {
   return mounts;
 }
 
+/**
+ * docker's rule: the default profile (containers-common's, as podman and docker ship it) unless
+ * --privileged or seccomp=unconfined; seccomp=FILE loads a profile in the same format.
+ */
+function seccompFor(host: Row["doc"]["HostConfig"], caps: string[]) {
+  const opt = (host.SecurityOpt ?? []).find((o) => /^seccomp[=:]/.test(o))?.slice(8);
+  if (host.Privileged || opt === "unconfined") return undefined;
+  let profile: SeccompProfile = DEFAULT_SECCOMP_PROFILE;
+  if (opt) {
+    try {
+      profile = JSON.parse(readFileSync(opt, "utf8")) as SeccompProfile;
+    } catch (err) {
+      throw new UserError(`--security-opt seccomp=${opt}: ${(err as Error).message}`, 125);
+    }
+  }
+  return seccompFromProfile(profile, { arch: process.arch, capabilities: caps, kernel: release() });
+}
+
 /** docker-init's upstream, tini, statically linked (Debian's tini package), or $NSBOX_INIT. */
 function initBinary(): string {
   const path = process.env.NSBOX_INIT ?? "/usr/bin/tini-static";
@@ -124,6 +145,7 @@ async function startRow(e: Engine, r: Row, opts: StartOptions): Promise<void> {
   const cfg = r.doc.Config;
   const hostname = hostnameOf(e, r);
   const user = resolveUser(cfg.User, readOr(`${rootfs}/etc/passwd`), readOr(`${rootfs}/etc/group`));
+  const caps = capabilities(r.doc.HostConfig, boundingCaps());
   const spec = buildSpec({
     id, config: cfg, host: r.doc.HostConfig, rootfs, args: [r.doc.Path, ...r.doc.Args],
     env: mergeEnv(cfg.Env, [], hostname, cfg.Tty).concat(user.home && !cfg.Env.some((x) => x.startsWith("HOME=")) ? [`HOME=${user.home}`] : []),
@@ -132,6 +154,7 @@ async function startRow(e: Engine, r: Row, opts: StartOptions): Promise<void> {
     mounts: specMounts(r),
     availableCaps: boundingCaps(),
     initPath: r.doc.HostConfig.Init ? initBinary() : undefined,
+    seccomp: seccompFor(r.doc.HostConfig, caps) as Record<string, unknown> | undefined,
   });
   writeFileSync(`${dir}/config.json`, JSON.stringify(spec));
   mkdirSync(`${e.paths.root}/engine/sock`, { recursive: true, mode: 0o700 });

@@ -241,3 +241,14 @@ test("--init: tini as PID 1 forwards SIGTERM (a fast stop) and passes the exit c
   expect(lab.inspect("inited").State.ExitCode).toBe(143);
   lab.ok(["rm", "inited"]);
 });
+
+test("seccomp: docker's default profile unless --privileged or seccomp=unconfined", () => {
+  const mode = (args: string[]) => lab.ok(["run", "--rm", "--net", "none", ...args, "busybox", "grep", "^Seccomp:", "/proc/self/status"]).split(/\s+/)[1];
+  expect(mode([])).toBe("2");
+  expect(mode(["--security-opt", "seccomp=unconfined"])).toBe("0");
+  expect(mode(["--privileged"])).toBe("0");
+  // the default profile refuses unshare(CLONE_NEWNET) without CAP_SYS_ADMIN
+  expect(lab.nsbox(["run", "--rm", "--net", "none", "busybox", "unshare", "-n", "true"]).code).not.toBe(0);
+  const bad = lab.nsbox(["run", "--rm", "--security-opt", "seccomp=/nonexistent.json", "busybox", "true"]);
+  expect(bad).toMatchObject({ code: 125, stderr: "nsbox: opening seccomp profile (/nonexistent.json) failed: no such file or directory\n" });
+});

@@ -26,6 +26,8 @@ describe("buildSpec", () => {
     expect(s.process!.noNewPrivileges).toBe(false);
     expect(s.hostname).toBe("abc");
     expect(s.root).toEqual({ path: "/r", readonly: false });
+    expect(s.linux!.seccomp).toBeUndefined(); // only what the engine resolved (none given here)
+    expect(buildSpec(inputs({ seccomp: { defaultAction: "SCMP_ACT_ALLOW" } })).linux!.seccomp).toEqual({ defaultAction: "SCMP_ACT_ALLOW" });
     for (const f of ["/etc/hosts", "/etc/hostname", "/etc/resolv.conf"]) expect(s.mounts!.some((m) => m.destination === f && m.type === "bind")).toBe(true);
   });
 
