@@ -121,11 +121,22 @@ export class Engine {
   private async image(ref: string) {
     const found = this.images.resolve(ref);
     if (found) return found;
-    process.stderr.write(`Unable to find image '${ref}' locally\n`);
+    // docker's run: the pull's progress goes to stderr (stdout is the container's).
+    const { PullProgress } = await import("../image/cli/progress.ts");
+    const { familiarName, formatReference, parseReference } = await import("../image/reference.ts");
+    let name = ref;
     try {
-      return (await pullImage(this.images, ref)).image;
+      const parsed = parseReference(ref);
+      name = familiarName(formatReference(parsed));
+      process.stderr.write(`Unable to find image '${name}' locally\n`);
+      if (parsed.tag && !parsed.digest) process.stderr.write(`${parsed.tag}: Pulling from ${familiarName(`${parsed.domain}/${parsed.path}`)}\n`);
+      const progress = new PullProgress(process.stderr.isTTY === true, process.stderr);
+      const { image, digest } = await pullImage(this.images, ref, { onEvent: (e) => progress.event(e) });
+      progress.finish();
+      process.stderr.write(`Digest: ${digest}\nStatus: Downloaded newer image for ${name}\n`);
+      return image;
     } catch (err) {
-      throw new UserError(`pull ${ref}: ${(err as Error).message}`, 125);
+      throw new UserError(`pull ${name}: ${(err as Error).message}`, 125);
     }
   }
 
