@@ -53,3 +53,20 @@ test("db (redis) and web (nginx, --net=container:db) share one network namespace
   lab.ok(["rm", "-f", "db", "web"]);
   expect(require("node:fs").readFileSync("/proc/self/mountinfo", "utf8")).not.toContain(lab.root);
 });
+
+test("-p publishes a port on the host (nginx answers through it); port and ps show it", async () => {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  lab.ok(["run", "-d", "--name", "pub", "-p", `${port}:80`, "nginx"]);
+  expect(lab.ok(["port", "pub"])).toBe(`80/tcp -> 0.0.0.0:${port}`);
+  expect(lab.ok(["ps", "--format", "{{.Names}} {{.Ports}}"])).toBe(`pub 0.0.0.0:${port}->80/tcp`);
+  const ip = lab.inspect("pub").NetworkSettings.IPAddress;
+  let body = "";
+  await lab.until("nginx through the published port", () => {
+    const r = Bun.spawnSync(["curl", "-s", "-m", "1", `http://${ip}:80/`]);
+    body = r.stdout.toString();
+    return body.includes("nginx");
+  });
+  const viaPort = Bun.spawnSync(["curl", "-s", "-m", "2", `http://127.0.0.1:${port}/`]).stdout.toString();
+  expect(viaPort).toContain("nginx");
+  lab.ok(["rm", "-f", "pub"]);
+});

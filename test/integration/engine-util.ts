@@ -30,7 +30,9 @@ export class EngineLab {
   readonly env: Record<string, string>;
 
   constructor(images: string[] = ["busybox"]) {
-    this.env = { ...(process.env as Record<string, string>), NSBOX_ROOT: this.root };
+    // Our own bridge subnet: another root's default bridge (172.17/16) would shadow the route.
+    const subnet = `10.${200 + Math.floor(Math.random() * 50)}.${Math.floor(Math.random() * 250)}.0/24`;
+    this.env = { ...(process.env as Record<string, string>), NSBOX_ROOT: this.root, NSBOX_BRIDGE_SUBNET: subnet };
     for (const img of images) {
       const file = img === "busybox" ? join(top, "build/images/busybox.tar") : layoutTar(img);
       const r = this.nsbox(["load", "-q", "-i", file]);

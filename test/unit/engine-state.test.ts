@@ -108,3 +108,13 @@ test("networkPlan", () => {
   expect(networkPlan("default")).toEqual({ kind: "attach", network: "bridge" });
   expect(networkPlan("n1")).toEqual({ kind: "attach", network: "n1" });
 });
+
+test("ps PORTS column: published bindings while running, exposed ports otherwise", async () => {
+  const { portsText } = await import("../../src/engine/cli/ps-format.ts");
+  const base = {
+    Config: { ExposedPorts: { "80/tcp": {}, "6379/tcp": {} } }, State: { ...emptyState(), Running: true },
+    NetworkSettings: { Ports: { "80/tcp": [{ HostIp: "0.0.0.0", HostPort: "8080" }] } },
+  } as unknown as ContainerJSON;
+  expect(portsText(base)).toBe("0.0.0.0:8080->80/tcp, 6379/tcp");
+  expect(portsText({ ...base, State: emptyState() })).toBe("80/tcp, 6379/tcp");
+});

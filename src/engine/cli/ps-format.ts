@@ -27,6 +27,17 @@ export function statusText(c: ContainerJSON, now = Date.now()): string {
   return "Created";
 }
 
+/** docker's PORTS column: "0.0.0.0:8080->80/tcp, 6379/tcp" (published while running, else exposed). */
+export function portsText(c: ContainerJSON): string {
+  const published = c.State.Running ? (c.NetworkSettings?.Ports ?? {}) : {};
+  const out: string[] = [];
+  for (const [key, binds] of Object.entries(published as Record<string, { HostIp: string; HostPort: string }[] | null>)) {
+    for (const b of binds ?? []) out.push(`${b.HostIp || "0.0.0.0"}:${b.HostPort}->${key}`);
+  }
+  for (const key of Object.keys(c.Config.ExposedPorts ?? {})) if (!(key in published)) out.push(key);
+  return out.join(", ");
+}
+
 export function psLine(c: ContainerJSON, noTrunc: boolean) {
   let cmd = [c.Path, ...c.Args].join(" ");
   if (!noTrunc && cmd.length > 20) cmd = `${cmd.slice(0, 19)}…`;
@@ -38,7 +49,7 @@ export function psLine(c: ContainerJSON, noTrunc: boolean) {
     RunningFor: timeAgo(c.Created),
     Status: statusText(c),
     State: c.State.Status,
-    Ports: "",
+    Ports: portsText(c),
     Names: c.Name.slice(1),
     Labels: Object.entries(c.Config.Labels).map(([k, x]) => `${k}=${x}`).join(","),
   };
