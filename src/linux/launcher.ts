@@ -125,11 +125,36 @@ export async function launch(plan: LaunchPlan, opts: LaunchOptions = {}): Promis
   writeAll(sock, encodePlan(plan));
   let pid = 0;
   let failure: LaunchError | undefined;
-  for (const line of lines(sock)) {
+  // Stage 0 writes "pid" once stage 1 has told it; stage 2, already running, writes "hooks" and
+  // "ready" itself, so on a busy machine those can come first. Stage 0 exits only after writing
+  // "pid" (or an error): waiting for it here cannot hang.
+  const reader = lines(sock);
+  const parseError = (rest: string[]) => {
+    const [stage, step, path, errno] = rest.join(" ").split("\t");
+    return new LaunchError(stage ?? "", step ?? "", path ?? "", Number(errno ?? 0));
+  };
+  // next(), not for-of: leaving a for-of would close the generator the main loop still reads.
+  const awaitPid = () => {
+    for (let r = reader.next(); !r.done; r = reader.next()) {
+      const [word, ...rest] = r.value.split(" ");
+      if (word === SYNC.PID) return Number(rest[0]);
+      if (word === SYNC.ERROR) {
+        failure = parseError(rest);
+        return 0;
+      }
+    }
+    return 0;
+  };
+  for (const line of reader) {
     const [word, ...rest] = line.split(" ");
     if (word === SYNC.PID) pid = Number(rest[0]);
-    else if (word === SYNC.READY) break;
+    else if (word === SYNC.READY) {
+      if (!pid) pid = awaitPid();
+      break;
+    }
     else if (word === SYNC.HOOKS) {
+      if (!pid) pid = awaitPid();
+      if (failure) break;
       try {
         await opts.onHooks?.(pid);
       } catch (err) {
@@ -145,8 +170,7 @@ export async function launch(plan: LaunchPlan, opts: LaunchOptions = {}): Promis
       writeAll(sock, Buffer.from("1"));
     }
     else if (word === SYNC.ERROR) {
-      const [stage, step, path, errno] = rest.join(" ").split("\t");
-      failure = new LaunchError(stage ?? "", step ?? "", path ?? "", Number(errno ?? 0));
+      failure = parseError(rest);
       break;
     }
   }
