@@ -40,7 +40,7 @@ static void parse_args(struct monitor_config *cfg, int argc, char **argv) {
       {"id", 1, 0, 'i'}, {"dir", 1, 0, 'd'}, {"bundle", 1, 0, 'b'}, {"socket", 1, 0, 's'},
       {"log", 1, 0, 'l'}, {"log-max", 1, 0, 'm'}, {"runtime", 1, 0, 'r'}, {"runtime-arg", 1, 0, 'a'},
       {"terminal", 0, 0, 't'}, {"stdin", 0, 0, 'I'}, {"stdin-once", 0, 0, 'O'}, {"restart", 1, 0, 'R'},
-      {"oom-file", 1, 0, 'o'}, {"start-fifo", 1, 0, 'f'}, {"loopback", 0, 0, 'L'}, {0, 0, 0, 0}};
+      {"oom-file", 1, 0, 'o'}, {"start-fifo", 1, 0, 'f'}, {"loopback", 0, 0, 'L'}, {"console-size", 1, 0, 'z'}, {0, 0, 0, 0}};
   int c;
   while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
     switch (c) {
@@ -62,6 +62,9 @@ static void parse_args(struct monitor_config *cfg, int argc, char **argv) {
     case 'o': cfg->oom_file = optarg; break;
     case 'f': cfg->start_fifo = optarg; break;
     case 'L': cfg->loopback = true; break;
+    case 'z':
+      if (sscanf(optarg, "%hux%hu", &cfg->rows, &cfg->cols) != 2) usage_fail("--console-size: expected ROWSxCOLS");
+      break;
     default: usage_fail("unknown option");
     }
   }

@@ -19,6 +19,7 @@ struct monitor_config {
   const char *id, *dir, *bundle, *socket_path, *log_path, *oom_file;
   const char *start_fifo; /* nsbox-runtime's exec fifo: start by reading it, without a runtime process */
   bool loopback;          /* bring up lo in the container's network namespace after create */
+  unsigned short rows, cols; /* initial pty size (docker's ConsoleSize), set before start */
   const char *runtime;
   const char *runtime_args[MAX_RUNTIME_ARGS];
   int n_runtime_args;

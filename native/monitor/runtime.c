@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -127,6 +128,10 @@ int runtime_create(const struct monitor_config *cfg, struct container_io *io, ch
         if (c >= 0) {
           io->out = recv_fd(c);
           close(c);
+          if (io->out >= 0 && cfg->rows && cfg->cols) {
+            struct winsize ws = {.ws_row = cfg->rows, .ws_col = cfg->cols};
+            ioctl(io->out, TIOCSWINSZ, &ws);
+          }
         }
       }
       int st;

@@ -25,6 +25,8 @@ export interface MonitorArgs {
   startFifo?: string;
   /** Bring up lo in the container's new network namespace (--net none). */
   loopback?: boolean;
+  /** The pty's size from the start ([rows, cols], docker's ConsoleSize). */
+  consoleSize?: [number, number];
 }
 
 /** Pure: the monitor's argv. */
@@ -38,6 +40,7 @@ export function monitorArgv(a: MonitorArgs): string[] {
   if (a.oomFile) argv.push("--oom-file", a.oomFile);
   if (a.startFifo) argv.push("--start-fifo", a.startFifo);
   if (a.loopback) argv.push("--loopback");
+  if (a.consoleSize?.[0] && a.consoleSize[1]) argv.push("--console-size", `${a.consoleSize[0]}x${a.consoleSize[1]}`);
   if (a.exitCommand?.length) argv.push("--", ...a.exitCommand);
   return argv;
 }

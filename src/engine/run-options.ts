@@ -123,7 +123,12 @@ function envEntry(e: string): string[] {
   return v === undefined ? [] : [`${e}=${v}`];
 }
 
-export function parseRunArgs(argv: string[], verb: "run" | "create"): RunOptions {
+/** Our terminal's size, which docker sends as ConsoleSize so the container's pty starts with it. */
+function terminalSize(): [number, number] {
+  return process.stdout.isTTY ? [process.stdout.rows ?? 0, process.stdout.columns ?? 0] : [0, 0];
+}
+
+export function parseRunArgs(argv: string[], verb: "run" | "create", consoleSize: [number, number] = terminalSize()): RunOptions {
   let parsed;
   try {
     parsed = parseFlags(argv, RUN_FLAGS, verb, true);
@@ -190,6 +195,7 @@ export function parseRunArgs(argv: string[], verb: "run" | "create"): RunOptions
     Init: !!v.init,
     Runtime: s("runtime") ?? "nsbox",
     PortBindings: ports.bindings,
+    ConsoleSize: v.tty ? consoleSize : [0, 0],
     PublishAllPorts: !!v["publish-all"],
   };
   const stopTimeout = s("stop-timeout");

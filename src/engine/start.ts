@@ -169,6 +169,7 @@ async function startRow(e: Engine, r: Row, opts: StartOptions): Promise<void> {
     oomFile: oomFile(containerCgroup(id)),
     startFifo: rt.name === "nsbox" ? `${e.paths.runtimeRoot}/${id}/exec.fifo` : undefined,
     loopback: networkPlan(r.doc.HostConfig.NetworkMode).kind === "none",
+    consoleSize: cfg.Tty ? r.doc.HostConfig.ConsoleSize : undefined,
     exitCommand: r.doc.HostConfig.AutoRemove ? [...NSBOX_CLI, "container", "cleanup", "--root", e.paths.root, id] : undefined,
   }).catch((err) => {
     throw startFailure(err, r);

@@ -49,3 +49,12 @@ test("a detached -t container logs its pty output", async () => {
   expect(lab.nsbox(["logs", "dt"]).stdout).toBe("/dev/pts/0\r\ndone\r\n");
   lab.ok(["rm", "dt"]);
 });
+
+test("the pty starts with our terminal's size and follows its changes", async () => {
+  const nsbox = NSBOX.map((a) => `'${a}'`).join(" ");
+  const script = `stty rows 33 cols 99; ${nsbox} run --rm -it --net none busybox sh -c 'stty size; sleep 1; stty size' & sleep 0.6; stty rows 40 cols 120; wait`;
+  const p = Bun.spawn(["script", "-qfec", script, "/dev/null"], { env: lab.env, stdin: "pipe", stdout: "pipe" });
+  const out = await new Response(p.stdout).text();
+  p.stdin.end();
+  expect(out.replace(/\r/g, "")).toBe("33 99\n40 120\n");
+}, 15000);
