@@ -2,6 +2,7 @@
 // so it works the same for nsbox-runtime, runc and crun.
 import { readFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
+import { capabilityNames } from "../oci/capabilities.ts";
 import type { Engine } from "./engine.ts";
 import { runtimeCommand } from "./runtimes.ts";
 import { resolveUser } from "./user.ts";
@@ -26,14 +27,14 @@ function readOr(path: string): string {
 }
 
 /** Pure: the runtime's exec argv. */
-export function execArgv(rt: { path: string; args: string[] }, id: string, o: ExecOptions, user?: string): string[] {
+export function execArgv(rt: { path: string; args: string[] }, id: string, o: ExecOptions, user?: string, caps?: string[]): string[] {
   const argv = [rt.path, ...rt.args, "exec"];
   if (o.tty) argv.push("--tty");
   if (o.detach) argv.push("--detach");
   for (const e of o.env ?? []) argv.push("--env", e);
   if (o.workdir) argv.push("--cwd", o.workdir);
   if (user) argv.push("--user", user);
-  if (o.privileged) for (const c of ["CAP_SYS_ADMIN", "CAP_NET_ADMIN", "CAP_SYS_PTRACE"]) argv.push("--cap", c);
+  for (const c of o.privileged ? (caps ?? []) : []) argv.push("--cap", c);
   argv.push(id, ...o.cmd);
   return argv;
 }
@@ -51,7 +52,10 @@ export async function execInContainer(e: Engine, ref: string, o: ExecOptions): P
     user = `${u.uid}:${u.gid}`;
   }
   const rt = runtimeCommand(r.doc.HostConfig.Runtime, e.paths);
-  const proc = Bun.spawn(execArgv(rt, r.id, o, user), {
+  // --privileged: every capability we hold (the container's bounding set still limits what sticks).
+  const bounding = /CapBnd:\s*([0-9a-f]+)/.exec(readOr("/proc/self/status"))?.[1];
+  const caps = o.privileged && bounding ? capabilityNames(BigInt(`0x${bounding}`)) : undefined;
+  const proc = Bun.spawn(execArgv(rt, r.id, o, user, caps), {
     stdio: [o.interactive ? "inherit" : "ignore", "inherit", "pipe"],
   });
   // Pass the process's stderr through, but recognize the runtime's own "not found" failure.

@@ -28,10 +28,18 @@ export async function run(argv: string[]): Promise<number> {
   if (sub === "prune") {
     const { values: v } = parse(rest, { force: { type: "boolean", short: "f" }, filter: { type: "string", multiple: true } }, "container prune");
     const e = openEngine(v);
+    const gone: string[] = [];
     for (const c of e.list(true).filter((c) => c.State.Status === "exited" || c.State.Status === "created")) {
-      await removeContainer(e, c.Id, false);
-      console.log(c.Id);
+      try {
+        await removeContainer(e, c.Id, false);
+        gone.push(c.Id);
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err;
+        process.stderr.write(`nsbox: ${err.message}\n`); // e.g. an owner whose dependents remain
+      }
     }
+    if (gone.length) console.log(["Deleted Containers:", ...gone, ""].join("\n"));
+    console.log("Total reclaimed space: 0B");
     return 0;
   }
   const name = ALIASES[sub ?? ""] ?? sub;
