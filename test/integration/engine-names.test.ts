@@ -65,3 +65,12 @@ test("kill -9 of a container's monitor: the container is still seen, stopped and
   expect(readdirSync(`${lab.root}/runtime`)).toEqual([]);
   expect(require("node:fs").existsSync(`/sys/fs/cgroup/pids/nsbox/${id}`)).toBe(false);
 });
+
+test("kill -9 of an attached `run --rm`: the container finishes and is still removed", async () => {
+  const p = Bun.spawn([...NSBOX, "run", "--rm", "--name", "leased", "--net", "none", "busybox", "sleep", "0.5"], { env: lab.env, stdout: "ignore", stderr: "ignore" });
+  await lab.until("running", () => lab.nsbox(["ps", "-q", "--filter", "name=leased"]).stdout.trim() !== "");
+  p.kill("SIGKILL");
+  await p.exited;
+  await lab.until("removed by the monitor's cleanup", () => lab.nsbox(["ps", "-aq"]).stdout === "", 5000);
+  expect(readdirSync(`${lab.root}/image/containers`)).toEqual([]);
+});
