@@ -18,8 +18,11 @@ export const NAMESPACE_FLAGS: Record<NamespaceType, number> = {
 
 /** What the compiler needs to know about the host (read by the caller, faked in unit tests). */
 export interface HostView {
-  /** cgroup hierarchies mounted on the host: v1 ones with their controllers, or one cgroup2. */
-  cgroupHierarchies: { name: string; version: 1 | 2; options: string }[];
+  /**
+   * cgroup hierarchies mounted on the host: v1 ones with their controllers, or one cgroup2; with
+   * the container's own cgroup directory in each (host path) once the runtime has created it.
+   */
+  cgroupHierarchies: { name: string; version: 1 | 2; options: string; containerDir?: string }[];
 }
 
 export interface CompileOptions {
@@ -52,15 +55,22 @@ function idMap(mappings: IdMapping[] | undefined): string | undefined {
   return mappings.map((m) => `${m.containerID} ${m.hostID} ${m.size}\n`).join("");
 }
 
-/** A "cgroup" mount becomes cgroup2, or (v1 and hybrid) a tmpfs with one mount per hierarchy. */
-function cgroupMounts(dest: string, flags: number, host: HostView): MountStep[] {
+/**
+ * A "cgroup" mount becomes cgroup2, or (v1 and hybrid) a tmpfs with one mount per hierarchy. In
+ * its own cgroup namespace the container mounts each hierarchy afresh (the namespace root is its
+ * cgroup); without one a fresh v1 mount would show the host's whole tree, so, as runc does, the
+ * container's own directory in each hierarchy is bind-mounted there instead.
+ */
+function cgroupMounts(dest: string, flags: number, host: HostView, ownCgroupNs: boolean): MountStep[] {
   const v2 = host.cgroupHierarchies.find((h) => h.version === 2 && h.name === "");
   if (v2) return [{ source: "cgroup", destination: dest, type: "cgroup2", flags }];
   const steps: MountStep[] = [
     { source: "tmpfs", destination: dest, type: "tmpfs", flags: flags & ~MS.RDONLY, data: "mode=755" },
   ];
   for (const h of host.cgroupHierarchies) {
-    if (h.version === 2) {
+    if (!ownCgroupNs && h.containerDir) {
+      steps.push({ source: h.containerDir, destination: `${dest}/${h.name}`, flags: flags | MS.BIND });
+    } else if (h.version === 2) {
       steps.push({ source: "cgroup", destination: `${dest}/${h.name}`, type: "cgroup2", flags });
     } else {
       steps.push({ source: "cgroup", destination: `${dest}/${h.name}`, type: "cgroup", flags, data: h.options });
@@ -72,7 +82,7 @@ function cgroupMounts(dest: string, flags: number, host: HostView): MountStep[] 
   return steps;
 }
 
-function compileMounts(spec: Spec, bundle: string, host: HostView): MountStep[] {
+function compileMounts(spec: Spec, bundle: string, host: HostView, ownCgroupNs: boolean): MountStep[] {
   const steps: MountStep[] = [];
   (spec.mounts ?? []).forEach((m, i) => {
     const dest = containerPath(m.destination, `mounts[${i}].destination`);
@@ -80,7 +90,7 @@ function compileMounts(spec: Spec, bundle: string, host: HostView): MountStep[] 
     const bind = opts.bind || m.type === "bind";
     const flags = opts.flags | (bind ? MS.BIND : 0);
     if (m.type === "cgroup") {
-      steps.push(...cgroupMounts(dest, flags, host));
+      steps.push(...cgroupMounts(dest, flags, host, ownCgroupNs));
       return;
     }
     if (bind && !m.source) throw new ConfigError(`mounts[${i}].source`, "a bind mount needs a source");
@@ -160,7 +170,8 @@ export function compileCreate(spec: Spec, opts: CompileOptions, notes: string[] 
   if (spec.hostname && !hasUts && !join.some((j) => j.type === CLONE.NEWUTS))
     throw new ConfigError("hostname", "setting a hostname needs a UTS namespace in linux.namespaces");
 
-  const mounts = compileMounts(spec, opts.bundle, opts.host);
+  const ownCgroupNs = (newNamespaces & CLONE.NEWCGROUP) !== 0 || join.some((j) => j.type === CLONE.NEWCGROUP);
+  const mounts = compileMounts(spec, opts.bundle, opts.host, ownCgroupNs);
   const devMount = mounts.find((m) => m.destination === "/dev");
   const makeDevices = !devMount || !(devMount.flags & MS.BIND);
   const extraDevices = (linux.devices ?? []).map(specDevice);

@@ -1,9 +1,10 @@
 // What the compiler needs to know about this host, read once per command.
 import { basename } from "node:path";
-import type { CgroupLayout } from "../linux/cgroups/index.ts";
+import type { CgroupHandle, CgroupLayout } from "../linux/cgroups/index.ts";
 import type { HostView } from "../oci/compile.ts";
 
-export function hostView(layout: CgroupLayout): HostView {
+/** The layout's hierarchies, with the container's directory in each when it has a cgroup. */
+export function hostView(layout: CgroupLayout, cgroup?: CgroupHandle): HostView {
   return {
     cgroupHierarchies: layout.hierarchies.map((h) => {
       const pureV2 = layout.kind === "v2";
@@ -11,6 +12,7 @@ export function hostView(layout: CgroupLayout): HostView {
         name: pureV2 ? "" : basename(h.mountpoint),
         version: h.version,
         options: h.controllers.join(","),
+        containerDir: cgroup?.dirs.find((d) => d.mountpoint === h.mountpoint)?.dir,
       };
     }),
   };

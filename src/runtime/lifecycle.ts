@@ -82,7 +82,7 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
       foreground: opts.foreground,
       noPivot: opts.noPivot,
       cgroupProcs: cgroup ? procsFiles(cgroup) : undefined,
-      host: hostView(layout),
+      host: hostView(layout, cgroup),
     }, notes);
     for (const note of notes) process.stderr.write(`nsbox-runtime: warning: ${note}\n`);
     const hooks = spec.hooks ?? {};
