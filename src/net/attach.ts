@@ -10,9 +10,9 @@ import { readStat } from "../linux/proc.ts";
 import type { NetContext } from "./context.ts";
 import { ensureResolver } from "./dns/daemon.ts";
 import { parseExtraHost, parseResolvConf, renderHosts, renderResolvConf, writeContainerFiles, type ContainerFiles } from "./files.ts";
-import { ephemeralRange, hostListeners, listenerClash } from "./host-ports.ts";
+import { ephemeralRange, hostPortFree } from "./host-ports.ts";
 import { macFor, pickIp } from "./ipam.ts";
-import { applyRules } from "./kernel-state.ts";
+import { addPortRules, removePortRules } from "./kernel-state.ts";
 import { createVeth, deleteLinks, deleteLinksInBackground, linkExists } from "./links.ts";
 import { findNetwork } from "./networks.ts";
 import { bindingsClash, formatBinding, type PortBinding, type PortSpec } from "./ports.ts";
@@ -67,33 +67,37 @@ function netnsInode(path: string): number {
   }
 }
 
-function choosePorts(ctx: NetContext, specs: PortSpec[], containerIp: string): PortBinding[] {
+/** Host ports for the specs: given ones checked, random ones picked. Runs before the lease
+ * transaction (binding is async); the transaction re-checks against the store. */
+async function choosePorts(ctx: NetContext, specs: PortSpec[]): Promise<PortSpec[]> {
   const taken: PortSpec[] = ctx.store.ports();
-  const listeners = { tcp: hostListeners("tcp"), udp: hostListeners("udp") };
   const [lo, hi] = ephemeralRange();
-  const out: PortBinding[] = [];
+  const out: PortSpec[] = [];
   for (const spec of specs) {
+    const free = async (p: number) => !taken.some((t) => bindingsClash(t, { ...spec, hostPort: p })) && (await hostPortFree(spec.proto, spec.hostIp, p));
     let port = spec.hostPort;
-    const free = (p: number) => !taken.some((t) => bindingsClash(t, { ...spec, hostPort: p })) && !listenerClash(listeners[spec.proto], spec.hostIp, p);
     if (port === 0) {
       const start = lo + Math.floor(Math.random() * (hi - lo + 1));
       for (let i = 0; i <= hi - lo && port === 0; i++) {
         const p = lo + ((start - lo + i) % (hi - lo + 1));
-        if (free(p)) port = p;
+        if (await free(p)) port = p;
       }
       if (port === 0) throw new UserError(`no free host port left for ${spec.containerPort}/${spec.proto}`);
-    } else if (!free(port)) {
+    } else if (!(await free(port))) {
       throw new UserError(`cannot publish ${spec.hostIp || "0.0.0.0"}:${port}/${spec.proto}: the port is already in use`);
     }
-    const binding = { ...spec, hostPort: port, containerIp };
-    taken.push(binding);
-    out.push(binding);
+    const chosen = { ...spec, hostPort: port };
+    taken.push(chosen);
+    out.push(chosen);
   }
   return out;
 }
 
+/** A port another attach took between choosePorts and the lease transaction. */
+class PortRace extends UserError {}
+
 /** Phase 1 (one transaction): leases, endpoint records, port bindings, rules for the ports. */
-function lease(ctx: NetContext, req: AttachRequest, nets: { row: NetworkRow; want: NetworkRequest }[], netnsIno: number): { rows: EndpointRow[]; ports: PortBinding[] } {
+function lease(ctx: NetContext, req: AttachRequest, nets: { row: NetworkRow; want: NetworkRequest }[], netnsIno: number, chosen: PortSpec[]): { rows: EndpointRow[]; ports: PortBinding[] } {
   const self = readStat(process.pid);
   return ctx.store.tx(() => {
     const existing = ctx.store.endpoints({ container: req.containerId });
@@ -104,7 +108,7 @@ function lease(ctx: NetContext, req: AttachRequest, nets: { row: NetworkRow; wan
       }
       const ip = pickIp(row.subnet, row.gateway, ctx.store.leasedIps(row.id), want.ip);
       const e: EndpointRow = {
-        container: req.containerId, network: row.id, ip, mac: macFor(ip), veth: ctx.vethName(req.containerId, row.id),
+        container: req.containerId, network: row.id, ip, mac: macFor(ip), veth: ctx.newVethName(),
         ifname: `eth${existing.length + rows.length}`, netns: req.netnsPath, netnsIno, name: row.isDefault ? "" : (req.name ?? ""),
         aliases: row.isDefault ? [] : (want.aliases ?? []), dns: req.dns ?? [], state: "creating",
         ownerPid: process.pid, ownerStart: self?.startTime ?? 0, created: Date.now(),
@@ -112,9 +116,13 @@ function lease(ctx: NetContext, req: AttachRequest, nets: { row: NetworkRow; wan
       ctx.store.insertEndpoint(e);
       rows.push(e);
     }
-    const ports = req.ports?.length ? choosePorts(ctx, req.ports, rows[0]!.ip) : [];
-    for (const p of ports) ctx.store.insertPort({ ...p, container: req.containerId, network: rows[0]!.network });
-    if (ports.length) applyRules(ctx);
+    const stored = ctx.store.ports();
+    const raced = chosen.find((c) => stored.some((t) => bindingsClash(t, c)));
+    if (raced) throw new PortRace(`cannot publish ${raced.hostIp || "0.0.0.0"}:${raced.hostPort}/${raced.proto}: the port is already in use`);
+    const ports = chosen.map((c) => ({ ...c, containerIp: rows[0]!.ip }));
+    const portRows = ports.map((p) => ({ ...p, container: req.containerId, network: rows[0]!.network, ruleHandle: 0 }));
+    for (const p of portRows) ctx.store.insertPort(p);
+    if (portRows.length) addPortRules(ctx, portRows);
     return { rows, ports };
   });
 }
@@ -123,9 +131,9 @@ function lease(ctx: NetContext, req: AttachRequest, nets: { row: NetworkRow; wan
 function unlease(ctx: NetContext, container: string, networkId?: string): EndpointRow[] {
   return ctx.store.tx(() => {
     const rows = ctx.store.endpoints({ container, network: networkId });
-    const hadPorts = ctx.store.ports(container).some((p) => rows.some((r) => r.network === p.network));
+    const ports = ctx.store.ports(container).filter((p) => rows.some((r) => r.network === p.network));
     for (const r of rows) ctx.store.deleteEndpoint(r.container, r.network);
-    if (hadPorts) applyRules(ctx);
+    removePortRules(ctx, ports);
     return rows;
   });
 }
@@ -138,10 +146,11 @@ function netnsAlive(e: EndpointRow): boolean {
   }
 }
 
-/** Deletes the host ends of released endpoints. Deleting a link waits for an RCU grace period
- * (~20 ms here), so it is only awaited while the namespace lives (network disconnect); once the
- * container is gone the kernel tears the pair down with its namespace, and a link still
- * lingering is deleted in the background (reconcile() catches any that survive). */
+/** Deletes the host ends of released endpoints. Deleting a link holds the RTNL lock through an
+ * RCU grace period (~20 ms here), so it is only done and awaited while the namespace lives
+ * (network disconnect). Once the container is gone the kernel tears the pair down with its
+ * namespace; a link still there a second later (the namespace was held by something else) is
+ * deleted then, in the background, by its unique name (reconcile() catches any survivor). */
 async function releaseLinks(rows: EndpointRow[]): Promise<void> {
   const alive = rows.filter((r) => r.netnsIno === 0 || netnsAlive(r)).map((r) => r.veth);
   const lingering = rows.filter((r) => !alive.includes(r.veth) && linkExists(r.veth)).map((r) => r.veth);
@@ -159,7 +168,17 @@ export async function attach(ctx: NetContext, req: AttachRequest): Promise<Attac
   const netnsIno = netnsInode(req.netnsPath);
   const wants = req.networks?.length ? req.networks : [{ network: "bridge" }];
   const nets = wants.map((want) => ({ row: findNetwork(ctx, want.network), want }));
-  const { rows, ports } = lease(ctx, req, nets, netnsIno);
+  let leased: { rows: EndpointRow[]; ports: PortBinding[] } | undefined;
+  for (let attempt = 0; !leased; attempt++) {
+    const chosen = req.ports?.length ? await choosePorts(ctx, req.ports) : [];
+    try {
+      leased = lease(ctx, req, nets, netnsIno, chosen);
+    } catch (err) {
+      // Two attaches picked the same random port: pick again. A fixed port is simply taken.
+      if (!(err instanceof PortRace) || attempt >= 3 || !req.ports?.some((p) => p.hostPort === 0)) throw err;
+    }
+  }
+  const { rows, ports } = leased;
   try {
     let routed = ctx.store.endpoints({ container: req.containerId }).some((e) => !rows.some((r) => r.network === e.network));
     for (const [i, e] of rows.entries()) {
@@ -210,7 +229,7 @@ export async function connect(ctx: NetContext, containerId: string, want: Networ
   if (!current.length) throw new UserError(`container ${containerId.slice(0, 12)} has no network namespace known to nsbox networking`);
   const first = current[0]!;
   const row = findNetwork(ctx, want.network);
-  const { rows } = lease(ctx, { containerId, netnsPath: first.netns, name: want.name ?? current.find((c) => c.name)?.name, dns: first.dns }, [{ row, want }], netnsInode(first.netns));
+  const { rows } = lease(ctx, { containerId, netnsPath: first.netns, name: want.name ?? current.find((c) => c.name)?.name, dns: first.dns }, [{ row, want }], netnsInode(first.netns), []);
   const e = rows[0]!;
   try {
     await createVeth({ veth: e.veth, bridge: row.bridge, netns: first.netns, ifname: e.ifname, mac: e.mac, ip: e.ip, prefix: Number(row.subnet.split("/")[1]) });

@@ -1,7 +1,7 @@
 // What every networking operation needs: the store, the state directory and the kernel object
 // names. Names are derived from the state root so that test roots never touch the objects of the
 // real one (/var/lib/nsbox keeps the familiar nsbox0 bridge and `ip nsbox` table).
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { NetStore } from "./store.ts";
 
 export const DEFAULT_ROOT = "/var/lib/nsbox";
@@ -10,7 +10,7 @@ export interface KernelNames {
   table: string; // nftables table (family ip)
   defaultBridge: string;
   bridgePrefix: string; // + 8 hex of the network id = 15 chars (IFNAMSIZ - 1)
-  vethPrefix: string; // + 8 hex of (container, network)
+  vethPrefix: string; // + 8 random hex
 }
 
 export function kernelNames(root: string): KernelNames {
@@ -43,8 +43,10 @@ export class NetContext {
     return createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 8);
   }
 
-  vethName(container: string, networkId: string): string {
-    return `${this.names.vethPrefix}${this.hash8(container, networkId)}`.slice(0, 15);
+  /** A fresh host-side veth name: random, never reused by the next endpoint of the same
+   * container, so a late deletion of an old link can never hit a new one. */
+  newVethName(): string {
+    return `${this.names.vethPrefix}${randomBytes(4).toString("hex")}`.slice(0, 15);
   }
 
   bridgeName(networkId: string): string {

@@ -5,14 +5,35 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import type { NetContext } from "./context.ts";
 import { execSync, firstError } from "./exec.ts";
-import { renderRuleset } from "./ruleset.ts";
+import { portRule, renderRuleset } from "./ruleset.ts";
+import type { PortRow } from "./store.ts";
 
+/** Replaces the whole table with what the store says (handles of port rules become unknown). */
 export function applyRules(ctx: NetContext): void {
   const networks = ctx.store.networks().map((n) => ({ name: n.name, bridge: n.bridge, subnet: n.subnet, gateway: n.gateway, internal: n.internal, resolver: !n.isDefault }));
   const text = renderRuleset({ table: ctx.names.table, networks, ports: ctx.store.ports() });
   const r = execSync(["nft", "-f", "-"], text);
   if (r.code !== 0) throw new UserError(`nft rejected nsbox's rules: ${firstError(r)}`);
+  ctx.store.forgetRuleHandles();
   applyIpForward(ctx, networks.some((n) => !n.internal));
+}
+
+/** Adds the DNAT rules of new port rows (already in the store) and records their handles; falls
+ * back to a full rebuild if the table is not what we expect (flushed by someone, say). */
+export function addPortRules(ctx: NetContext, rows: PortRow[]): void {
+  const t = ctx.names.table;
+  const r = execSync(["nft", "--echo", "--handle", "-f", "-"], rows.map((p) => `add rule ip ${t} published ${portRule(p)}\n`).join(""));
+  const handles = [...r.stdout.matchAll(/^add rule .* # handle (\d+)$/gm)].map((m) => Number(m[1]));
+  if (r.code !== 0 || handles.length !== rows.length) return applyRules(ctx);
+  rows.forEach((p, i) => ctx.store.setRuleHandle(p, handles[i]!));
+}
+
+/** Deletes the DNAT rules of port rows already removed from the store, by handle when known. */
+export function removePortRules(ctx: NetContext, rows: PortRow[]): void {
+  if (rows.length === 0) return;
+  if (rows.some((p) => !p.ruleHandle)) return applyRules(ctx);
+  const r = execSync(["nft", "-f", "-"], rows.map((p) => `delete rule ip ${ctx.names.table} published handle ${p.ruleHandle}\n`).join(""));
+  if (r.code !== 0) applyRules(ctx);
 }
 
 const FORWARD = "/proc/sys/net/ipv4/ip_forward";

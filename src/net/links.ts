@@ -66,10 +66,12 @@ export async function deleteLinks(names: string[]): Promise<void> {
   await exec(["ip", "-force", "-batch", "-"], names.map((n) => `link del ${n}`).join("\n") + "\n");
 }
 
-/** Fire and forget: the links of a namespace that is already gone (see releaseLinks). */
-export function deleteLinksInBackground(names: string[]): void {
+/** Fire and forget, after `delaySec`: the links of a namespace that is already gone (see
+ * releaseLinks). Names must be unique to the released endpoints (they are: random). */
+export function deleteLinksInBackground(names: string[], delaySec = 1): void {
   spawnCount.value++;
-  const p = Bun.spawn(["ip", "-force", "-batch", "-"], { stdin: new TextEncoder().encode(names.map((n) => `link del ${n}`).join("\n") + "\n"), stdout: "ignore", stderr: "ignore", detached: true });
+  const script = `sleep ${delaySec}; exec ip -force -batch -`;
+  const p = Bun.spawn(["sh", "-c", script], { stdin: new TextEncoder().encode(names.map((n) => `link del ${n}`).join("\n") + "\n"), stdout: "ignore", stderr: "ignore", detached: true });
   p.unref();
 }
 

@@ -1,7 +1,8 @@
-// The whole nftables table nsbox owns, rendered from the records (pure). Every change replaces the
-// table in one atomic `nft -f -` transaction, so the kernel's rules are always a function of the
-// store: no rule handles to remember, nothing half-applied, and reconciliation after a crash is
-// the same call. Chains:
+// The whole nftables table nsbox owns, rendered from the records (pure). Network changes and
+// reconciliation replace the table in one atomic `nft -f -` transaction, so the kernel's rules are
+// a function of the store and nothing is ever half-applied. Published ports alone are added and
+// deleted rule by rule (kernel-state.ts), because a transaction that deletes anything waits for an
+// RCU grace period (~12 ms here) and attach should not pay that. Chains:
 //   nat prerouting/output → published (DNAT to containers for traffic to a local address)
 //   nat postrouting       → masquerade: outbound from non-internal subnets, localhost and
 //                           hairpin/cross-network clients of published ports
@@ -22,13 +23,22 @@ export interface RuleNetwork {
 export interface RuleState {
   table: string;
   networks: RuleNetwork[];
-  ports: (PortBinding & { container: string })[];
+  ports: RulePort[];
 }
 
 const q = (s: string) => JSON.stringify(s); // interface names and comments are quoted strings in nft
 
 function set(items: string[]): string {
   return items.length === 1 ? items[0]! : `{ ${items.join(", ")} }`;
+}
+
+export type RulePort = PortBinding & { container: string };
+
+/** One published port's DNAT rule (the body, without chain): shared by the full table and the
+ * incremental `add rule` at attach. */
+export function portRule(p: RulePort): string {
+  const match = `${p.hostIp ? `ip daddr ${p.hostIp} ` : ""}${p.proto} dport ${p.hostPort}`;
+  return `${match} dnat to ${p.containerIp}:${p.containerPort} comment ${q(`${p.container.slice(0, 12)} ${formatBinding(p)}`)}`;
 }
 
 export function renderRuleset(st: RuleState): string {
@@ -44,10 +54,7 @@ export function renderRuleset(st: RuleState): string {
   lines.push(`table ip ${t} {`);
 
   lines.push(`  chain published {`);
-  for (const p of st.ports) {
-    const match = `${p.hostIp ? `ip daddr ${p.hostIp} ` : ""}${p.proto} dport ${p.hostPort}`;
-    lines.push(`    ${match} dnat to ${p.containerIp}:${p.containerPort} comment ${q(`${p.container.slice(0, 12)} ${formatBinding(p)}`)}`);
-  }
+  for (const p of st.ports) lines.push(`    ${portRule(p)}`);
   lines.push(`  }`);
   lines.push(`  chain prerouting { type nat hook prerouting priority dstnat; policy accept;`, `    fib daddr type local jump published`, `  }`);
   lines.push(`  chain output { type nat hook output priority -100; policy accept;`, `    fib daddr type local jump published`, `  }`);

@@ -41,6 +41,7 @@ export interface EndpointRow {
 export interface PortRow extends PortBinding {
   container: string;
   network: string;
+  ruleHandle: number; // nft handle of its DNAT rule; 0 = unknown (the table was rebuilt)
 }
 
 const schema = `
@@ -53,14 +54,14 @@ CREATE TABLE IF NOT EXISTS endpoints(container TEXT NOT NULL, network TEXT NOT N
   created INTEGER NOT NULL, PRIMARY KEY(container, network), UNIQUE(network, ip));
 CREATE TABLE IF NOT EXISTS ports(host_ip TEXT NOT NULL, proto TEXT NOT NULL, host_port INTEGER NOT NULL,
   container TEXT NOT NULL, network TEXT NOT NULL, container_ip TEXT NOT NULL, container_port INTEGER NOT NULL,
-  PRIMARY KEY(host_ip, proto, host_port));
+  rule_handle INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(host_ip, proto, host_port));
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
 const networkCols = "id, name, subnet, gateway, bridge, internal, is_default AS isDefault, created, labels";
 const endpointCols =
   "container, network, ip, mac, veth, ifname, netns, netns_ino AS netnsIno, name, aliases, dns, state, owner_pid AS ownerPid, owner_start AS ownerStart, created";
-const portCols = "host_ip AS hostIp, proto, host_port AS hostPort, container, network, container_ip AS containerIp, container_port AS containerPort";
+const portCols = "host_ip AS hostIp, proto, host_port AS hostPort, container, network, container_ip AS containerIp, container_port AS containerPort, rule_handle AS ruleHandle";
 
 function toNetwork(r: any): NetworkRow {
   return { ...r, internal: !!r.internal, isDefault: !!r.isDefault, labels: JSON.parse(r.labels) };
@@ -79,6 +80,8 @@ export class NetStore {
     if (!readonly) {
       this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
       this.db.exec(schema);
+      const cols = this.db.query("PRAGMA table_info(ports)").all() as { name: string }[];
+      if (!cols.some((c) => c.name === "rule_handle")) this.db.exec("ALTER TABLE ports ADD COLUMN rule_handle INTEGER NOT NULL DEFAULT 0");
     }
   }
 
@@ -154,8 +157,14 @@ export class NetStore {
   }
   insertPort(p: PortRow): void {
     this.db
-      .query("INSERT INTO ports(host_ip, proto, host_port, container, network, container_ip, container_port) VALUES (?,?,?,?,?,?,?)")
-      .run(p.hostIp, p.proto, p.hostPort, p.container, p.network, p.containerIp, p.containerPort);
+      .query("INSERT INTO ports(host_ip, proto, host_port, container, network, container_ip, container_port, rule_handle) VALUES (?,?,?,?,?,?,?,?)")
+      .run(p.hostIp, p.proto, p.hostPort, p.container, p.network, p.containerIp, p.containerPort, p.ruleHandle);
+  }
+  setRuleHandle(p: PortBinding, handle: number): void {
+    this.db.query("UPDATE ports SET rule_handle = ? WHERE host_ip = ? AND proto = ? AND host_port = ?").run(handle, p.hostIp, p.proto, p.hostPort);
+  }
+  forgetRuleHandles(): void {
+    this.db.exec("UPDATE ports SET rule_handle = 0");
   }
 
   // small facts (e.g. the ip_forward value before nsbox changed it)

@@ -57,8 +57,11 @@ describe("crash recovery", () => {
     lab.net.createNetwork({ name: "crash" });
     const ns = lab.netns("k9");
     const p = Bun.spawn([bun, child, lab.root, "victim", ns.path, "crash"], { stdout: "pipe", stderr: "pipe", env: { ...process.env, NSBOX_NET_TEST_PAUSE: "after-veth" } });
-    const veth = lab.net.ctx.vethName("victim", lab.net.network("crash").id);
-    for (let i = 0; i < 300 && !existsSync(`/sys/class/net/${veth}`); i++) await Bun.sleep(10);
+    let veth = "";
+    for (let i = 0; i < 300 && !(veth && existsSync(`/sys/class/net/${veth}`)); i++) {
+      veth = lab.net.ctx.store.endpoints({ container: "victim" })[0]?.veth ?? "";
+      await Bun.sleep(10);
+    }
     await Bun.sleep(50); // inside-netns configuration runs after the host link exists
     p.kill(9);
     await p.exited;
