@@ -3,6 +3,7 @@
 // the containers running, logging and restarting with no nsbox process alive.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
+import { trace } from "../common/trace.ts";
 import { ImageStore } from "../image/index.ts";
 import { pullImage } from "../image/registry/pull.ts";
 import { isAlive } from "../linux/proc.ts";
@@ -208,6 +209,7 @@ export class Engine {
       if (existsSync("/etc/resolv.conf")) copyFileSync("/etc/resolv.conf", `${dir}/resolv.conf`);
       else writeFileSync(`${dir}/resolv.conf`, "");
       this.db.markComplete(id, doc);
+      trace("create: complete");
     } catch (err) {
       this.cleanupFiles(id);
       this.db.delete(id);

@@ -52,7 +52,7 @@ class SyncReader {
   constructor(private fd: number) {}
   async line(): Promise<string | undefined> {
     const buf = Buffer.alloc(1024);
-    for (let delay = 0.2; ; delay = Math.min(delay * 2, 5)) {
+    for (let delay = 0.2; ; delay = Math.min(delay * 2, 1)) {
       const nl = this.buffered.indexOf("\n");
       if (nl >= 0) {
         const line = this.buffered.slice(0, nl);

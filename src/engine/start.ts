@@ -2,6 +2,7 @@
 // (which runs the runtime's create and, on our word, start).
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
+import { trace } from "../common/trace.ts";
 import { LaunchError } from "../linux/launcher.ts";
 import { release } from "node:os";
 import { capabilityNames } from "../oci/capabilities.ts";
@@ -157,6 +158,7 @@ async function startRow(e: Engine, r: Row, opts: StartOptions): Promise<void> {
     seccomp: seccompFor(r.doc.HostConfig, caps) as Record<string, unknown> | undefined,
   });
   writeFileSync(`${dir}/config.json`, JSON.stringify(spec));
+  trace("start: bundle written");
   mkdirSync(`${e.paths.root}/engine/sock`, { recursive: true, mode: 0o700 });
   rmSync(`${dir}/stopped`, { force: true });
   rmSync(e.paths.status(id), { force: true });
@@ -174,6 +176,7 @@ async function startRow(e: Engine, r: Row, opts: StartOptions): Promise<void> {
   }).catch((err) => {
     throw startFailure(err, r);
   });
+  trace("start: runtime create done (monitor: created)");
   try {
     // A pinned network namespace from an earlier run still has its interfaces: set up only a new one.
     const rejoined = spec.linux!.namespaces!.some((n) => n.type === "network" && n.path?.startsWith(dir));
@@ -190,8 +193,10 @@ async function startRow(e: Engine, r: Row, opts: StartOptions): Promise<void> {
       repinned = true;
     }
     if (repinned) writeFileSync(`${dir}/config.json`, JSON.stringify(spec));
+    trace("start: network and pins done");
     if (opts.beforeStart) await opts.beforeStart(id);
     await monitor.start();
+    trace("start: ready");
   } catch (err) {
     monitor.abort();
     throw err instanceof UserError ? err : startFailure(err, r);
