@@ -1,6 +1,6 @@
 // Starting and stopping the per-network resolver processes (server.ts). A pid file holds
 // "PID STARTTIME" so a recycled PID is never mistaken for (or killed as) our resolver.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { isAlive, waitGone } from "../../linux/proc.ts";
 import { UserError } from "../../common/errors.ts";
 import { spawnCount } from "../exec.ts";
@@ -39,26 +39,34 @@ export function resolverIds(netDir: string): string[] {
   }
 }
 
-/** Starts the network's resolver unless it runs; returns once it listens. */
+/** Starts the network's resolver unless it runs; returns once it listens. Two attaches may race
+ * here: the loser's server fails to bind (address in use) and the winner's pid file appears. */
 export async function ensureResolver(netDir: string, networkId: string, listenIp: string): Promise<void> {
   if (resolverPid(netDir, networkId)) return;
   mkdirSync(`${netDir}/dns`, { recursive: true });
-  rmSync(pidFile(netDir, networkId), { force: true });
+  const log = `${netDir}/dns/${networkId}.log`; // the server's stderr: never a pipe that closes with us
+  const fd = openSync(log, "a");
   spawnCount.value++;
-  const proc = Bun.spawn(serverArgv([netDir, networkId, listenIp]), { stdio: ["ignore", "ignore", "pipe"], detached: true });
+  const proc = Bun.spawn(serverArgv([netDir, networkId, listenIp]), { stdio: ["ignore", "ignore", fd], detached: true });
+  closeSync(fd);
+  proc.unref();
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline) {
-    if (resolverPid(netDir, networkId)) {
-      proc.unref();
-      (proc.stderr as ReadableStream).cancel().catch(() => {});
-      return;
-    }
-    if (proc.exitCode !== null) break;
+    if (resolverPid(netDir, networkId)) return;
+    if (proc.exitCode !== null && !/EADDRINUSE/.test(lastLine(log))) break;
     await Bun.sleep(5);
   }
   proc.kill();
-  const why = (await new Response(proc.stderr).text()).trim().split("\n").pop();
+  const why = lastLine(log);
   throw new UserError(`the DNS resolver for network ${networkId.slice(0, 12)} did not start on ${listenIp}:53${why ? `: ${why}` : ""}`);
+}
+
+function lastLine(path: string): string {
+  try {
+    return readFileSync(path, "utf8").trim().split("\n").pop() ?? "";
+  } catch {
+    return "";
+  }
 }
 
 export async function stopResolver(netDir: string, networkId: string): Promise<void> {
@@ -70,4 +78,5 @@ export async function stopResolver(netDir: string, networkId: string): Promise<v
     if (!(await waitGone(running[0], running[1], 2000))) process.kill(running[0], "SIGKILL");
   }
   rmSync(pidFile(netDir, networkId), { force: true });
+  rmSync(`${netDir}/dns/${networkId}.log`, { force: true });
 }

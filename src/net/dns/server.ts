@@ -4,7 +4,7 @@
 // the store at query time (an indexed SQLite read, microseconds), so attaching and detaching a
 // container never has to talk to this process. Other names go to the asking container's --dns
 // servers or the host's, except on an --internal network, where they fail: no way out.
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { NetStore } from "../store.ts";
 import { parseResolvConf } from "../files.ts";
 import { buildAnswer, parseQuery, RCODE_NOERROR, RCODE_NXDOMAIN, RCODE_REFUSED, RCODE_SERVFAIL, TYPE_A, type Question } from "./packet.ts";
@@ -66,20 +66,26 @@ export async function serve([netDir, networkId, listenIp]: string[]): Promise<vo
     return (await forward(query, upstreams)) ?? buildAnswer(query, q, RCODE_SERVFAIL);
   }
 
-  await Bun.udpSocket({
-    hostname: listenIp,
-    port: 53,
-    socket: {
-      async data(sock, data, port, addr) {
-        const reply = await answer(new Uint8Array(data), addr);
-        if (reply) sock.send(reply, port, addr);
+  try {
+    await Bun.udpSocket({
+      hostname: listenIp,
+      port: 53,
+      socket: {
+        async data(sock, data, port, addr) {
+          const reply = await answer(new Uint8Array(data), addr);
+          if (reply) sock.send(reply, port, addr);
+        },
       },
-    },
-  });
+    });
+  } catch (err) {
+    process.stderr.write(`nsbox resolver: cannot listen on ${listenIp}:53: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+    process.exit(1);
+  }
 
   // Tell the starter we listen: the pid file appears only after the bind succeeded.
   const stat = readFileSync("/proc/self/stat", "latin1");
   const startTime = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  mkdirSync(`${netDir}/dns`, { recursive: true });
   writeFileSync(`${netDir}/dns/${networkId}.pid.tmp`, `${process.pid} ${startTime}\n`);
   renameSync(`${netDir}/dns/${networkId}.pid.tmp`, `${netDir}/dns/${networkId}.pid`);
   process.on("SIGTERM", () => process.exit(0));
