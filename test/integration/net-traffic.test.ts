@@ -67,6 +67,15 @@ describe("published ports", () => {
     expect(lab.net.portLines("pubcontainer001").sort()).toEqual(["8080/tcp -> 0.0.0.0:38181", `8080/tcp -> 127.0.0.1:${random}`]);
     expect(lab.connect(undefined, "127.0.0.1", random)).toBe("hello-from-container");
     expect(lab.connect(undefined, "127.0.0.1", 38181)).toBe("hello-from-container");
+    // from another container, through a host address: on the same bridge (hairpin) and from
+    // another network; both are masqueraded so the answer comes back the way it went
+    const same = lab.netns("hp1"), other = lab.netns("hp2");
+    const rs = await lab.net.attach({ containerId: "hairpin00001", netnsPath: same.path });
+    const ro = await lab.net.attach({ containerId: "hairpin00002", netnsPath: other.path, networks: [{ network: "app" }] });
+    expect(lab.connect(same.name, rs.endpoints[0]!.gateway, 38181)).toBe("hello-from-container");
+    expect(lab.connect(other.name, ro.endpoints[0]!.gateway, 38181)).toBe("hello-from-container");
+    // but not directly: the networks stay isolated
+    expect(lab.connect(other.name, r.endpoints[0]!.ip, 8080)).toBe("");
 
     // another container, same host port: refused, and nothing of it is left
     const d = lab.netns("pub2");
