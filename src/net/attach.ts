@@ -14,7 +14,7 @@ import { ephemeralRange, hostPortFree } from "./host-ports.ts";
 import { macFor, pickIp } from "./ipam.ts";
 import { addPortRules, removePortRules } from "./kernel-state.ts";
 import { createVeth, deleteLinks, deleteLinksInBackground, linkExists } from "./links.ts";
-import { findNetwork } from "./networks.ts";
+import { ensureBridge, findNetwork } from "./networks.ts";
 import { bindingsClash, formatBinding, type PortBinding, type PortSpec } from "./ports.ts";
 import type { EndpointRow, NetworkRow } from "./store.ts";
 
@@ -167,7 +167,7 @@ export async function attach(ctx: NetContext, req: AttachRequest): Promise<Attac
   validate(req);
   const netnsIno = netnsInode(req.netnsPath);
   const wants = req.networks?.length ? req.networks : [{ network: "bridge" }];
-  const nets = wants.map((want) => ({ row: findNetwork(ctx, want.network), want }));
+  const nets = wants.map((want) => ({ row: ensureBridge(ctx, findNetwork(ctx, want.network)), want }));
   let leased: { rows: EndpointRow[]; ports: PortBinding[] } | undefined;
   for (let attempt = 0; !leased; attempt++) {
     const chosen = req.ports?.length ? await choosePorts(ctx, req.ports) : [];
@@ -228,7 +228,7 @@ export async function connect(ctx: NetContext, containerId: string, want: Networ
   const current = ctx.store.endpoints({ container: containerId });
   if (!current.length) throw new UserError(`container ${containerId.slice(0, 12)} has no network namespace known to nsbox networking`);
   const first = current[0]!;
-  const row = findNetwork(ctx, want.network);
+  const row = ensureBridge(ctx, findNetwork(ctx, want.network));
   const { rows } = lease(ctx, { containerId, netnsPath: first.netns, name: want.name ?? current.find((c) => c.name)?.name, dns: first.dns }, [{ row, want }], netnsInode(first.netns), []);
   const e = rows[0]!;
   try {

@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import type { NetContext } from "./context.ts";
 import { execSync, firstError } from "./exec.ts";
+import { linkExists } from "./links.ts";
 import { portRule, renderRuleset } from "./ruleset.ts";
 import type { PortRow } from "./store.ts";
 
@@ -15,7 +16,7 @@ export function applyRules(ctx: NetContext): void {
   const r = execSync(["nft", "-f", "-"], text);
   if (r.code !== 0) throw new UserError(`nft rejected nsbox's rules: ${firstError(r)}`);
   ctx.store.forgetRuleHandles();
-  applyIpForward(ctx, networks.some((n) => !n.internal));
+  applyIpForward(ctx, networks.some((n) => !n.internal && linkExists(n.bridge)));
 }
 
 /** Adds the DNAT rules of new port rows (already in the store) and records their handles; falls

@@ -82,28 +82,43 @@ export function createNetwork(ctx: NetContext, req: CreateNetworkRequest): Netwo
   });
 }
 
-/** The default network, created (subnet picked, bridge up) on first use; its bridge is recreated
- * if it vanished (a reboot, or someone deleted it). */
-export function ensureDefaultNetwork(ctx: NetContext): NetworkRow {
-  const existing = ctx.store.network(DEFAULT_NETWORK);
-  if (existing && linkExists(existing.bridge)) return existing;
-  return ctx.store.tx(() => {
-    const row = ctx.store.network(DEFAULT_NETWORK);
-    if (row) {
-      if (!linkExists(row.bridge)) {
-        ctx.store.deleteNetwork(row.id);
-        insertAndBringUp(ctx, row);
-      }
+/** The default network's record, created (subnet picked) on first mention; no kernel work, so
+ * `network ls` does not bring up a bridge or switch on forwarding. */
+function defaultNetworkRecord(ctx: NetContext): NetworkRow {
+  return (
+    ctx.store.network(DEFAULT_NETWORK) ??
+    ctx.store.tx(() => {
+      const again = ctx.store.network(DEFAULT_NETWORK);
+      if (again) return again;
+      const { subnet, gateway } = planAddresses(ctx, ctx.defaultSubnet, undefined, true);
+      const row: NetworkRow = { id: randomBytes(32).toString("hex"), name: DEFAULT_NETWORK, subnet, gateway, bridge: ctx.names.defaultBridge, internal: false, isDefault: true, created: Date.now(), labels: {} };
+      ctx.store.insertNetwork(row);
       return row;
+    })
+  );
+}
+
+/** Brings a network's bridge up if it is not (the default network's first use, a reboot, or
+ * someone deleted it), under the store lock so two attaches cannot both create it. */
+export function ensureBridge(ctx: NetContext, row: NetworkRow): NetworkRow {
+  if (linkExists(row.bridge)) return row;
+  return ctx.store.tx(() => {
+    if (linkExists(row.bridge)) return row;
+    createBridgeSync({ bridge: row.bridge, gateway: row.gateway, prefix: Number(row.subnet.split("/")[1]) });
+    try {
+      applyRules(ctx);
+    } catch (err) {
+      deleteLinksSync([row.bridge]);
+      throw err;
     }
-    const { subnet, gateway } = planAddresses(ctx, ctx.defaultSubnet, undefined, true);
-    const id = randomBytes(32).toString("hex");
-    return insertAndBringUp(ctx, { id, name: DEFAULT_NETWORK, subnet, gateway, bridge: ctx.names.defaultBridge, internal: false, isDefault: true, created: Date.now(), labels: {} });
+    return row;
   });
 }
 
+/** A network by name, id or unique id prefix ("bridge": the default network, recorded on first
+ * mention). */
 export function findNetwork(ctx: NetContext, nameOrId: string): NetworkRow {
-  const row = nameOrId === DEFAULT_NETWORK ? ensureDefaultNetwork(ctx) : ctx.store.network(nameOrId);
+  const row = nameOrId === DEFAULT_NETWORK ? defaultNetworkRecord(ctx) : ctx.store.network(nameOrId);
   if (!row) throw new UserError(`network ${nameOrId} not found`);
   return row;
 }

@@ -2,7 +2,7 @@
 // a reboot. An endpoint goes when its set-up was interrupted (owner process dead while
 // "creating"), when its network namespace is gone (or is another one now: inode changed), or when
 // the engine says its container no longer exists. Links with nsbox's prefixes that no record
-// owns are deleted; bridges of existing networks that vanished are recreated; the nft table is
+// owns are deleted; bridges of user networks that vanished are recreated; the nft table is
 // rewritten from the store; resolvers of removed networks are stopped.
 import { statSync } from "node:fs";
 import { isAlive } from "../linux/proc.ts";
@@ -51,7 +51,8 @@ export async function reconcile(ctx: NetContext, opts: ReconcileOptions = {}): P
     report.links = ours.filter((l) => !ownedLinks.has(l));
     deleteLinksSync(report.links);
     for (const n of networks) {
-      if (linkExists(n.bridge)) continue;
+      // The default network's bridge comes up with its first container (attach does that).
+      if (linkExists(n.bridge) || n.isDefault) continue;
       createBridgeSync({ bridge: n.bridge, gateway: n.gateway, prefix: Number(n.subnet.split("/")[1]) });
       report.bridgesRecreated.push(n.bridge);
     }
