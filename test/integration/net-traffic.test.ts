@@ -3,7 +3,7 @@
 // networks. Root; nothing leaves the machine.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { buildQuery, parseAnswer } from "../../src/net/dns/packet.ts";
+import { buildAnswer, buildQuery, parseAnswer, parseQuery } from "../../src/net/dns/packet.ts";
 import { NetLab, sh } from "./net-util.ts";
 
 let lab: NetLab;
@@ -51,6 +51,38 @@ describe("user network", () => {
     await lab.net.detach("tmpcontainer001");
     expect(await ask("ephemeral")).toEqual([]);
     sock.close();
+  });
+});
+
+describe("resolver forwarding", () => {
+  test("other names go to the container's --dns server (a fake upstream on the host's loopback)", async () => {
+    // The upstream answers every A query with 203.0.113.7 (TEST-NET-3); it listens on 127.0.0.77:53,
+    // which the resolver (in the host's namespace) can reach and nothing outside is involved.
+    const upstream = await Bun.udpSocket({
+      hostname: "127.0.0.77", port: 53,
+      socket: {
+        data(sock, data, port, addr) {
+          const q = parseQuery(new Uint8Array(data))!;
+          sock.send(buildAnswer(new Uint8Array(data), q, 0, [q.name === "upstream.test" ? "203.0.113.7" : "203.0.113.8"]), port, addr);
+        },
+      },
+    });
+    try {
+      const c = lab.netns("fwd");
+      const r = await lab.net.attach({ containerId: "fwdcontainer01", netnsPath: c.path, networks: [{ network: "app" }], dns: ["127.0.0.77"] });
+      const gw = r.endpoints[0]!.gateway;
+      expect(readFileSync(r.resolvConfFile, "utf8")).toStartWith(`nameserver ${gw}\n`); // still the embedded resolver
+      // asynchronously: the fake upstream lives in this process's event loop
+      const ask = async (name: string) => {
+        const p = Bun.spawn(["ip", "netns", "exec", c.name, "timeout", "3", "busybox", "nslookup", "-type=a", name, gw], { stdout: "pipe", stderr: "ignore" });
+        const out = await new Response(p.stdout).text();
+        return [...(out.split("Name:")[1] ?? "").matchAll(/Address:\s*(\d+\.\d+\.\d+\.\d+)/g)].map((m) => m[1]);
+      };
+      expect(await ask("upstream.test")).toEqual(["203.0.113.7"]);
+      expect(await ask("db")).toEqual([lab.net.ctx.store.endpoints({ container: "dbcontainer0001" })[0]!.ip]); // members: answered locally
+    } finally {
+      upstream.close();
+    }
   });
 });
 
