@@ -36,6 +36,16 @@ describe("leases", () => {
     expect(lab.net.listNetworks()).toEqual([]);
   });
 
+  test("concurrent attaches inside one process (an API server) get distinct addresses and ports too", async () => {
+    const nss = Array.from({ length: 10 }, (_, i) => lab.netns(`p${i}`));
+    const results = await Promise.all(nss.map((ns, i) => lab.net.attach({ containerId: `inproc${i}`, netnsPath: ns.path, ports: [{ hostIp: "127.0.0.1", hostPort: 0, containerPort: 80, proto: "tcp" }] })));
+    expect(new Set(results.map((r) => r.endpoints[0]!.ip)).size).toBe(10);
+    expect(new Set(results.map((r) => r.ports[0]!.hostPort)).size).toBe(10);
+    await Promise.all(nss.map((_, i) => lab.net.detach(`inproc${i}`)));
+    expect(lab.net.ctx.store.endpoints()).toEqual([]);
+    expect(sh(["nft", "list", "table", "ip", lab.names.table]).stdout).not.toContain("dnat to");
+  });
+
   test("a released address is reused; a requested one is honoured and refused when taken", async () => {
     lab.net.createNetwork({ name: "reuse", subnet: "10.232.0.0/29" });
     const a = lab.netns("ra"), b = lab.netns("rb");
