@@ -10,7 +10,7 @@ import { readStat } from "../linux/proc.ts";
 import type { NetContext } from "./context.ts";
 import { ensureResolver } from "./dns/daemon.ts";
 import { parseExtraHost, parseResolvConf, renderHosts, renderResolvConf, writeContainerFiles, type ContainerFiles } from "./files.ts";
-import { ephemeralRange, hostPortFree } from "./host-ports.ts";
+import { choosePorts, PortRace } from "./port-alloc.ts";
 import { macFor, pickIp } from "./ipam.ts";
 import { addPortRules, removePortRules } from "./kernel-state.ts";
 import { createVeth, deleteLinks, deleteLinksInBackground, linkExists } from "./links.ts";
@@ -66,35 +66,6 @@ function netnsInode(path: string): number {
     throw new UserError(`network namespace ${path} does not exist`);
   }
 }
-
-/** Host ports for the specs: given ones checked, random ones picked. Runs before the lease
- * transaction (binding is async); the transaction re-checks against the store. */
-async function choosePorts(ctx: NetContext, specs: PortSpec[]): Promise<PortSpec[]> {
-  const taken: PortSpec[] = ctx.store.ports();
-  const [lo, hi] = ephemeralRange();
-  const out: PortSpec[] = [];
-  for (const spec of specs) {
-    const free = async (p: number) => !taken.some((t) => bindingsClash(t, { ...spec, hostPort: p })) && (await hostPortFree(spec.proto, spec.hostIp, p));
-    let port = spec.hostPort;
-    if (port === 0) {
-      const start = lo + Math.floor(Math.random() * (hi - lo + 1));
-      for (let i = 0; i <= hi - lo && port === 0; i++) {
-        const p = lo + ((start - lo + i) % (hi - lo + 1));
-        if (await free(p)) port = p;
-      }
-      if (port === 0) throw new UserError(`no free host port left for ${spec.containerPort}/${spec.proto}`);
-    } else if (!(await free(port))) {
-      throw new UserError(`cannot publish ${spec.hostIp || "0.0.0.0"}:${port}/${spec.proto}: the port is already in use`);
-    }
-    const chosen = { ...spec, hostPort: port };
-    taken.push(chosen);
-    out.push(chosen);
-  }
-  return out;
-}
-
-/** A port another attach took between choosePorts and the lease transaction. */
-class PortRace extends UserError {}
 
 /** Phase 1 (one transaction): leases, endpoint records, port bindings, rules for the ports. */
 function lease(ctx: NetContext, req: AttachRequest, nets: { row: NetworkRow; want: NetworkRequest }[], netnsIno: number, chosen: PortSpec[]): { rows: EndpointRow[]; ports: PortBinding[] } {
