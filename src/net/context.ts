@@ -2,6 +2,7 @@
 // names. Names are derived from the state root so that test roots never touch the objects of the
 // real one (/var/lib/nsbox keeps the familiar nsbox0 bridge and `ip nsbox` table).
 import { createHash, randomBytes } from "node:crypto";
+import { UserError } from "../common/errors.ts";
 import { NetStore } from "./store.ts";
 
 export const DEFAULT_ROOT = "/var/lib/nsbox";
@@ -19,8 +20,20 @@ export function kernelNames(root: string): KernelNames {
   return { table: `nsbox_${tag}`, defaultBridge: `nsb${tag}-0`, bridgePrefix: `nsb${tag}`, vethPrefix: `nsv${tag}` };
 }
 
+export type FirewallKind = "nft" | "iptables";
+
+/** nft when installed, else iptables-restore; $NSBOX_NET_FIREWALL or the option decides otherwise. */
+export function detectFirewall(wanted?: string): FirewallKind {
+  if (wanted === "nft" || wanted === "iptables") return wanted;
+  if (wanted) throw new UserError(`unknown firewall ${JSON.stringify(wanted)}: expected nft or iptables`);
+  if (Bun.which("nft")) return "nft";
+  if (Bun.which("iptables-restore")) return "iptables";
+  return "nft"; // and the first rule change says that nft is missing
+}
+
 export interface NetOptions {
   root?: string; // nsbox state root; $NSBOX_ROOT or /var/lib/nsbox
+  firewall?: FirewallKind; // default: detected ($NSBOX_NET_FIREWALL)
   defaultSubnet?: string; // subnet of the default bridge when it is first created ($NSBOX_BRIDGE_SUBNET)
 }
 
@@ -30,8 +43,10 @@ export class NetContext {
   readonly names: KernelNames;
   readonly store: NetStore;
   readonly defaultSubnet?: string;
+  readonly firewall: FirewallKind;
 
   constructor(opts: NetOptions = {}) {
+    this.firewall = detectFirewall(opts.firewall ?? process.env.NSBOX_NET_FIREWALL);
     this.root = opts.root ?? process.env.NSBOX_ROOT ?? DEFAULT_ROOT;
     this.dir = `${this.root}/net`;
     this.names = kernelNames(this.root);

@@ -1,27 +1,37 @@
-// Bringing the kernel in line with the store: the nftables table (one atomic `nft -f -`) and
+// Bringing the kernel in line with the store: the firewall rules (nft: one atomic `nft -f -`;
+// without nft, iptables-restore, see firewall-iptables.ts) and
 // net.ipv4.ip_forward (on only while a network that may reach outside exists; the value found
 // before is put back when the last one goes). Called with the store's write lock held.
 import { readFileSync, writeFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import type { NetContext } from "./context.ts";
 import { execSync, firstError } from "./exec.ts";
+import { addIptablesPorts, applyIptables, removeIptablesPorts } from "./firewall-iptables.ts";
 import { linkExists } from "./links.ts";
 import { portRule, renderRuleset } from "./ruleset.ts";
 import type { PortRow } from "./store.ts";
 
-/** Replaces the whole table with what the store says (handles of port rules become unknown). */
+/** Replaces all of nsbox's rules with what the store says (port rule handles become unknown). */
 export function applyRules(ctx: NetContext): void {
   const networks = ctx.store.networks().map((n) => ({ name: n.name, bridge: n.bridge, subnet: n.subnet, gateway: n.gateway, internal: n.internal, resolver: !n.isDefault }));
-  const text = renderRuleset({ table: ctx.names.table, networks, ports: ctx.store.ports() });
-  const r = execSync(["nft", "-f", "-"], text);
-  if (r.code !== 0) throw new UserError(`nft rejected nsbox's rules: ${firstError(r)}`);
+  const state = { table: ctx.names.table, networks, ports: ctx.store.ports() };
+  if (ctx.firewall === "iptables") applyIptables(state);
+  else {
+    const r = execSync(["nft", "-f", "-"], renderRuleset(state));
+    if (r.code !== 0) throw new UserError(`nft rejected nsbox's rules: ${firstError(r)}`);
+  }
   ctx.store.forgetRuleHandles();
   applyIpForward(ctx, networks.some((n) => !n.internal && linkExists(n.bridge)));
 }
 
-/** Adds the DNAT rules of new port rows (already in the store) and records their handles; falls
- * back to a full rebuild if the table is not what we expect (flushed by someone, say). */
+/** Adds the DNAT rules of new port rows (already in the store) and records their nft handles;
+ * falls back to a full rebuild if our rules are not what we expect (flushed by someone, say). */
 export function addPortRules(ctx: NetContext, rows: PortRow[]): void {
+  if (ctx.firewall === "iptables") {
+    if (addIptablesPorts(ctx.names.table, rows)) rows.forEach((p) => ctx.store.setRuleHandle(p, -1)); // -1: delete by spec
+    else applyRules(ctx);
+    return;
+  }
   const t = ctx.names.table;
   const r = execSync(["nft", "--echo", "--handle", "-f", "-"], rows.map((p) => `add rule ip ${t} published ${portRule(p)}\n`).join(""));
   const handles = [...r.stdout.matchAll(/^add rule .* # handle (\d+)$/gm)].map((m) => Number(m[1]));
@@ -32,6 +42,10 @@ export function addPortRules(ctx: NetContext, rows: PortRow[]): void {
 /** Deletes the DNAT rules of port rows already removed from the store, by handle when known. */
 export function removePortRules(ctx: NetContext, rows: PortRow[]): void {
   if (rows.length === 0) return;
+  if (ctx.firewall === "iptables") {
+    if (rows.some((p) => !p.ruleHandle) || !removeIptablesPorts(ctx.names.table, rows)) applyRules(ctx);
+    return;
+  }
   if (rows.some((p) => !p.ruleHandle)) return applyRules(ctx);
   const r = execSync(["nft", "-f", "-"], rows.map((p) => `delete rule ip ${ctx.names.table} published handle ${p.ruleHandle}\n`).join(""));
   if (r.code !== 0) applyRules(ctx);

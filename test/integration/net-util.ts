@@ -5,7 +5,8 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Networking } from "../../src/net/index.ts";
-import { kernelNames } from "../../src/net/context.ts";
+import { kernelNames, type FirewallKind } from "../../src/net/context.ts";
+import { chainPrefix } from "../../src/net/firewall-iptables.ts";
 
 export const top = join(import.meta.dir, "../..");
 export const bun = join(top, "node_modules/.bin/bun");
@@ -31,8 +32,8 @@ export class NetLab {
   private servers: ReturnType<typeof Bun.spawn>[] = [];
   private readonly tag = `${process.pid % 100000}${Math.random().toString(36).slice(2, 5)}`;
 
-  constructor() {
-    this.net = Networking.open({ root: this.root });
+  constructor(readonly firewall: FirewallKind = "nft") {
+    this.net = Networking.open({ root: this.root, firewall });
   }
 
   /** A new network namespace standing in for a container; returns its name and path. */
@@ -80,9 +81,22 @@ export class NetLab {
       if (l.startsWith(this.names.vethPrefix) || l.startsWith(this.names.bridgePrefix) || l === this.names.defaultBridge) out.push(`link ${l}`);
     }
     if (sh(["nft", "list", "table", "ip", this.names.table]).code === 0) out.push(`nft table ${this.names.table}`);
+    out.push(...this.iptablesLines().map((l) => `iptables ${l}`));
     const ps = sh(["ps", "-eo", "pid,args"]).stdout.split("\n").filter((l) => l.includes(this.root) && l.includes("server.ts"));
     out.push(...ps.map((l) => `resolver ${l.trim()}`));
     return out;
+  }
+
+  /** iptables-save lines that mention this root's chains. */
+  iptablesLines(): string[] {
+    const prefix = `${chainPrefix(this.names.table)}-`;
+    return sh(["iptables-save"]).stdout.split("\n").filter((l) => l.includes(prefix));
+  }
+
+  /** True while a DNAT rule for a published port exists (in whichever backend). */
+  hasDnatRules(): boolean {
+    if (this.firewall === "iptables") return this.iptablesLines().some((l) => l.includes("-j DNAT"));
+    return sh(["nft", "list", "table", "ip", this.names.table]).stdout.includes("dnat to");
   }
 
   async destroy(): Promise<void> {

@@ -1,6 +1,7 @@
 // The nftables table rendered from records, and the embedded resolver's DNS packets (pure).
 import { describe, expect, test } from "bun:test";
 import { renderRuleset } from "../../src/net/ruleset.ts";
+import { existingJumps, renderIptables } from "../../src/net/firewall-iptables.ts";
 import { buildAnswer, buildQuery, parseAnswer, parseQuery, RCODE_NXDOMAIN, TYPE_AAAA } from "../../src/net/dns/packet.ts";
 
 const nets = [
@@ -61,5 +62,29 @@ describe("dns packets", () => {
     expect(parseQuery(query.subarray(0, 14))).toBeUndefined();
     const evil = Uint8Array.from([0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 0x0c, 0, 0, 1, 0, 1]);
     expect(parseQuery(evil)).toBeUndefined();
+  });
+});
+
+describe("iptables backend", () => {
+  const port = { container: "abcdef0123456789", hostIp: "127.0.0.1", hostPort: 8080, containerPort: 80, proto: "tcp" as const, containerIp: "172.17.0.2" };
+  test("same rules as the nft table, chains per root, jumps added only when missing", () => {
+    const text = renderIptables({ table: "nsbox_ab12", networks: nets, ports: [port] }, existingJumps("*nat\n-A PREROUTING -j NSBOX_AB12-PRE\nCOMMIT\n"));
+    expect(text).toContain(":NSBOX_AB12-PUB - [0:0]");
+    expect(text).not.toContain("-I PREROUTING 1 -j NSBOX_AB12-PRE"); // already there
+    expect(text).toContain("-I OUTPUT 1 -j NSBOX_AB12-OUT");
+    expect(text).toContain('-A NSBOX_AB12-PUB -d 127.0.0.1/32 -p tcp -m tcp --dport 8080 -m comment --comment "abcdef012345 80/tcp -> 127.0.0.1:8080" -j DNAT --to-destination 172.17.0.2:80');
+    expect(text).toContain("-A NSBOX_AB12-POST -s 172.17.0.0/16 -m comment --comment \"outbound bridge\" -j NSBOX_AB12-MASQ");
+    expect(text).not.toContain("-s 172.18.0.0/16 -m comment"); // internal: no outbound masquerade
+    expect(text).toContain("-A NSBOX_AB12-FWD -i nsbox0 -o nsbr-1 -j DROP");
+    expect(text).toContain("-A NSBOX_AB12-FWD -i nsbr-1 -o nsbox0 -j DROP");
+    expect(text).toContain("! -i nsbr-1 -d 172.18.0.1/32 -p udp -m udp --dport 53 -j DROP");
+    expect(text.match(/^COMMIT$/gm)).toHaveLength(3);
+  });
+  test("with no network left: jumps deleted, then chains flushed, then deleted", () => {
+    const text = renderIptables({ table: "nsbox", networks: [], ports: [] }, existingJumps("*nat\n-A POSTROUTING -j NSBOX-POST\nCOMMIT\n"));
+    const nat = text.split("COMMIT")[0]!;
+    expect(nat.indexOf("-D POSTROUTING -j NSBOX-POST")).toBeLessThan(nat.indexOf(":NSBOX-POST"));
+    expect(nat.lastIndexOf(":NSBOX-")).toBeLessThan(nat.indexOf("-X NSBOX-"));
+    expect(nat).not.toContain("-D PREROUTING");
   });
 });
