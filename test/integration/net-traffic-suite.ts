@@ -39,6 +39,22 @@ export function trafficSuite(firewall: FirewallKind): void {
       expect(nslookup(web.name, "db.app", gw).ips).toEqual([rdb.endpoints[0]!.ip]); // name.network
       expect(nslookup(web.name, "nosuchcontainer", gw).ok).toBe(false);
       expect(readFileSync(rweb.hostsFile, "utf8")).toContain(`${rweb.endpoints[0]!.ip}\twebcontainer web\n`);
+      // reverse lookup (PTR), from inside
+      const ptr = lab.exec(web.name, ["timeout", "3", "busybox", "nslookup", rdb.endpoints[0]!.ip, gw]).stdout;
+      expect(ptr).toContain("name = db.app");
+      // TCP (clients fall back to it for long answers): the host may ask too
+      const reply = await new Promise<Uint8Array>((resolve, reject) => {
+        const q = buildQuery(77, "redis");
+        Bun.connect({
+          hostname: gw, port: 53,
+          socket: {
+            open(sock) { sock.write(Uint8Array.from([0, q.length, ...q])); },
+            data(sock, d) { sock.end(); resolve(new Uint8Array(d).subarray(2)); },
+            error(_s, e) { reject(e); },
+          },
+        }).catch(reject);
+      });
+      expect(parseAnswer(reply)).toMatchObject({ id: 77, rcode: 0, ips: [rdb.endpoints[0]!.ip] });
     });
 
     test("a detached container's name stops resolving", async () => {

@@ -2,7 +2,8 @@
 import { describe, expect, test } from "bun:test";
 import { renderRuleset } from "../../src/net/ruleset.ts";
 import { existingJumps, renderIptables } from "../../src/net/firewall-iptables.ts";
-import { buildAnswer, buildQuery, parseAnswer, parseQuery, RCODE_NXDOMAIN, TYPE_AAAA } from "../../src/net/dns/packet.ts";
+import { buildAnswer, buildQuery, buildResponse, parseAnswer, parseQuery, ptrRecord, RCODE_NXDOMAIN, TYPE_AAAA, TYPE_PTR } from "../../src/net/dns/packet.ts";
+import { reverseIp } from "../../src/net/dns/resolver.ts";
 
 const nets = [
   { name: "bridge", bridge: "nsbox0", subnet: "172.17.0.0/16", gateway: "172.17.0.1", internal: false, resolver: false },
@@ -45,6 +46,13 @@ describe("ruleset", () => {
 });
 
 describe("dns packets", () => {
+  test("PTR answers carry a name", () => {
+    const query = buildQuery(5, "2.0.17.172.in-addr.arpa", TYPE_PTR);
+    expect(parseAnswer(buildResponse(query, parseQuery(query)!, 0, [ptrRecord("db.app")]))).toMatchObject({ id: 5, rcode: 0, names: ["db.app"] });
+    expect(reverseIp("2.0.17.172.in-addr.arpa")).toBe("172.17.0.2");
+    expect(reverseIp("2.0.17.999.in-addr.arpa")).toBeUndefined();
+    expect(reverseIp("example.com")).toBeUndefined();
+  });
   test("a query round-trips through the parser", () => {
     const q = parseQuery(buildQuery(0x1234, "Web.Example"))!;
     expect(q).toMatchObject({ id: 0x1234, rd: true, name: "web.example", type: 1, klass: 1 });
@@ -52,8 +60,8 @@ describe("dns packets", () => {
   test("answers carry A records, or an error code", () => {
     const query = buildQuery(7, "db");
     const q = parseQuery(query)!;
-    expect(parseAnswer(buildAnswer(query, q, 0, ["10.0.0.2", "10.0.0.3"]))).toEqual({ id: 7, rcode: 0, ips: ["10.0.0.2", "10.0.0.3"] });
-    expect(parseAnswer(buildAnswer(query, q, RCODE_NXDOMAIN))).toEqual({ id: 7, rcode: 3, ips: [] });
+    expect(parseAnswer(buildAnswer(query, q, 0, ["10.0.0.2", "10.0.0.3"]))).toEqual({ id: 7, rcode: 0, ips: ["10.0.0.2", "10.0.0.3"], names: [] });
+    expect(parseAnswer(buildAnswer(query, q, RCODE_NXDOMAIN))).toEqual({ id: 7, rcode: 3, ips: [], names: [] });
   });
   test("responses, truncated packets and pointer tricks are not read as queries", () => {
     const query = buildQuery(1, "db", TYPE_AAAA);
