@@ -2,7 +2,7 @@
 // and bundles (a copy of build/rootfs/busybox plus a config.json), the CLI run synchronously or in
 // the background, and a leak check run after every test: no state dir, no cgroup, no mount, no
 // process left behind by the containers the test made.
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
@@ -49,6 +49,10 @@ let seq = 0;
 export class Sandbox {
   readonly dir = mkdtempSync(join(tmpdir(), "nsbox-rt-"));
   readonly root = join(this.dir, "root");
+  constructor() {
+    // A user namespace's root (an unprivileged host uid) must be able to reach the bundles.
+    chmodSync(this.dir, 0o755);
+  }
   private ids = new Set<string>();
   private background: Subprocess[] = [];
 

@@ -86,21 +86,14 @@ describe.skipIf(!canRun)("namespaces", () => {
     }
   });
 
-  // Launcher bug: after unshare(CLONE_NEWUSER) and the map handshake, stage 1 never becomes uid/gid 0
-  // of the new namespace (no setresuid/setresgid(0)), so it still runs as the unmapped host root
-  // and mkdir of /dev/pts on the container's own /dev tmpfs fails with EOVERFLOW:
-  //   create ID: resolve mount destination /dev/pts: Value too large for defined data type
-  test.todo("uid and gid maps of a new user namespace are visible in /proc/self/uid_map [launcher: no setresuid(0) in the new user namespace]", () => {
+  test("uid and gid maps of a new user namespace are visible in /proc/self/uid_map", () => {
     const out = runScript("cat /proc/self/uid_map /proc/self/gid_map; id -u; stat -c %u /bin/busybox", (s) => userNamespace(s, 100000));
     const lines = out.trim().split("\n").map((l) => l.trim().split(/\s+/).join(" "));
     // rootfs files belong to host root, which is not mapped: they show as the overflow uid.
     expect(lines).toEqual(["0 100000 65536", "0 100000 65536", "0", "65534"]);
   });
 
-  // Same launcher bug, and a second one behind it: the exec fifo is made with mkfifo(0622) under
-  // umask 022 (so 0600) and owned by host root, so the container's root (host 200000) cannot open
-  // it: "open exec fifo /proc/self/fd/4: Permission denied" (runc: umask 0, chown to the root uid).
-  test.todo("a process in a user namespace runs as the mapped host uid [launcher: no setresuid(0); exec fifo not writable by the mapped root]", async () => {
+  test("a process in a user namespace runs as the mapped host uid", async () => {
     const bundle = sb.bundle(testSpec(["sleep", "30"], (s) => userNamespace(s, 200000)));
     const id = sb.id();
     expect(sb.rt(["run", "-d", "--bundle", bundle, id]).code).toBe(0);

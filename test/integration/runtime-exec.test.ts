@@ -1,0 +1,169 @@
+// nsbox-runtime exec and terminals on real containers: an exec'd process lands in every namespace
+// of the container and in its cwd; exit statuses propagate; `exec --tty` and `run` with a
+// terminal send the pty master to --console-socket (received by test/helpers/recvtty.c).
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildRecvtty, canRun, nsInode, recvtty, Sandbox, testSpec } from "../helpers/runtime.ts";
+
+const NS = ["mnt", "pid", "net", "ipc", "uts", "cgroup", "user"];
+
+let sb: Sandbox;
+beforeEach(() => {
+  sb = new Sandbox();
+});
+afterEach(async () => {
+  expect(await sb.cleanup()).toEqual([]);
+});
+
+/** A detached container running `sleep 30` (or `args`), with its init's host PID. */
+function startContainer(args = ["sleep", "30"], edit?: Parameters<typeof testSpec>[1]): { id: string; pid: number; bundle: string } {
+  const bundle = sb.bundle(testSpec(args, edit));
+  const id = sb.id();
+  const r = sb.rt(["run", "-d", "--bundle", bundle, id]);
+  if (r.code !== 0) throw new Error(`run -d: ${r.stderr}`);
+  return { id, pid: sb.state(id).pid as number, bundle };
+}
+
+describe.skipIf(!canRun)("exec", () => {
+  test("lands in every namespace of the container (same inodes as its init)", () => {
+    const { id, pid } = startContainer();
+    const r = sb.rt(["exec", id, "sh", "-c", `for n in ${NS.join(" ")}; do readlink /proc/self/ns/$n; done`]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split("\n")).toEqual(NS.map((n) => `${n}:[${nsInode(pid, n)}]`));
+    // and those are the container's own, not the host's
+    for (const n of ["mnt", "pid", "net", "uts"]) expect(nsInode(pid, n)).not.toBe(nsInode("self", n));
+  });
+
+  test("sees the container's processes and root, in its cgroup", () => {
+    const { id, pid } = startContainer();
+    const r = sb.rt(["exec", id, "sh", "-c", "ps -o pid,comm | tail -n +2; cat /proc/self/cgroup | grep -c nsbox-runtime; hostname"]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines[0]!.trim().split(/\s+/)).toEqual(["1", "sleep"]);
+    // the exec'd process is in the container's cgroup: no host cgroup path leaks through the cgroupns
+    expect(lines.at(-1)).toBe("nsbox");
+    const host = readFileSync(`/proc/${pid}/cgroup`, "utf8");
+    expect(host).toContain(`nsbox-runtime/${id}`);
+  });
+
+  test("starts in the config's cwd, or in --cwd; gets env and --env", () => {
+    const { id } = startContainer(["sleep", "30"], (s) => {
+      s.process!.cwd = "/etc";
+      s.process!.env!.push("FROM_CONFIG=1");
+    });
+    expect(sb.rt(["exec", id, "sh", "-c", "pwd; echo $FROM_CONFIG"]).stdout).toBe("/etc\n1\n");
+    expect(sb.rt(["exec", "--cwd", "/tmp", "--env", "EXTRA=x y", id, "sh", "-c", "pwd; echo $EXTRA"]).stdout).toBe("/tmp\nx y\n");
+  });
+
+  test("--user sets uid and gid", () => {
+    const { id } = startContainer();
+    expect(sb.rt(["exec", "--user", "1000:1001", id, "sh", "-c", "id -u; id -g"]).stdout).toBe("1000\n1001\n");
+  });
+
+  test("--process FILE runs the process described there", () => {
+    const { id } = startContainer();
+    const file = join(sb.dir, "process.json");
+    writeFileSync(file, JSON.stringify({ args: ["sh", "-c", "pwd; echo $P"], cwd: "/bin", env: ["P=from-file"], user: { uid: 0, gid: 0 } }));
+    expect(sb.rt(["exec", "--process", file, id])).toEqual({ code: 0, stdout: "/bin\nfrom-file\n", stderr: "" });
+  });
+
+  test("exit status propagates: exit 3 → 3, killed by SIGKILL → 137, not found → 127", () => {
+    const { id } = startContainer();
+    expect(sb.rt(["exec", id, "sh", "-c", "exit 3"]).code).toBe(3);
+    expect(sb.rt(["exec", id, "sh", "-c", "kill -9 $$"]).code).toBe(137);
+    const missing = sb.rt(["exec", id, "no-such-program"]);
+    expect(missing.code).toBe(127);
+    expect(missing.stderr).toMatch(/^nsbox-runtime: exec .*no-such-program.*\n$/);
+    expect(sb.state(id).status).toBe("running");
+  });
+
+  test("stdin reaches the exec'd process", () => {
+    const { id } = startContainer();
+    expect(sb.rt(["exec", id, "sh", "-c", "read a; echo got:$a"], { stdin: "hi\n" }).stdout).toBe("got:hi\n");
+  });
+
+  test("--detach returns at once with --pid-file; the process runs in the container", async () => {
+    const { id, bundle } = startContainer();
+    const pidFile = join(sb.dir, "exec.pid");
+    const t0 = Date.now();
+    const r = sb.rt(["exec", "--detach", "--pid-file", pidFile, id, "sh", "-c", "sleep 1; echo late > /late"]);
+    expect(r).toEqual({ code: 0, stdout: "", stderr: "" });
+    expect(Date.now() - t0).toBeLessThan(1000); // did not wait for the process
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    expect(nsInode(pid, "mnt")).toBe(nsInode(sb.state(id).pid as number, "mnt"));
+    for (let i = 0; i < 150 && !existsSync(join(bundle, "rootfs/late")); i++) await Bun.sleep(20);
+    expect(readFileSync(join(bundle, "rootfs/late"), "utf8")).toBe("late\n");
+  });
+
+  test("exec in a stopped container is refused with one line", async () => {
+    const { id } = startContainer(["true"]);
+    await sb.waitStatus(id, "stopped");
+    const r = sb.rt(["exec", id, "true"]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/^nsbox-runtime: exec .*stopped[^\n]*\n$/);
+  });
+});
+
+describe.skipIf(!canRun)("terminals and --console-socket", () => {
+  let tools: string;
+  let bin: string;
+  beforeAll(() => {
+    tools = mkdtempSync(join(tmpdir(), "nsbox-recvtty-"));
+    bin = buildRecvtty(tools);
+  });
+  afterAll(() => rmSync(tools, { recursive: true, force: true }));
+
+  test("run with terminal: true sends the pty master; the process has a controlling tty", async () => {
+    const bundle = sb.bundle(testSpec(["sh", "-c", "tty; read line; echo got:$line; exit 5"], (s) => (s.process!.terminal = true)));
+    const { socket, proc } = await recvtty(bin, sb.dir, "typed\n");
+    const r = sb.rt(["run", "--console-socket", socket, "--bundle", bundle, sb.id()]);
+    expect(r.code).toBe(5);
+    const out = (await new Response(proc.stdout).text()).replaceAll("\r", "");
+    expect(await proc.exited).toBe(0);
+    expect(out).toMatch(/^\/dev\/pts\/\d+$/m);
+    expect(out).toContain("typed\n"); // the pty echoed our input
+    expect(out).toContain("got:typed\n");
+  });
+
+  test("run -d with terminal: true keeps running on the pty after run returns", async () => {
+    const bundle = sb.bundle(testSpec(["sh", "-c", "read line; echo got:$line"], (s) => (s.process!.terminal = true)));
+    const { socket, proc } = await recvtty(bin, sb.dir, "later\n");
+    const id = sb.id();
+    expect(sb.rt(["run", "-d", "--console-socket", socket, "--bundle", bundle, id])).toEqual({ code: 0, stdout: "", stderr: "" });
+    const out = (await new Response(proc.stdout).text()).replaceAll("\r", "");
+    expect(out).toContain("got:later\n");
+    await sb.waitStatus(id, "stopped");
+  });
+
+  test("exec --tty --console-socket: a pty in the container for the exec'd process", async () => {
+    const { id } = startContainer();
+    const { socket, proc } = await recvtty(bin, sb.dir, "ping\n");
+    const r = sb.rt(["exec", "--tty", "--console-socket", socket, id, "sh", "-c", "tty; read x; echo pong:$x; exit 4"]);
+    expect(r.code).toBe(4);
+    const out = (await new Response(proc.stdout).text()).replaceAll("\r", "");
+    expect(out).toMatch(/^\/dev\/pts\/\d+$/m);
+    expect(out).toContain("pong:ping\n");
+  });
+
+  test("a terminal without a console socket for a detached container is refused, leaving nothing", () => {
+    const bundle = sb.bundle(testSpec(["sh"], (s) => (s.process!.terminal = true)));
+    const id = sb.id();
+    const r = sb.rt(["run", "-d", "--bundle", bundle, id]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.split("\n").filter(Boolean).length).toBe(1);
+    expect(r.stderr).toMatch(/^nsbox-runtime: /);
+    expect(sb.leftovers()).toEqual([]);
+  });
+
+  test("a console socket nobody listens on fails create with one line, leaving nothing", () => {
+    const bundle = sb.bundle(testSpec(["sh"], (s) => (s.process!.terminal = true)));
+    const id = sb.id();
+    const r = sb.rt(["create", "--console-socket", join(sb.dir, "nobody.sock"), "--bundle", bundle, id]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/^nsbox-runtime: create .*nobody\.sock[^\n]*\n$/);
+    expect(sb.leftovers()).toEqual([]);
+  });
+});
