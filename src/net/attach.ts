@@ -80,7 +80,7 @@ function lease(ctx: NetContext, req: AttachRequest, nets: { row: NetworkRow; wan
       const ip = pickIp(row.subnet, row.gateway, ctx.store.leasedIps(row.id), want.ip);
       const e: EndpointRow = {
         container: req.containerId, network: row.id, ip, mac: macFor(ip), veth: ctx.newVethName(),
-        ifname: `eth${existing.length + rows.length}`, netns: req.netnsPath, netnsIno, name: row.isDefault ? "" : (req.name ?? ""),
+        ifname: freeIfname([...existing, ...rows]), netns: req.netnsPath, netnsIno, name: row.isDefault ? "" : (req.name ?? ""),
         aliases: row.isDefault ? [] : (want.aliases ?? []), dns: req.dns ?? [], state: "creating",
         ownerPid: process.pid, ownerStart: self?.startTime ?? 0, created: Date.now(),
       };
@@ -96,6 +96,11 @@ function lease(ctx: NetContext, req: AttachRequest, nets: { row: NetworkRow; wan
     if (portRows.length) addPortRules(ctx, portRows);
     return { rows, ports };
   });
+}
+
+/** The lowest ethN the container does not use (a disconnect can leave a gap). */
+function freeIfname(used: EndpointRow[]): string {
+  for (let n = 0; ; n++) if (!used.some((e) => e.ifname === `eth${n}`)) return `eth${n}`;
 }
 
 /** Removes records (and the rules of their ports) in one transaction; returns what they held. */
@@ -194,16 +199,24 @@ export async function detach(ctx: NetContext, containerId: string, network?: str
   if (network === undefined) rmSync(ctx.containerDir(containerId), { recursive: true, force: true });
 }
 
-/** `network connect`: one more network for a container that is already attached somewhere. */
-export async function connect(ctx: NetContext, containerId: string, want: NetworkRequest & { name?: string }): Promise<EndpointInfo> {
+export interface ConnectRequest extends NetworkRequest {
+  name?: string; // DNS name (default: the one it has on its other networks)
+  netnsPath?: string; // needed when the container is on no network yet (--net none)
+}
+
+/** `network connect`: one more network for a running container. Its first network with a way
+ * out gives it the default route. */
+export async function connect(ctx: NetContext, containerId: string, want: ConnectRequest): Promise<EndpointInfo> {
   const current = ctx.store.endpoints({ container: containerId });
-  if (!current.length) throw new UserError(`container ${containerId.slice(0, 12)} has no network namespace known to nsbox networking`);
-  const first = current[0]!;
+  const netns = current[0]?.netns ?? want.netnsPath;
+  if (!netns) throw new UserError(`container ${containerId.slice(0, 12)} is on no network: its network namespace path is needed`);
   const row = ensureBridge(ctx, findNetwork(ctx, want.network));
-  const { rows } = lease(ctx, { containerId, netnsPath: first.netns, name: want.name ?? current.find((c) => c.name)?.name, dns: first.dns }, [{ row, want }], netnsInode(first.netns), []);
+  const routed = current.some((c) => !ctx.store.networks().find((n) => n.id === c.network)?.internal);
+  const { rows } = lease(ctx, { containerId, netnsPath: netns, name: want.name ?? current.find((c) => c.name)?.name, dns: current[0]?.dns }, [{ row, want }], netnsInode(netns), []);
   const e = rows[0]!;
   try {
-    await createVeth({ veth: e.veth, bridge: row.bridge, netns: first.netns, ifname: e.ifname, mac: e.mac, ip: e.ip, prefix: Number(row.subnet.split("/")[1]) });
+    const gateway = !routed && !row.internal ? row.gateway : undefined;
+    await createVeth({ veth: e.veth, bridge: row.bridge, netns, ifname: e.ifname, mac: e.mac, ip: e.ip, prefix: Number(row.subnet.split("/")[1]), gateway });
     if (!row.isDefault) await ensureResolver(ctx.dir, row.id, row.gateway);
     ctx.store.tx(() => ctx.store.markReady(containerId, row.id, e.netnsIno));
   } catch (err) {

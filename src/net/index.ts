@@ -6,7 +6,7 @@
 //   // bind-mount r.hostsFile, r.resolvConfFile, r.hostnameFile over /etc/hosts, /etc/resolv.conf, /etc/hostname
 //   await net.detach(containerId);                        // at stop/rm; safe to call twice
 //   net.close();
-import { attach, connect, describePorts, detach, type AttachRequest, type AttachResult, type EndpointInfo, type NetworkRequest } from "./attach.ts";
+import { attach, connect, describePorts, detach, type AttachRequest, type AttachResult, type ConnectRequest, type EndpointInfo, type NetworkRequest } from "./attach.ts";
 import { NetContext, type NetOptions } from "./context.ts";
 import { containerFilePaths, type ContainerFiles } from "./files.ts";
 import { containerNetworkSettings, inspectNetwork } from "./inspect.ts";
@@ -15,7 +15,7 @@ import { reconcile, type ReconcileOptions, type ReconcileReport } from "./reconc
 import type { NetworkRow } from "./store.ts";
 import type { PortBinding } from "./ports.ts";
 
-export type { AttachRequest, AttachResult, EndpointInfo, NetworkRequest, CreateNetworkRequest, ReconcileReport, NetworkRow, PortBinding, ContainerFiles, NetOptions };
+export type { AttachRequest, AttachResult, ConnectRequest, EndpointInfo, NetworkRequest, CreateNetworkRequest, ReconcileReport, NetworkRow, PortBinding, ContainerFiles, NetOptions };
 export { parsePortSpec, publishAll, formatBinding, type PortSpec } from "./ports.ts";
 export { DEFAULT_NETWORK } from "./networks.ts";
 export { spawnCount } from "./exec.ts";
@@ -63,7 +63,7 @@ export class Networking {
   detach(containerId: string, network?: string): Promise<void> {
     return detach(this.ctx, containerId, network);
   }
-  connect(containerId: string, want: NetworkRequest & { name?: string }): Promise<EndpointInfo> {
+  connect(containerId: string, want: ConnectRequest): Promise<EndpointInfo> {
     return connect(this.ctx, containerId, want);
   }
   /** Where attach() writes a container's files (default filesDir): create and bind-mount early. */

@@ -62,6 +62,28 @@ describe("leases", () => {
   });
 });
 
+describe("connect and disconnect", () => {
+  test("a container on no network is connected by its namespace path, gets the default route, and interface names are reused", async () => {
+    lab.net.createNetwork({ name: "conn-a", subnet: "10.236.0.0/24" });
+    lab.net.createNetwork({ name: "conn-b", subnet: "10.237.0.0/24", internal: true });
+    const ns = lab.netns("conn");
+    await expect(lab.net.connect("lonely", { network: "conn-a" })).rejects.toThrow("is on no network");
+    const b = await lab.net.connect("lonely", { network: "conn-b", netnsPath: ns.path });
+    expect(b.ifname).toBe("eth0");
+    expect(lab.exec(ns.name, ["ip", "route"]).stdout).not.toContain("default"); // internal: no way out
+    const a = await lab.net.connect("lonely", { network: "conn-a", name: "lonely" });
+    expect(a.ifname).toBe("eth1");
+    expect(lab.exec(ns.name, ["ip", "route"]).stdout).toContain("default via 10.236.0.1 dev eth1");
+    await lab.net.detach("lonely", "conn-b");
+    const again = await lab.net.connect("lonely", { network: "conn-b" });
+    expect(again.ifname).toBe("eth0"); // the gap left by the disconnect
+    expect(lab.exec(ns.name, ["ip", "-4", "-o", "addr"]).stdout).toContain(`eth0    inet ${again.ip}/24`);
+    await lab.net.detach("lonely");
+    await lab.net.removeNetwork("conn-a");
+    await lab.net.removeNetwork("conn-b");
+  });
+});
+
 describe("crash recovery", () => {
   test("kill -9 in the middle of attach: reconcile removes the veth and the lease", async () => {
     lab.net.createNetwork({ name: "crash" });

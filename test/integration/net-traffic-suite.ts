@@ -145,6 +145,28 @@ export function trafficSuite(firewall: FirewallKind): void {
     });
   });
 
+  describe("published UDP port", () => {
+    test("a datagram to 127.0.0.1:HOSTPORT/udp reaches the container and the answer comes back", async () => {
+      const c = lab.netns("udp");
+      const r = await lab.net.attach({ containerId: "udpcontainer01", netnsPath: c.path, ports: [{ hostIp: "127.0.0.1", hostPort: 0, containerPort: 5300, proto: "udp" }] });
+      const echo = Bun.spawn(["ip", "netns", "exec", c.name, process.execPath, "-e", "await Bun.udpSocket({ port: 5300, socket: { data(s, d, p, a) { s.send('pong:' + d, p, a) } } }); console.log('up')"], { stdout: "pipe" });
+      try {
+        await echo.stdout.getReader().read(); // "up": it listens
+        const sock = await Bun.udpSocket({});
+        const got = await new Promise<string>((resolve) => {
+          const timer = setTimeout(() => resolve(""), 2000);
+          sock.reload({ socket: { data: (_s, d) => (clearTimeout(timer), resolve(Buffer.from(d).toString())) } });
+          sock.send("ping", r.ports[0]!.hostPort, "127.0.0.1");
+        });
+        sock.close();
+        expect(got).toBe("pong:ping");
+      } finally {
+        echo.kill();
+        await lab.net.detach("udpcontainer01");
+      }
+    });
+  });
+
   describe("outside access, --internal and isolation", () => {
     // A fake "outside" host: a namespace behind its own veth, 198.51.100.0/24 (TEST-NET-2), routed
     // by the host like any upstream network would be.
