@@ -2,7 +2,7 @@
 // without nft, iptables-restore, see firewall-iptables.ts) and
 // net.ipv4.ip_forward (on only while a network that may reach outside exists; the value found
 // before is put back when the last one goes). Called with the store's write lock held.
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import type { NetContext } from "./context.ts";
 import { execSync, firstError } from "./exec.ts";
@@ -53,6 +53,11 @@ export function removePortRules(ctx: NetContext, rows: PortRow[]): void {
 
 const FORWARD = "/proc/sys/net/ipv4/ip_forward";
 
+/** Every root's bridge names start with "nsb" (nsbox0, nsbr-..., nsb<tag>...). */
+function anyNsboxBridge(): boolean {
+  return readdirSync("/sys/class/net").some((n) => n.startsWith("nsb") && existsSync(`/sys/class/net/${n}/bridge`));
+}
+
 function applyIpForward(ctx: NetContext, needed: boolean): void {
   const now = readFileSync(FORWARD, "latin1").trim();
   const before = ctx.store.meta("ip_forward_before");
@@ -60,7 +65,9 @@ function applyIpForward(ctx: NetContext, needed: boolean): void {
     writeFileSync(FORWARD, "1");
     ctx.store.setMeta("ip_forward_before", "0");
   } else if (!needed && before !== undefined) {
-    if (now === "1") writeFileSync(FORWARD, before);
+    // Put the old value back only when no nsbox bridge of any root is left: another root (tests
+    // run side by side) may still route through this switch.
+    if (now === "1" && !anyNsboxBridge()) writeFileSync(FORWARD, before);
     ctx.store.setMeta("ip_forward_before", undefined);
   }
 }
