@@ -1,15 +1,15 @@
 // Attaching a container's network namespace to networks, and detaching it. The order makes every
 // crash recoverable: (1) one transaction leases the addresses and host ports and records the
-// endpoints as "creating" with the owner's PID (the nft rules for its ports go in within the same
-// transaction); (2) the veth pairs are made, named from the container so a leftover is
-// recognisable; (3) the endpoints are marked ready. Detach deletes the records first, then the
-// links. Whatever a kill -9 interrupts, reconcile() finds by PID liveness or by link name.
+// endpoints as "creating" with the owner's PID (the DNAT rules for its ports go in within the same
+// transaction); (2) the veth pairs are made, their host ends named with this root's prefix so a
+// leftover is recognisable; (3) the endpoints are marked ready. Detach deletes the records first,
+// then the links. Whatever a kill -9 interrupts, reconcile() finds by PID liveness or link name.
 import { rmSync, statSync, readFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import { readStat } from "../linux/proc.ts";
 import type { NetContext } from "./context.ts";
 import { ensureResolver } from "./dns/daemon.ts";
-import { parseExtraHost, parseResolvConf, renderHosts, renderResolvConf, writeContainerFiles, type ContainerFiles } from "./files.ts";
+import { parseExtraHost, parseResolvConf, renderHosts, renderResolvConf, writeContainerFiles, type ContainerFiles, type HostEntry } from "./files.ts";
 import { choosePorts, PortRace } from "./port-alloc.ts";
 import { macFor, pickIp } from "./ipam.ts";
 import { addPortRules, removePortRules } from "./kernel-state.ts";
@@ -98,6 +98,12 @@ function lease(ctx: NetContext, req: AttachRequest, nets: { row: NetworkRow; wan
   });
 }
 
+/** True when one of these endpoints is on a network with a way out (it has the default route). */
+function hasWayOut(ctx: NetContext, endpoints: EndpointRow[]): boolean {
+  const internal = new Set(ctx.store.networks().filter((n) => n.internal).map((n) => n.id));
+  return endpoints.some((e) => !internal.has(e.network));
+}
+
 /** The lowest ethN the container does not use (a disconnect can leave a gap). */
 function freeIfname(used: EndpointRow[]): string {
   for (let n = 0; ; n++) if (!used.some((e) => e.ifname === `eth${n}`)) return `eth${n}`;
@@ -144,6 +150,7 @@ export async function attach(ctx: NetContext, req: AttachRequest): Promise<Attac
   const netnsIno = netnsInode(req.netnsPath);
   const wants = req.networks?.length ? req.networks : [{ network: "bridge" }];
   const nets = wants.map((want) => ({ row: ensureBridge(ctx, findNetwork(ctx, want.network)), want }));
+  const extra = (req.extraHosts ?? []).map((h) => parseExtraHost(h, nets[0]!.row.gateway)); // bad input fails before any work
   let leased: { rows: EndpointRow[]; ports: PortBinding[] } | undefined;
   for (let attempt = 0; !leased; attempt++) {
     const chosen = req.ports?.length ? await choosePorts(ctx, req.ports) : [];
@@ -156,7 +163,7 @@ export async function attach(ctx: NetContext, req: AttachRequest): Promise<Attac
   }
   const { rows, ports } = leased;
   try {
-    let routed = ctx.store.endpoints({ container: req.containerId }).some((e) => !rows.some((r) => r.network === e.network));
+    let routed = hasWayOut(ctx, ctx.store.endpoints({ container: req.containerId }).filter((e) => !rows.some((r) => r.network === e.network)));
     for (const [i, e] of rows.entries()) {
       const n = nets[i]!.row;
       const gateway = !n.internal && !routed ? n.gateway : undefined;
@@ -166,7 +173,7 @@ export async function attach(ctx: NetContext, req: AttachRequest): Promise<Attac
     }
     if (process.env.NSBOX_NET_TEST_PAUSE === "after-veth") await Bun.sleep(600_000); // crash tests kill us here
     ctx.store.tx(() => rows.forEach((e) => ctx.store.markReady(e.container, e.network, netnsIno)));
-    const files = writeFiles(ctx, req, rows, nets.map((x) => x.row));
+    const files = writeFiles(ctx, req, rows, nets.map((x) => x.row), extra);
     return { ...files, endpoints: rows.map((e, i) => endpointInfo(e, nets[i]!.row)), ports };
   } catch (err) {
     await deleteLinks(rows.flatMap((r) => unlease(ctx, req.containerId, r.network)).map((r) => r.veth));
@@ -174,10 +181,8 @@ export async function attach(ctx: NetContext, req: AttachRequest): Promise<Attac
   }
 }
 
-function writeFiles(ctx: NetContext, req: AttachRequest, rows: EndpointRow[], nets: NetworkRow[]): ContainerFiles {
+function writeFiles(ctx: NetContext, req: AttachRequest, rows: EndpointRow[], nets: NetworkRow[], extra: HostEntry[]): ContainerFiles {
   const hostname = req.hostname ?? req.containerId.slice(0, 12);
-  const first = nets[0]!;
-  const extra = (req.extraHosts ?? []).map((h) => parseExtraHost(h, first.gateway));
   let host = { nameservers: [] as string[], search: [] as string[], options: [] as string[] };
   try {
     host = parseResolvConf(readFileSync("/etc/resolv.conf", "utf8"));
@@ -211,7 +216,7 @@ export async function connect(ctx: NetContext, containerId: string, want: Connec
   const netns = current[0]?.netns ?? want.netnsPath;
   if (!netns) throw new UserError(`container ${containerId.slice(0, 12)} is on no network: its network namespace path is needed`);
   const row = ensureBridge(ctx, findNetwork(ctx, want.network));
-  const routed = current.some((c) => !ctx.store.networks().find((n) => n.id === c.network)?.internal);
+  const routed = hasWayOut(ctx, current);
   const { rows } = lease(ctx, { containerId, netnsPath: netns, name: want.name ?? current.find((c) => c.name)?.name, dns: current[0]?.dns }, [{ row, want }], netnsInode(netns), []);
   const e = rows[0]!;
   try {

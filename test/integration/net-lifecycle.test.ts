@@ -68,6 +68,8 @@ describe("connect and disconnect", () => {
     lab.net.createNetwork({ name: "conn-b", subnet: "10.237.0.0/24", internal: true });
     const ns = lab.netns("conn");
     await expect(lab.net.connect("lonely", { network: "conn-a" })).rejects.toThrow("is on no network");
+    await expect(lab.net.attach({ containerId: "lonely", netnsPath: ns.path, networks: [{ network: "conn-a" }], extraHosts: ["oops"] })).rejects.toThrow("expected NAME:IP");
+    expect(lab.net.ctx.store.endpoints({ container: "lonely" })).toEqual([]); // refused before any work
     const b = await lab.net.connect("lonely", { network: "conn-b", netnsPath: ns.path });
     expect(b.ifname).toBe("eth0");
     expect(lab.exec(ns.name, ["ip", "route"]).stdout).not.toContain("default"); // internal: no way out
