@@ -80,7 +80,7 @@ function lease(ctx: NetContext, req: AttachRequest, nets: { row: NetworkRow; wan
       const ip = pickIp(row.subnet, row.gateway, ctx.store.leasedIps(row.id), want.ip);
       const e: EndpointRow = {
         container: req.containerId, network: row.id, ip, mac: macFor(ip), veth: ctx.newVethName(),
-        ifname: freeIfname([...existing, ...rows]), netns: req.netnsPath, netnsIno, name: row.isDefault ? "" : (req.name ?? ""),
+        ifname: freeIfname([...existing, ...rows]), netns: req.netnsPath, netnsIno, name: req.name ?? "", // resolved on user networks only
         aliases: row.isDefault ? [] : (want.aliases ?? []), dns: req.dns ?? [], state: "creating",
         ownerPid: process.pid, ownerStart: self?.startTime ?? 0, created: Date.now(),
       };
