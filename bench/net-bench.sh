@@ -18,7 +18,7 @@ podman="podman --root $work/podman --runroot $work/podman-run --storage-driver v
 cleanup() {
   $bun -e "import { Networking } from '$top/src/net/index.ts'; const n = Networking.open({ root: '$NSBOX_ROOT' }); await n.reconcile({ liveContainers: new Set() }); await n.removeAllNetworks();" >/dev/null 2>&1 || true
   $podman rm -af >/dev/null 2>&1 || true
-  $podman system reset -f >/dev/null 2>&1 || true
+  $podman rmi -af >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
