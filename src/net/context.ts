@@ -2,7 +2,7 @@
 // names. Names are derived from the state root so that test roots never touch the objects of the
 // real one (/var/lib/nsbox keeps the familiar nsbox0 bridge and `ip nsbox` table).
 import { createHash, randomBytes } from "node:crypto";
-import { UserError } from "../common/errors.ts";
+import { errnoMessage, UserError } from "../common/errors.ts";
 import { NetStore } from "./store.ts";
 
 export const DEFAULT_ROOT = "/var/lib/nsbox";
@@ -50,7 +50,11 @@ export class NetContext {
     this.root = opts.root ?? process.env.NSBOX_ROOT ?? DEFAULT_ROOT;
     this.dir = `${this.root}/net`;
     this.names = kernelNames(this.root);
-    this.store = new NetStore(this.dir);
+    try {
+      this.store = new NetStore(this.dir);
+    } catch (err) {
+      throw new UserError(`cannot open the network records in ${this.dir}: ${errnoMessage(err)}${process.getuid?.() ? " (networking needs root)" : ""}`);
+    }
     this.defaultSubnet = opts.defaultSubnet ?? process.env.NSBOX_BRIDGE_SUBNET;
   }
 
