@@ -169,7 +169,7 @@ export async function attach(ctx: NetContext, req: AttachRequest): Promise<Attac
       const gateway = !n.internal && !routed ? n.gateway : undefined;
       if (gateway) routed = true;
       await createVeth({ veth: e.veth, bridge: n.bridge, netns: req.netnsPath, ifname: e.ifname, mac: e.mac, ip: e.ip, prefix: Number(n.subnet.split("/")[1]), gateway });
-      if (!n.isDefault) await ensureResolver(ctx.dir, n.id, n.gateway);
+      if (!n.isDefault) await ensureResolver(ctx, n.id);
     }
     if (process.env.NSBOX_NET_TEST_PAUSE === "after-veth") await Bun.sleep(600_000); // crash tests kill us here
     ctx.store.tx(() => rows.forEach((e) => ctx.store.markReady(e.container, e.network, netnsIno)));
@@ -222,7 +222,7 @@ export async function connect(ctx: NetContext, containerId: string, want: Connec
   try {
     const gateway = !routed && !row.internal ? row.gateway : undefined;
     await createVeth({ veth: e.veth, bridge: row.bridge, netns, ifname: e.ifname, mac: e.mac, ip: e.ip, prefix: Number(row.subnet.split("/")[1]), gateway });
-    if (!row.isDefault) await ensureResolver(ctx.dir, row.id, row.gateway);
+    if (!row.isDefault) await ensureResolver(ctx, row.id);
     ctx.store.tx(() => ctx.store.markReady(containerId, row.id, e.netnsIno));
   } catch (err) {
     await deleteLinks(unlease(ctx, containerId, row.id).map((r) => r.veth));

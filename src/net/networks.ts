@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import type { NetContext } from "./context.ts";
-import { stopResolver } from "./dns/daemon.ts";
+import { syncResolver } from "./dns/daemon.ts";
 import { contains, defaultPool, formatIp, formatSubnet, hostRange, overlaps, parseIp, parseProcRoutes, parseSubnet, pickSubnet, type Subnet } from "./ipv4.ts";
 import { applyRules } from "./kernel-state.ts";
 import { createBridgeSync, deleteLinksSync, linkExists } from "./links.ts";
@@ -139,7 +139,7 @@ export async function removeNetwork(ctx: NetContext, nameOrId: string): Promise<
     removeRow(ctx, row);
     return row;
   });
-  await stopResolver(ctx.dir, row.id);
+  await syncResolver(ctx);
   return row;
 }
 
@@ -154,7 +154,7 @@ export async function pruneNetworks(ctx: NetContext): Promise<string[]> {
     }
     return out;
   });
-  for (const row of removed) await stopResolver(ctx.dir, row.id);
+  if (removed.length) await syncResolver(ctx);
   return removed.map((r) => r.name);
 }
 
@@ -165,5 +165,5 @@ export async function removeAllNetworks(ctx: NetContext): Promise<void> {
     for (const row of rows) removeRow(ctx, row);
     return rows;
   });
-  for (const row of removed) await stopResolver(ctx.dir, row.id);
+  if (removed.length) await syncResolver(ctx);
 }

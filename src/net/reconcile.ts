@@ -3,11 +3,11 @@
 // "creating"), when its network namespace is gone (or is another one now: inode changed), or when
 // the engine says its container no longer exists. Links with nsbox's prefixes that no record
 // owns are deleted; bridges of user networks that vanished are recreated; the nft table is
-// rewritten from the store; resolvers of removed networks are stopped.
+// rewritten from the store; the resolver forgets removed networks (and stops with the last).
 import { statSync } from "node:fs";
 import { isAlive } from "../linux/proc.ts";
 import type { NetContext } from "./context.ts";
-import { resolverIds, stopResolver } from "./dns/daemon.ts";
+import { syncResolver } from "./dns/daemon.ts";
 import { applyRules } from "./kernel-state.ts";
 import { createBridgeSync, deleteLinksSync, linkExists, linksWithPrefix } from "./links.ts";
 import type { EndpointRow } from "./store.ts";
@@ -21,7 +21,7 @@ export interface ReconcileReport {
   endpoints: { container: string; network: string; ip: string; why: string }[];
   links: string[];
   bridgesRecreated: string[];
-  resolversStopped: string[];
+  resolverStopped: boolean; // no user network left, so the resolver process was stopped
 }
 
 function staleReason(e: EndpointRow, live?: Set<string>): string | undefined {
@@ -36,8 +36,8 @@ function staleReason(e: EndpointRow, live?: Set<string>): string | undefined {
 }
 
 export async function reconcile(ctx: NetContext, opts: ReconcileOptions = {}): Promise<ReconcileReport> {
-  const report: ReconcileReport = { endpoints: [], links: [], bridgesRecreated: [], resolversStopped: [] };
-  const networkIds = ctx.store.tx(() => {
+  const report: ReconcileReport = { endpoints: [], links: [], bridgesRecreated: [], resolverStopped: false };
+  ctx.store.tx(() => {
     const networks = ctx.store.networks();
     for (const e of ctx.store.endpoints()) {
       const why = staleReason(e, opts.liveContainers);
@@ -57,12 +57,7 @@ export async function reconcile(ctx: NetContext, opts: ReconcileOptions = {}): P
       report.bridgesRecreated.push(n.bridge);
     }
     applyRules(ctx);
-    return new Set(networks.map((n) => n.id));
   });
-  for (const id of resolverIds(ctx.dir)) {
-    if (networkIds.has(id)) continue;
-    await stopResolver(ctx.dir, id);
-    report.resolversStopped.push(id);
-  }
+  report.resolverStopped = await syncResolver(ctx);
   return report;
 }

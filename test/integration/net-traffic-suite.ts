@@ -225,6 +225,11 @@ export function trafficSuite(firewall: FirewallKind): void {
     });
   });
 
+  test("one resolver process serves every user network of the root", () => {
+    expect(lab.net.listNetworks().filter((n) => !n.isDefault).length).toBeGreaterThanOrEqual(3);
+    expect(lab.resolverProcesses()).toHaveLength(1);
+  });
+
   test("nothing is left after every container is detached and every network removed", async () => {
     await lab.net.reconcile({ liveContainers: new Set() });
     await lab.net.removeAllNetworks();

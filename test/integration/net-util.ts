@@ -82,9 +82,14 @@ export class NetLab {
     }
     if (sh(["nft", "list", "table", "ip", this.names.table]).code === 0) out.push(`nft table ${this.names.table}`);
     out.push(...this.iptablesLines().map((l) => `iptables ${l}`));
-    const ps = sh(["ps", "-eo", "pid,args"]).stdout.split("\n").filter((l) => l.includes(this.root) && l.includes("server.ts"));
-    out.push(...ps.map((l) => `resolver ${l.trim()}`));
+    out.push(...this.resolverProcesses().map((l) => `resolver ${l}`));
     return out;
+  }
+
+  /** `ps` lines of this root's resolver processes. */
+  resolverProcesses(): string[] {
+    const ps = sh(["ps", "-eo", "pid,args"]).stdout.split("\n");
+    return ps.filter((l) => l.includes(this.root) && /server\.ts|__dns-serve/.test(l)).map((l) => l.trim());
   }
 
   /** iptables-save lines that mention this root's chains. */

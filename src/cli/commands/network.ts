@@ -21,6 +21,7 @@ const aliases: Record<string, string> = { list: "ls", remove: "rm" };
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
+  // The resolver process, when nsbox runs as the compiled binary (src/net/dns/daemon.ts).
   if (sub === "__dns-serve") return (await import("../../net/dns/server.ts")).serve(rest).then(() => new Promise<number>(() => {}));
   const cmd = sub ? subcommands[aliases[sub] ?? sub] : undefined;
   if (cmd) return cmd[1](rest);
@@ -145,6 +146,6 @@ async function reconcile(argv: string[]): Promise<number> {
   for (const e of r.endpoints) console.log(`released ${e.ip} on ${e.network} (container ${e.container.slice(0, 12)}: ${e.why})`);
   for (const l of r.links) console.log(`deleted link ${l}`);
   for (const b of r.bridgesRecreated) console.log(`recreated bridge ${b}`);
-  for (const id of r.resolversStopped) console.log(`stopped resolver of removed network ${id.slice(0, 12)}`);
+  if (r.resolverStopped) console.log("stopped the DNS resolver (no user network left)");
   return 0;
 }

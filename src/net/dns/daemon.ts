@@ -1,11 +1,16 @@
-// Starting and stopping the per-network resolver processes (server.ts). A pid file holds
-// "PID STARTTIME" so a recycled PID is never mistaken for (or killed as) our resolver.
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { isAlive, waitGone } from "../../linux/proc.ts";
+// The root's resolver process (server.ts): one for all user networks of a root, listening on each
+// network's gateway (a Bun process is ~34 MB; one per network would not do). Its PID and start
+// time live in the store's meta table, written in the same transaction that decides to start
+// it, so two attaches can never start two. It reports what it serves in dns/serving (rewritten
+// atomically); a SIGHUP makes it re-read the networks.
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
+import { isAlive, readStat, waitGone } from "../../linux/proc.ts";
 import { UserError } from "../../common/errors.ts";
+import type { NetContext } from "../context.ts";
 import { spawnCount } from "../exec.ts";
 
 const serverScript = new URL("./server.ts", import.meta.url).pathname;
+const META = "resolver";
 
 /** How to start server.ts: from source with bun, or, inside the compiled `nsbox` binary (where
  * no .ts file exists on disk), as the binary's hidden `network __dns-serve` command. */
@@ -13,52 +18,34 @@ function serverArgv(args: string[]): string[] {
   return existsSync(serverScript) ? [process.execPath, serverScript, ...args] : [process.execPath, "network", "__dns-serve", ...args];
 }
 
-function pidFile(netDir: string, networkId: string): string {
-  return `${netDir}/dns/${networkId}.pid`;
+/** What server.ts writes: the networks it answers for, and why it could not listen for others. */
+export interface ServingState {
+  pid: number;
+  networks: string[];
+  failed: Record<string, string>;
 }
 
-function readPidFile(netDir: string, networkId: string): [number, number] | undefined {
+export function servingFile(netDir: string): string {
+  return `${netDir}/dns/serving`;
+}
+
+function readServing(netDir: string, pid: number): ServingState | undefined {
   try {
-    const [pid, start] = readFileSync(pidFile(netDir, networkId), "utf8").trim().split(" ").map(Number);
-    return pid && isAlive(pid, start) ? [pid, start!] : undefined;
+    const st = JSON.parse(readFileSync(servingFile(netDir), "utf8")) as ServingState;
+    return st.pid === pid ? st : undefined;
   } catch {
     return undefined;
   }
 }
 
-export function resolverPid(netDir: string, networkId: string): number | undefined {
-  return readPidFile(netDir, networkId)?.[0];
+/** The running resolver's PID (and start time), from the store. */
+export function resolverProcess(ctx: NetContext): [number, number] | undefined {
+  const [pid, start] = (ctx.store.meta(META) ?? "").split(" ").map(Number);
+  return pid && isAlive(pid, start) ? [pid, start!] : undefined;
 }
 
-/** Network ids that have a resolver pid file (running or not). */
-export function resolverIds(netDir: string): string[] {
-  try {
-    return readdirSync(`${netDir}/dns`).filter((f) => f.endsWith(".pid")).map((f) => f.slice(0, -4));
-  } catch {
-    return [];
-  }
-}
-
-/** Starts the network's resolver unless it runs; returns once it listens. Two attaches may race
- * here: the loser's server fails to bind (address in use) and the winner's pid file appears. */
-export async function ensureResolver(netDir: string, networkId: string, listenIp: string): Promise<void> {
-  if (resolverPid(netDir, networkId)) return;
-  mkdirSync(`${netDir}/dns`, { recursive: true });
-  const log = `${netDir}/dns/${networkId}.log`; // the server's stderr: never a pipe that closes with us
-  const fd = openSync(log, "a");
-  spawnCount.value++;
-  const proc = Bun.spawn(serverArgv([netDir, networkId, listenIp]), { stdio: ["ignore", "ignore", fd], detached: true });
-  closeSync(fd);
-  proc.unref();
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline) {
-    if (resolverPid(netDir, networkId)) return;
-    if (proc.exitCode !== null && !/EADDRINUSE/.test(lastLine(log))) break;
-    await Bun.sleep(5);
-  }
-  proc.kill();
-  const why = lastLine(log);
-  throw new UserError(`the DNS resolver for network ${networkId.slice(0, 12)} did not start on ${listenIp}:53${why ? `: ${why}` : ""}`);
+function logFile(ctx: NetContext): string {
+  return `${ctx.dir}/dns/resolver.log`;
 }
 
 function lastLine(path: string): string {
@@ -69,14 +56,56 @@ function lastLine(path: string): string {
   }
 }
 
-export async function stopResolver(netDir: string, networkId: string): Promise<void> {
-  const running = readPidFile(netDir, networkId);
-  if (running) {
+/** Makes sure the resolver runs and answers for `networkId`; returns once it does. */
+export async function ensureResolver(ctx: NetContext, networkId: string): Promise<void> {
+  const running = resolverProcess(ctx);
+  if (running && readServing(ctx.dir, running[0])?.networks.includes(networkId)) return;
+  const [pid] = ctx.store.tx(() => {
+    const now = resolverProcess(ctx);
+    if (now) {
+      process.kill(now[0], "SIGHUP"); // a network it does not know yet
+      return now;
+    }
+    mkdirSync(`${ctx.dir}/dns`, { recursive: true });
+    const fd = openSync(logFile(ctx), "a"); // its stderr: never a pipe that closes with us
+    spawnCount.value++;
+    const proc = Bun.spawn(serverArgv([ctx.dir]), { stdio: ["ignore", "ignore", fd], detached: true });
+    closeSync(fd);
+    proc.unref();
+    const started: [number, number] = [proc.pid, readStat(proc.pid)?.startTime ?? 0];
+    ctx.store.setMeta(META, started.join(" "));
+    return started;
+  });
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const st = readServing(ctx.dir, pid);
+    if (st?.networks.includes(networkId)) return;
+    if (st?.failed[networkId]) throw new UserError(`the DNS resolver cannot listen for network ${networkId.slice(0, 12)}: ${st.failed[networkId]}`);
+    if (!isAlive(pid)) break;
+    await Bun.sleep(5);
+  }
+  throw new UserError(`the DNS resolver did not start for network ${networkId.slice(0, 12)}${lastLine(logFile(ctx)) ? `: ${lastLine(logFile(ctx))}` : ""}`);
+}
+
+/** After networks went away: the resolver drops them, or stops when no user network is left.
+ * Returns true when it stopped a resolver. */
+export async function syncResolver(ctx: NetContext): Promise<boolean> {
+  const wanted = new Set(ctx.store.networks().filter((n) => !n.isDefault).map((n) => n.id));
+  const running = resolverProcess(ctx);
+  if (!running) return false;
+  if (wanted.size === 0) {
+    ctx.store.tx(() => ctx.store.setMeta(META, undefined));
     try {
       process.kill(running[0], "SIGTERM");
     } catch {}
     if (!(await waitGone(running[0], running[1], 2000))) process.kill(running[0], "SIGKILL");
+    rmSync(servingFile(ctx.dir), { force: true });
+    rmSync(logFile(ctx), { force: true });
+    return true;
   }
-  rmSync(pidFile(netDir, networkId), { force: true });
-  rmSync(`${netDir}/dns/${networkId}.log`, { force: true });
+  process.kill(running[0], "SIGHUP");
+  // Wait until it let go of the removed networks' addresses (a new network may reuse one).
+  const deadline = Date.now() + 2000;
+  while (Date.now() < deadline && (readServing(ctx.dir, running[0])?.networks ?? []).some((id) => !wanted.has(id))) await Bun.sleep(5);
+  return false;
 }

@@ -1,11 +1,12 @@
-// The embedded DNS resolver process of one user network: `bun server.ts NETDIR NETWORK_ID
-// LISTEN_IP` (or `nsbox network __dns-serve ...` inside the compiled binary). It listens on the
-// network's gateway address, port 53, UDP and TCP, as podman's aardvark-dns does (docker uses
-// 127.0.0.11 inside each container, which needs a thread inside every netns). Answers come from
-// resolver.ts; this file is sockets, forwarding and the pid file.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+// The resolver process of one root: `bun server.ts NETDIR` (or `nsbox network __dns-serve NETDIR`
+// inside the compiled binary). For every user network it listens on the gateway address, port 53,
+// UDP and TCP, as podman's aardvark-dns does (docker uses 127.0.0.11 inside each container, which
+// needs a thread inside every netns). A SIGHUP (sent by attach and network rm) makes it re-read
+// the networks; it reports what it serves in dns/serving. Answers come from resolver.ts.
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { NetStore } from "../store.ts";
 import { Resolver } from "./resolver.ts";
+import type { ServingState } from "./daemon.ts";
 
 /** Asks each upstream in turn over UDP (2 s each); the first reply wins. */
 async function forwardUdp(query: Uint8Array, upstreams: string[]): Promise<Uint8Array | undefined> {
@@ -29,8 +30,13 @@ async function forwardUdp(query: Uint8Array, upstreams: string[]): Promise<Uint8
   return undefined;
 }
 
-async function listen(resolver: Resolver, ip: string): Promise<void> {
-  await Bun.udpSocket({
+interface Listening {
+  ip: string;
+  close(): void;
+}
+
+async function listen(resolver: Resolver, ip: string): Promise<Listening> {
+  const udp = await Bun.udpSocket({
     hostname: ip,
     port: 53,
     socket: {
@@ -40,49 +46,80 @@ async function listen(resolver: Resolver, ip: string): Promise<void> {
       },
     },
   });
-  // TCP: each message has a 2-byte length prefix (RFC 1035 4.2.2).
-  Bun.listen<{ buf: Uint8Array }>({
-    hostname: ip,
-    port: 53,
-    socket: {
-      open(s) {
-        s.data = { buf: new Uint8Array(0) };
+  let tcp;
+  try {
+    // TCP: each message has a 2-byte length prefix (RFC 1035 4.2.2).
+    tcp = Bun.listen<{ buf: Uint8Array }>({
+      hostname: ip,
+      port: 53,
+      socket: {
+        open(s) {
+          s.data = { buf: new Uint8Array(0) };
+        },
+        async data(s, chunk) {
+          const buf = new Uint8Array(s.data.buf.length + chunk.length);
+          buf.set(s.data.buf);
+          buf.set(chunk, s.data.buf.length);
+          s.data.buf = buf;
+          while (s.data.buf.length >= 2) {
+            const len = (s.data.buf[0]! << 8) | s.data.buf[1]!;
+            if (s.data.buf.length < 2 + len) break;
+            const msg = s.data.buf.slice(2, 2 + len);
+            s.data.buf = s.data.buf.slice(2 + len);
+            const reply = await resolver.answer(msg, s.remoteAddress);
+            if (reply) s.write(Uint8Array.from([reply.length >> 8, reply.length & 255, ...reply]));
+          }
+        },
       },
-      async data(s, chunk) {
-        const buf = new Uint8Array(s.data.buf.length + chunk.length);
-        buf.set(s.data.buf);
-        buf.set(chunk, s.data.buf.length);
-        s.data.buf = buf;
-        while (s.data.buf.length >= 2) {
-          const len = (s.data.buf[0]! << 8) | s.data.buf[1]!;
-          if (s.data.buf.length < 2 + len) break;
-          const msg = s.data.buf.slice(2, 2 + len);
-          s.data.buf = s.data.buf.slice(2 + len);
-          const reply = await resolver.answer(msg, s.remoteAddress);
-          if (reply) s.write(Uint8Array.from([reply.length >> 8, reply.length & 255, ...reply]));
-        }
-      },
-    },
-  });
+    });
+  } catch (err) {
+    udp.close();
+    throw err;
+  }
+  return { ip, close: () => (udp.close(), tcp.stop(true)) };
 }
 
-export async function serve([netDir, networkId, listenIp]: string[]): Promise<void> {
+export async function serve([netDir]: string[]): Promise<void> {
   const store = new NetStore(netDir!);
-  const network = store.network(networkId!);
-  if (!network) process.exit(2);
-  try {
-    await listen(new Resolver(store, network, forwardUdp), listenIp!);
-  } catch (err) {
-    process.stderr.write(`nsbox resolver: cannot listen on ${listenIp}:53: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
-    process.exit(1);
+  const served = new Map<string, Listening>();
+  const failed: Record<string, string> = {};
+
+  async function sync(): Promise<void> {
+    const nets = store.networks().filter((n) => !n.isDefault);
+    for (const [id, l] of served) {
+      if (nets.some((n) => n.id === id && n.gateway === l.ip)) continue;
+      l.close();
+      served.delete(id);
+    }
+    for (const n of nets) {
+      if (served.has(n.id)) continue;
+      try {
+        served.set(n.id, await listen(new Resolver(store, n, forwardUdp), n.gateway));
+        delete failed[n.id];
+      } catch (err) {
+        failed[n.id] = `cannot listen on ${n.gateway}:53: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+        process.stderr.write(`nsbox resolver: ${failed[n.id]}\n`);
+      }
+    }
+    for (const id of Object.keys(failed)) if (!nets.some((n) => n.id === id)) delete failed[id];
+    const state: ServingState = { pid: process.pid, networks: [...served.keys()], failed };
+    mkdirSync(`${netDir}/dns`, { recursive: true });
+    writeFileSync(`${netDir}/dns/serving.tmp`, JSON.stringify(state));
+    renameSync(`${netDir}/dns/serving.tmp`, `${netDir}/dns/serving`);
   }
-  // Tell the starter we listen: the pid file appears only once both sockets are bound.
-  const stat = readFileSync("/proc/self/stat", "latin1");
-  const startTime = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
-  mkdirSync(`${netDir}/dns`, { recursive: true });
-  writeFileSync(`${netDir}/dns/${networkId}.pid.tmp`, `${process.pid} ${startTime}\n`);
-  renameSync(`${netDir}/dns/${networkId}.pid.tmp`, `${netDir}/dns/${networkId}.pid`);
+
+  // One sync at a time; a SIGHUP during a sync queues exactly one more.
+  let running: Promise<void> = sync();
+  let again = false;
+  const resync = () => {
+    if (again) return;
+    again = true;
+    running = running.then(() => ((again = false), sync()));
+  };
+  process.on("SIGHUP", resync);
+  setInterval(resync, 30_000); // belt and braces: a network whose bridge came back later
   process.on("SIGTERM", () => process.exit(0));
+  await running;
 }
 
 if (import.meta.main) await serve(process.argv.slice(2));
