@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -28,6 +29,7 @@
 struct client {
   int fd;
   bool reading; /* false after the client half-closed */
+  bool dead;    /* a send failed or timed out: dropped at the next turn of the loop */
 };
 static struct client clients[MAX_CLIENTS];
 static int n_clients;
@@ -47,8 +49,15 @@ static void accept_pending(int listen_fd) {
   for (;;) {
     int c = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
     if (c < 0) return;
-    if (n_clients < MAX_CLIENTS) clients[n_clients++] = (struct client){c, true};
-    else close(c);
+    if (n_clients >= MAX_CLIENTS) {
+      close(c);
+      continue;
+    }
+    /* A client that stops reading must not stall the container's output and log: give up on it
+     * after 5 s of a full socket buffer. */
+    struct timeval tv = {.tv_sec = 5};
+    setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    clients[n_clients++] = (struct client){c, true, false};
   }
 }
 
@@ -57,22 +66,24 @@ static void drop_client(int i) {
   clients[i] = clients[--n_clients];
 }
 
-static void write_all(int fd, const char *buf, size_t len) {
+static bool write_all(int fd, const char *buf, size_t len) {
   while (len > 0) {
     ssize_t w = send(fd, buf, len, MSG_NOSIGNAL);
     if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return;
+    if (w <= 0) return false;
     buf += w;
     len -= (size_t)w;
   }
+  return true;
 }
 
 static void broadcast(bool framed, int stream, const char *data, size_t len) {
   unsigned char hdr[8] = {(unsigned char)stream, 0, 0, 0,
                           (unsigned char)(len >> 24), (unsigned char)(len >> 16), (unsigned char)(len >> 8), (unsigned char)len};
   for (int i = 0; i < n_clients; i++) {
-    if (framed) write_all(clients[i].fd, (const char *)hdr, sizeof hdr);
-    write_all(clients[i].fd, data, len);
+    if (clients[i].dead) continue;
+    if ((framed && !write_all(clients[i].fd, (const char *)hdr, sizeof hdr)) || !write_all(clients[i].fd, data, len))
+      clients[i].dead = true;
   }
 }
 
@@ -146,7 +157,10 @@ int serve_container(const struct monitor_config *cfg, struct container_io *io, i
     p[n++] = (struct pollfd){.fd = ctl_fd, .events = POLLIN};
     p[n++] = (struct pollfd){.fd = io->out, .events = POLLIN};
     p[n++] = (struct pollfd){.fd = io->err, .events = POLLIN};
-    for (int i = 0; i < n_clients; i++) p[n++] = (struct pollfd){.fd = clients[i].reading ? clients[i].fd : -1, .events = POLLIN};
+    /* Gone clients go; half-closed ones are polled for nothing but the hang-up of a full close. */
+    for (int i = n_clients - 1; i >= 0; i--)
+      if (clients[i].dead) drop_client(i);
+    for (int i = 0; i < n_clients; i++) p[n++] = (struct pollfd){.fd = clients[i].fd, .events = clients[i].reading ? POLLIN : 0};
     if (poll(p, (nfds_t)n, -1) < 0) continue;
     if (p[0].revents & POLLIN) accept_pending(listen_fd);
     if (p[1].revents & POLLIN) {
@@ -159,8 +173,11 @@ int serve_container(const struct monitor_config *cfg, struct container_io *io, i
       io->out = -1;
     }
     if (p[4].revents && !pump(cfg, io->err, 2)) close(io->err), io->err = -1;
-    for (int i = n_clients - 1; i >= 0; i--)
-      if (p[5 + i].fd >= 0 && p[5 + i].revents) handle_client_input(cfg, io, i);
+    for (int i = n_clients - 1; i >= 0; i--) {
+      if (!p[5 + i].revents) continue;
+      if (clients[i].reading) handle_client_input(cfg, io, i);
+      else if (p[5 + i].revents & (POLLHUP | POLLERR)) drop_client(i);
+    }
   }
   /* Drain what the init left; a process outside its PID namespace may keep the pipe open, so
    * stop at the first empty read instead of waiting for EOF. */

@@ -40,10 +40,21 @@ export function resize(ctl: string, rows: number, cols: number): void {
 }
 
 export function attach(o: AttachOptions): Promise<Attached> {
-  const out = o.stdout ?? ((b) => process.stdout.write(b));
-  const err = o.stderr ?? ((b) => process.stderr.write(b));
   return new Promise((resolve, reject) => {
     const sock: Socket = createConnection({ path: o.socket, allowHalfOpen: true });
+    // Our reader went away (`nsbox attach c | head`): stop quietly, like a closed pipe in docker.
+    const safe = (stream: NodeJS.WriteStream) => {
+      stream.on("error", () => sock.destroy()); // EPIPE arrives as an event, not a throw
+      return (b: Uint8Array) => {
+        try {
+          stream.write(b);
+        } catch {
+          sock.destroy();
+        }
+      };
+    };
+    const out = o.stdout ?? safe(process.stdout);
+    const err = o.stderr ?? safe(process.stderr);
     let pending = Buffer.alloc(0);
     const done = new Promise<void>((res) => sock.on("close", () => res()));
     sock.on("data", (chunk: Buffer) => {
