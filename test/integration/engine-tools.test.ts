@@ -2,7 +2,7 @@
 // port with -p, OOM kill reported as docker does, and the monitor's footprint.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { EngineLab, monitorPids } from "./engine-util.ts";
+import { EngineLab, monitorPids, NSBOX } from "./engine-util.ts";
 
 let lab: EngineLab;
 beforeAll(() => {
@@ -64,3 +64,18 @@ test("a monitor stays under 2 MiB of RSS (conmon's footprint)", () => {
     expect(kb).toBeLessThanOrEqual(2048);
   }
 });
+
+test("attach sessions come and go (more than the monitor's 16 slots) without stalling the container", async () => {
+  lab.ok(["run", "-d", "--name", "ticker", "--net", "none", "busybox", "sh", "-c", "while true; do echo tick; sleep 0.05; done"]);
+  for (let i = 0; i < 20; i++) {
+    const p = Bun.spawn([...NSBOX, "attach", "ticker"], { env: lab.env, stdout: "pipe", stderr: "ignore" });
+    const reader = (p.stdout as ReadableStream<Uint8Array>).getReader();
+    await reader.read(); // got output
+    p.kill("SIGKILL");
+    await p.exited;
+  }
+  const r = Bun.spawn(["sh", "-c", `${NSBOX.map((a) => `'${a}'`).join(" ")} attach ticker | head -1`], { env: lab.env, stdout: "pipe" });
+  expect(await new Response(r.stdout).text()).toBe("tick\n");
+  expect(await r.exited).toBe(0);
+  lab.ok(["rm", "-f", "ticker"]);
+}, 20000);
