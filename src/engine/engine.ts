@@ -10,6 +10,7 @@ import { isAlive } from "../linux/proc.ts";
 import { ContainerDb, type Row } from "./db.ts";
 import { checkName, generateName, newId } from "./names.ts";
 import { EnginePaths, engineRoot } from "./paths.ts";
+import { runtimeCommand } from "./runtimes.ts";
 import { capabilities, commandLine } from "./spec.ts";
 import { emptyState, liveState, monitorAlive, readMonitorStatus } from "./state.ts";
 import { containerCgroup } from "./cgroup.ts";
@@ -157,6 +158,7 @@ export class Engine {
     const host: HostConfig = { ...defaultHostConfig(), ...req.HostConfig };
     for (const k of NS_MODES) host[k] = this.nsTarget(host[k]);
     capabilities(host); // an unknown name is refused here, before anything exists
+    runtimeCommand(host.Runtime, this.paths); // so is an unknown runtime
     const c = req.Config;
     const entrypoint = c.Entrypoint ?? imgCfg.Entrypoint ?? null;
     const cmd = c.Cmd ?? (c.Entrypoint != null ? null : (imgCfg.Cmd ?? null));

@@ -23,7 +23,7 @@ test("top lists the container's processes with ps columns", () => {
 test("stats --no-stream: memory limit and pids from the cgroup", () => {
   const [header, row] = lab.ok(["stats", "--no-stream", "tools"]).split("\n");
   expect(header).toMatch(/^CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE \/ LIMIT\s+MEM %\s+NET I\/O\s+BLOCK I\/O\s+PIDS$/);
-  expect(row).toMatch(/tools\s+\d+\.\d\d%\s+[\d.]+[KM]iB \/ 32MiB\s+[\d.]+%\s+--\s+\S+ \/ \S+\s+2$/);
+  expect(row).toMatch(/tools\s+\d+\.\d\d%\s+[\d.]+[KM]iB \/ 32MiB\s+[\d.]+%\s+0B \/ 0B\s+\S+ \/ \S+\s+2$/);
 });
 
 test("cp both ways, into a directory or to a new name", () => {

@@ -118,3 +118,13 @@ test("ps PORTS column: published bindings while running, exposed ports otherwise
   expect(portsText(base)).toBe("0.0.0.0:8080->80/tcp, 6379/tcp");
   expect(portsText({ ...base, State: emptyState() })).toBe("80/tcp, 6379/tcp");
 });
+
+test("stats NET I/O: every interface but lo", async () => {
+  const { netBytes } = await import("../../src/cli/commands/stats.ts");
+  const dev = `Inter-|   Receive                                                |  Transmit
+ face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
+    lo:     100       1    0    0    0     0          0         0      100       1    0    0    0     0       0          0
+  eth0:    1500      10    0    0    0     0          0         0      700       5    0    0    0     0       0          0
+`;
+  expect(netBytes(dev)).toEqual([1500, 700]);
+});

@@ -1,5 +1,6 @@
 // `nsbox stats [--no-stream] [-a] [CONTAINER...]`: CPU, memory, PIDs and block I/O from each
 // container's cgroup, in docker's columns. CPU % is measured over the interval between samples.
+import { readFileSync } from "node:fs";
 import { openEngine, parse, usage } from "../../engine/cli/common.ts";
 import { containerCgroup } from "../../engine/cgroup.ts";
 import type { ContainerJSON } from "../../engine/types.ts";
@@ -25,6 +26,29 @@ function sample(c: ContainerJSON): CgroupStats | undefined {
   }
 }
 
+/** Pure: received and sent bytes of every interface but lo, from /proc/PID/net/dev's text. */
+export function netBytes(text: string): [number, number] {
+  let rx = 0, tx = 0;
+  for (const line of text.split("\n").slice(2)) {
+    const m = /^\s*([^:]+):\s*(.*)$/.exec(line);
+    if (!m || m[1] === "lo") continue;
+    const f = m[2]!.trim().split(/\s+/).map(Number);
+    rx += f[0] ?? 0;
+    tx += f[8] ?? 0;
+  }
+  return [rx, tx];
+}
+
+function netIO(c: ContainerJSON): string {
+  if (!c.State.Pid) return "--";
+  try {
+    const [rx, tx] = netBytes(readFileSync(`/proc/${c.State.Pid}/net/dev`, "utf8"));
+    return `${humanSize(rx)} / ${humanSize(tx)}`;
+  } catch {
+    return "--";
+  }
+}
+
 export function statsRow(c: ContainerJSON, a: CgroupStats | undefined, b: CgroupStats | undefined, secs: number, noTrunc: boolean): string[] {
   const cpuNs = (s?: CgroupStats) => s?.cpu.usage?.total ?? 0;
   const cpu = secs > 0 && a && b ? ((cpuNs(b) - cpuNs(a)) / (secs * 1e9)) * 100 : 0;
@@ -35,7 +59,7 @@ export function statsRow(c: ContainerJSON, a: CgroupStats | undefined, b: Cgroup
   const io = (op: string) => (b?.blkio.ioServiceBytesRecursive ?? []).filter((x) => x.op?.toLowerCase() === op).reduce((t, x) => t + (x.value ?? 0), 0);
   return [
     noTrunc ? c.Id : c.Id.slice(0, 12), c.Name.slice(1), `${cpu.toFixed(2)}%`, `${binary(usage)} / ${binary(limit)}`,
-    `${((usage / limit) * 100).toFixed(2)}%`, "--", `${humanSize(io("read"))} / ${humanSize(io("write"))}`, String(b?.pids.current ?? 0),
+    `${((usage / limit) * 100).toFixed(2)}%`, netIO(c), `${humanSize(io("read"))} / ${humanSize(io("write"))}`, String(b?.pids.current ?? 0),
   ];
 }
 
