@@ -3,6 +3,7 @@
 import { readSync, writeSync } from "node:fs";
 import { encodePlan, type LaunchPlan } from "./plan.ts";
 import { SYNC } from "./plan-ids.ts";
+import { pollReadable } from "./poll.ts";
 
 // From source, the launcher sits beside src/; in a compiled bin/ executable (setup's
 // `bun build --compile`, whose modules live under /$bunfs), beside bin/.
@@ -58,22 +59,7 @@ export interface Launched {
   signal(sig: NodeJS.Signals | number): void;
 }
 
-// Bun hands us its end of the socketpair non-blocking and has no poll(2); libc's, through
-// bun:ffi (~0.2 ms to bind), lets us block on it without a busy loop or an event-loop stream.
-let libcPoll: ((fds: Uint8Array, n: number, timeout: number) => number) | undefined;
-function pollReadable(fd: number): void {
-  if (!libcPoll) {
-    const { dlopen, FFIType } = require("bun:ffi") as typeof import("bun:ffi");
-    const lib = dlopen("libc.so.6", { poll: { args: [FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i32 } });
-    libcPoll = lib.symbols.poll as never;
-  }
-  const pfd = new Uint8Array(8);
-  const view = new DataView(pfd.buffer);
-  view.setInt32(0, fd, true);
-  view.setInt16(4, 1 /* POLLIN */, true);
-  libcPoll!(pfd, 1, -1);
-}
-
+// Bun hands us its end of the socketpair non-blocking: poll(2) (src/linux/poll.ts) waits on it.
 /** Reads "\n"-terminated lines from the sync socket until EOF. */
 function* lines(fd: number): Generator<string> {
   const buf = Buffer.alloc(4096);

@@ -8,7 +8,8 @@ import {
   type CgroupHandle,
 } from "../linux/cgroups/index.ts";
 import { launch, LAUNCHER_PATH, type Launched, type Stdio } from "../linux/launcher.ts";
-import { readStat, waitGone } from "../linux/proc.ts";
+import { pollReadable } from "../linux/poll.ts";
+import { isAlive, readStat, waitGone } from "../linux/proc.ts";
 import { compileCreate } from "../oci/compile.ts";
 import type { Status } from "../oci/spec.ts";
 import { parseConfig } from "../oci/validate.ts";
@@ -130,11 +131,24 @@ export async function start(store: StateStore, id: string): Promise<void> {
   const status = containerStatus(store, rec);
   if (status !== "created") throw new UserError(`start ${id}: cannot start a container that is ${status}`);
   const fifo = store.fifo(id);
-  // The init is blocked opening the fifo for writing, so this open returns at once and the read
-  // gets its byte; both block only if the init died in between, which the check above makes rare.
-  const fd = openSync(fifo, constants.O_RDONLY);
+  // Non-blocking, so a process that died meanwhile cannot hang us: the init, blocked opening the
+  // fifo for writing, goes on once we have it open and writes one byte.
+  const fd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    if (readSync(fd, Buffer.alloc(1)) !== 1) throw new UserError(`start ${id}: the container's process exited before start`);
+    const buf = Buffer.alloc(1);
+    for (;;) {
+      pollReadable(fd, 20);
+      let n = 0;
+      try {
+        n = readSync(fd, buf);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EAGAIN") throw err;
+      }
+      if (n === 1) break;
+      if (!isAlive(rec.pid, rec.startTime)) throw new UserError(`start ${id}: the container's process exited before start`);
+      // Until the writer has the fifo open, poll reports a hang-up at once: don't spin.
+      if (n === 0) await Bun.sleep(0.2);
+    }
   } finally {
     closeSync(fd);
   }
