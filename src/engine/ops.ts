@@ -100,7 +100,8 @@ export async function removeContainer(e: Engine, ref: string, force = false): Pr
   await finalRemove(e, r);
 }
 
-function forceRuntimeDelete(e: Engine, r: Row): void {
+/** Deletes the runtime's state of the container, if any is left (a no-op when none is). */
+export function forceRuntimeDelete(e: Engine, r: Row): void {
   try {
     const rt = runtimeCommand(r.doc.HostConfig.Runtime, e.paths);
     if (!existsSync(`${rt.args[1]}/${r.id}`)) return; // runc's layout too: <root>/<id>

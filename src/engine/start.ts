@@ -15,7 +15,8 @@ import type { Engine } from "./engine.ts";
 import { spawnMonitor } from "./monitor.ts";
 import { networkPlan, setupNetwork } from "./network.ts";
 import { isPinned, pin, pinPath, PINNED, type PinnedType } from "./pin.ts";
-import { waitMonitorGone } from "./ops.ts";
+import { forceRuntimeDelete, waitMonitorGone } from "./ops.ts";
+import { ensureRootfs } from "./rootfs.ts";
 import { NSBOX_CLI } from "./paths.ts";
 import { runtimeCommand } from "./runtimes.ts";
 import { buildSpec, capabilities, mergeEnv, type NsChoice, type SpecInputs } from "./spec.ts";
@@ -142,7 +143,9 @@ async function startRow(e: Engine, r: Row, opts: StartOptions): Promise<void> {
   const dir = e.paths.dir(id);
   // A monitor still finishing the previous run (deleting the runtime's state) must be gone first.
   await waitMonitorGone(e, id, 5000);
-  const rootfs = (r.doc as { GraphDriver?: { Data: { MergedDir: string } } }).GraphDriver!.Data.MergedDir;
+  // A monitor killed with -9 (or a reboot) left the runtime's state of the last run behind.
+  forceRuntimeDelete(e, r);
+  const rootfs = ensureRootfs(e, r);
   const cfg = r.doc.Config;
   const hostname = hostnameOf(e, r);
   const user = resolveUser(cfg.User, readOr(`${rootfs}/etc/passwd`), readOr(`${rootfs}/etc/group`));

@@ -74,3 +74,16 @@ test("kill -9 of an attached `run --rm`: the container finishes and is still rem
   await lab.until("removed by the monitor's cleanup", () => lab.nsbox(["ps", "-aq"]).stdout === "", 5000);
   expect(readdirSync(`${lab.root}/image/containers`)).toEqual([]);
 });
+
+test("after monitor and container are killed and the rootfs unmounted (as by a reboot), start recovers", async () => {
+  const id = lab.ok(["run", "-d", "--name", "reboot", "--net", "none", "busybox", "sleep", "100"]);
+  const status = JSON.parse(require("node:fs").readFileSync(`${lab.root}/engine/containers/${id}/status.json`, "utf8"));
+  process.kill(status.MonitorPid, "SIGKILL");
+  process.kill(status.Pid, "SIGKILL");
+  await lab.until("exited", () => lab.inspect("reboot").State.Status === "exited");
+  expect(Bun.spawnSync(["umount", `${lab.root}/image/containers/${id}/merged`]).exitCode).toBe(0);
+  expect(lab.ok(["ps", "-a", "--format", "{{.Status}}"])).toBe("Exited (255)");
+  lab.ok(["start", "reboot"]);
+  expect(lab.ok(["exec", "reboot", "cat", "/etc/hostname"])).toBe(id.slice(0, 12));
+  lab.ok(["rm", "-f", "reboot"]);
+});

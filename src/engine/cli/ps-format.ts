@@ -23,7 +23,10 @@ export function statusText(c: ContainerJSON, now = Date.now()): string {
   const s = c.State;
   if (s.Status === "restarting") return `Restarting (${s.ExitCode}) ${timeAgo(s.FinishedAt, now).replace(/^A(n)? /, "1 ").toLowerCase()}`;
   if (s.Running) return `Up ${humanDuration(now - Date.parse(s.StartedAt))}${s.Paused ? " (Paused)" : ""}`;
-  if (s.Status === "exited") return `Exited (${s.ExitCode}) ${timeAgo(s.FinishedAt, now).replace(/^(A|An) /, "1 ").toLowerCase()}`;
+  if (s.Status === "exited") {
+    const when = Date.parse(s.FinishedAt) > 0 ? ` ${timeAgo(s.FinishedAt, now).replace(/^(A|An) /, "1 ").toLowerCase()}` : "";
+    return `Exited (${s.ExitCode})${when}`; // no time when the monitor died before it could record one
+  }
   return "Created";
 }
 

@@ -1,0 +1,34 @@
+// A container's overlay root filesystem is mounted once, at create, by the image store; a reboot
+// (or an admin's umount) takes the mount away while the container's upper dir stays. Before a
+// start we mount it again over the same layers, upper and work dirs.
+import { statSync } from "node:fs";
+import { dirname } from "node:path";
+import { UserError } from "../common/errors.ts";
+import { overlayOptions } from "../image/store/rootfs.ts";
+import { mount } from "../image/sys.ts";
+import type { Row } from "./db.ts";
+import type { Engine } from "./engine.ts";
+
+export function mergedDir(r: Row): string {
+  return (r.doc as { GraphDriver?: { Data: { MergedDir: string } } }).GraphDriver!.Data.MergedDir;
+}
+
+function isMountpoint(path: string): boolean {
+  try {
+    return statSync(path).dev !== statSync(dirname(path)).dev;
+  } catch {
+    return false;
+  }
+}
+
+export function ensureRootfs(e: Engine, r: Row): string {
+  const merged = mergedDir(r);
+  const driver = (r.doc as { GraphDriver?: { Name: string } }).GraphDriver?.Name;
+  if (driver !== "overlay" || isMountpoint(merged)) return merged;
+  const img = e.images.resolve(r.doc.Image);
+  if (!img) throw new UserError(`cannot mount the root filesystem of ${r.name}: its image ${r.doc.Image} is gone`, 125);
+  const layers = e.images.config(img).rootfs.diff_ids.map((d) => e.images.layers.path(d));
+  const base = dirname(merged);
+  mount("overlay", merged, "overlay", 0, overlayOptions(layers, `${base}/upper`, `${base}/work`));
+  return merged;
+}
