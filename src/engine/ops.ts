@@ -147,11 +147,19 @@ export async function pauseContainer(e: Engine, ref: string, pause: boolean): Pr
   await (pause ? freeze(cg) : thaw(cg));
 }
 
-export async function restartContainer(e: Engine, ref: string, timeoutSec?: number): Promise<void> {
+export async function restartContainer(e: Engine, ref: string, timeoutSec?: number, seen = new Set<string>()): Promise<void> {
   await stopContainer(e, ref, timeoutSec);
   const r = e.row(ref);
   await waitMonitorGone(e, r.id, 5000);
   rmSync(`${e.paths.dir(r.id)}/stopped`, { force: true });
   const { startContainer } = await import("./start.ts");
   await startContainer(e, ref);
+  // Net and IPC namespaces are pinned, so their dependents carry on. PID and UTS namespaces are
+  // new after a restart: dependents sharing those are restarted after it, in graph order.
+  seen.add(r.id);
+  for (const d of e.dependents(r.id)) {
+    const h = d.doc.HostConfig;
+    if (seen.has(d.id) || (h.PidMode !== `container:${r.id}` && h.UTSMode !== `container:${r.id}`)) continue;
+    await restartContainer(e, d.id, timeoutSec, seen);
+  }
 }

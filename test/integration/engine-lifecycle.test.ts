@@ -252,3 +252,15 @@ test("seccomp: docker's default profile unless --privileged or seccomp=unconfine
   const bad = lab.nsbox(["run", "--rm", "--security-opt", "seccomp=/nonexistent.json", "busybox", "true"]);
   expect(bad).toMatchObject({ code: 125, stderr: "nsbox: opening seccomp profile (/nonexistent.json) failed: no such file or directory\n" });
 });
+
+test("restart of a PID-namespace owner restarts its dependents after it (graph order)", () => {
+  lab.ok(["run", "-d", "--name", "pidowner", "--net", "none", "busybox", "sleep", "100"]);
+  lab.ok(["run", "-d", "--name", "piddep", "--net", "none", "--pid", "container:pidowner", "busybox", "sleep", "101"]);
+  const ns = (n: string) => require("node:fs").readlinkSync(`/proc/${lab.inspect(n).State.Pid}/ns/pid`);
+  expect(ns("piddep")).toBe(ns("pidowner"));
+  lab.ok(["restart", "-t", "0", "pidowner"]);
+  expect(lab.inspect("piddep").State.Running).toBe(true);
+  expect(ns("piddep")).toBe(ns("pidowner"));
+  expect(lab.ok(["exec", "piddep", "ps", "-o", "args"])).toContain("sleep 100");
+  lab.ok(["rm", "-f", "piddep", "pidowner"]);
+});
