@@ -21,6 +21,7 @@ function serverArgv(args: string[]): string[] {
 /** What server.ts writes: the networks it answers for, and why it could not listen for others. */
 export interface ServingState {
   pid: number;
+  generation: number; // one more per re-read of the networks
   networks: string[];
   failed: Record<string, string>;
 }
@@ -56,16 +57,15 @@ function lastLine(path: string): string {
   }
 }
 
-/** Makes sure the resolver runs and answers for `networkId`; returns once it does. */
+/** Makes sure the resolver runs and answers for `networkId`; returns once it does. A SIGHUP is
+ * sent only to a resolver that has written its state (before that its handler may not be in
+ * place, and SIGHUP's default action would kill it), and again only after it re-read once more. */
 export async function ensureResolver(ctx: NetContext, networkId: string): Promise<void> {
   const running = resolverProcess(ctx);
   if (running && readServing(ctx.dir, running[0])?.networks.includes(networkId)) return;
   const [pid] = ctx.store.tx(() => {
     const now = resolverProcess(ctx);
-    if (now) {
-      process.kill(now[0], "SIGHUP"); // a network it does not know yet
-      return now;
-    }
+    if (now) return now;
     mkdirSync(`${ctx.dir}/dns`, { recursive: true });
     const fd = openSync(logFile(ctx), "a"); // its stderr: never a pipe that closes with us
     spawnCount.value++;
@@ -76,11 +76,16 @@ export async function ensureResolver(ctx: NetContext, networkId: string): Promis
     ctx.store.setMeta(META, started.join(" "));
     return started;
   });
+  let signalled = -1;
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline) {
     const st = readServing(ctx.dir, pid);
     if (st?.networks.includes(networkId)) return;
     if (st?.failed[networkId]) throw new UserError(`the DNS resolver cannot listen for network ${networkId.slice(0, 12)}: ${st.failed[networkId]}`);
+    if (st && st.generation > signalled) {
+      signalled = st.generation;
+      process.kill(pid, "SIGHUP"); // it read the networks before this one existed
+    }
     if (!isAlive(pid)) break;
     await Bun.sleep(5);
   }
@@ -103,9 +108,18 @@ export async function syncResolver(ctx: NetContext): Promise<boolean> {
     rmSync(logFile(ctx), { force: true });
     return true;
   }
-  process.kill(running[0], "SIGHUP");
-  // Wait until it let go of the removed networks' addresses (a new network may reuse one).
+  // Wait until it let go of the removed networks' addresses (a new network may reuse one);
+  // signal it only once it has written its state (see ensureResolver).
+  let signalled = -1;
   const deadline = Date.now() + 2000;
-  while (Date.now() < deadline && (readServing(ctx.dir, running[0])?.networks ?? []).some((id) => !wanted.has(id))) await Bun.sleep(5);
+  while (Date.now() < deadline) {
+    const st = readServing(ctx.dir, running[0]);
+    if (st && !st.networks.some((id) => !wanted.has(id))) break;
+    if (st && st.generation > signalled) {
+      signalled = st.generation;
+      process.kill(running[0], "SIGHUP");
+    }
+    await Bun.sleep(5);
+  }
   return false;
 }

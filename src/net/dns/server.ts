@@ -80,9 +80,15 @@ async function listen(resolver: Resolver, ip: string): Promise<Listening> {
 }
 
 export async function serve([netDir]: string[]): Promise<void> {
+  // Handlers first: SIGHUP's default action is to terminate (starters only signal once the state
+  // file exists, which is written after this, but be safe).
+  let resync = () => {};
+  process.on("SIGHUP", () => resync());
+  process.on("SIGTERM", () => process.exit(0));
   const store = new NetStore(netDir!);
   const served = new Map<string, Listening>();
   const failed: Record<string, string> = {};
+  let generation = 0;
 
   async function sync(): Promise<void> {
     const nets = store.networks().filter((n) => !n.isDefault);
@@ -102,7 +108,7 @@ export async function serve([netDir]: string[]): Promise<void> {
       }
     }
     for (const id of Object.keys(failed)) if (!nets.some((n) => n.id === id)) delete failed[id];
-    const state: ServingState = { pid: process.pid, networks: [...served.keys()], failed };
+    const state: ServingState = { pid: process.pid, generation: ++generation, networks: [...served.keys()], failed };
     mkdirSync(`${netDir}/dns`, { recursive: true });
     writeFileSync(`${netDir}/dns/serving.tmp`, JSON.stringify(state));
     renameSync(`${netDir}/dns/serving.tmp`, `${netDir}/dns/serving`);
@@ -111,14 +117,12 @@ export async function serve([netDir]: string[]): Promise<void> {
   // One sync at a time; a SIGHUP during a sync queues exactly one more.
   let running: Promise<void> = sync();
   let again = false;
-  const resync = () => {
+  resync = () => {
     if (again) return;
     again = true;
     running = running.then(() => ((again = false), sync()));
   };
-  process.on("SIGHUP", resync);
   setInterval(resync, 30_000); // belt and braces: a network whose bridge came back later
-  process.on("SIGTERM", () => process.exit(0));
   await running;
 }
 
