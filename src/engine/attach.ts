@@ -14,9 +14,23 @@ export interface AttachOptions {
 }
 
 export interface Attached {
-  /** Resolves when the monitor closes the connection (the container exited). */
+  /** Resolves when the monitor closes the connection (the container exited) or we detached. */
   done: Promise<void>;
+  /** True once the user typed the detach keys (Ctrl-P Ctrl-Q): the container goes on. */
+  readonly detached: boolean;
   close(): void;
+}
+
+/** docker's default detach sequence: Ctrl-P Ctrl-Q. */
+export const DETACH_KEYS = Buffer.from([0x10, 0x11]);
+
+/** Pure: where the detach sequence completes in `chunk`, given how much of it `matched` before. */
+export function scanDetach(chunk: Uint8Array, matched: number): { at: number; matched: number } {
+  for (let i = 0; i < chunk.length; i++) {
+    matched = chunk[i] === DETACH_KEYS[matched] ? matched + 1 : chunk[i] === DETACH_KEYS[0] ? 1 : 0;
+    if (matched === DETACH_KEYS.length) return { at: i, matched };
+  }
+  return { at: -1, matched };
 }
 
 /** Pure: splits docker's multiplexed stream; returns the unconsumed tail. */
@@ -65,11 +79,32 @@ export function attach(o: AttachOptions): Promise<Attached> {
     sock.on("connect", () => {
       sock.off("error", reject);
       sock.on("error", () => {});
+      let matched = 0;
+      const state = { detached: false };
       if (o.stdin) {
-        process.stdin.on("data", (d) => sock.write(d));
+        process.stdin.on("data", (d: Buffer) => {
+          if (o.tty) {
+            // Like the docker CLI: the keys are caught here and never reach the container.
+            const scan = scanDetach(d, matched);
+            matched = scan.matched;
+            if (scan.at >= 0) {
+              if (scan.at + 1 - DETACH_KEYS.length > 0) sock.write(d.subarray(0, scan.at + 1 - DETACH_KEYS.length));
+              state.detached = true;
+              sock.destroy();
+              return;
+            }
+          }
+          sock.write(d);
+        });
         process.stdin.on("end", () => sock.end());
       } else sock.end();
-      resolve({ done, close: () => sock.destroy() });
+      resolve({
+        done,
+        get detached() {
+          return state.detached;
+        },
+        close: () => sock.destroy(),
+      });
     });
   });
 }

@@ -73,6 +73,8 @@ function portBindings(specs: string[], expose: string[]) {
 export interface RunOptions {
   request: CreateRequest;
   detach: boolean;
+  /** --sig-proxy (default true): signals we get go to the attached container. */
+  sigProxy: boolean;
   root?: string;
 }
 
@@ -199,8 +201,11 @@ export function parseRunArgs(argv: string[], verb: "run" | "create", consoleSize
     PublishAllPorts: !!v["publish-all"],
   };
   const stopTimeout = s("stop-timeout");
+  const sigProxy = s("sig-proxy") ?? "true";
+  if (sigProxy !== "true" && sigProxy !== "false") throw bad("--sig-proxy", sigProxy, "expected true or false");
   return {
     detach: !!v.detach,
+    sigProxy: sigProxy === "true",
     root: s("root"),
     request: {
       name: s("name"),

@@ -58,3 +58,14 @@ test("the pty starts with our terminal's size and follows its changes", async ()
   p.stdin.end();
   expect(out.replace(/\r/g, "")).toBe("33 99\n40 120\n");
 }, 15000);
+
+test("Ctrl-P Ctrl-Q detaches from run -it; the container runs on and attach finds it again", async () => {
+  const r = await underPty([...NSBOX, "run", "-it", "--name", "detached", "--net", "none", "busybox", "sh"], ["echo before\r", "\x10\x11"]);
+  expect(r.code).toBe(0);
+  expect(r.out).toContain("before");
+  expect(lab.inspect("detached").State.Running).toBe(true);
+  const again = await underPty([...NSBOX, "attach", "detached"], ["echo again-$((2+3))\r", "exit 6\r"]);
+  expect(again.out).toContain("again-5");
+  expect(again.code).toBe(6);
+  lab.ok(["rm", "detached"]);
+}, 15000);

@@ -30,7 +30,8 @@ export async function run(argv: string[]): Promise<number> {
   await conn.done;
   if (raw) process.stdin.setRawMode(false);
   if (stdin) process.stdin.pause();
-  // The stream ended on our side (our stdout closed) while the container runs on: a detach.
+  // Detach keys, or the stream ended on our side (our stdout closed), while the container runs on.
+  if (conn.detached) return 0;
   const st = e.state(r);
   if (st.Running && !st.Restarting) return 0;
   return waitContainer(e, r.id);

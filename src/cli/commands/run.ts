@@ -28,7 +28,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   let code: number;
   try {
-    code = await runAttached(e, Id, { stdin: !!o.request.Config.OpenStdin, tty: !!o.request.Config.Tty, sigProxy: true });
+    code = await runAttached(e, Id, { stdin: !!o.request.Config.OpenStdin, tty: !!o.request.Config.Tty, sigProxy: o.sigProxy });
   } catch (err) {
     if (auto) await removeContainer(e, Id, true).catch(() => {});
     throw err;

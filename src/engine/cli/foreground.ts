@@ -4,7 +4,7 @@
 // stdin goes raw and size changes are passed on.
 import { attach, resize, type Attached } from "../attach.ts";
 import type { Engine } from "../engine.ts";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { killContainer, removeContainer, waitContainer } from "../ops.ts";
 import { leasePath } from "../ops.ts";
 import { startContainer } from "../start.ts";
@@ -42,6 +42,11 @@ export async function runAttached(e: Engine, id: string, opts: { stdin: boolean;
     if (opts.sigProxy) for (const s of signals) process.off(s, forward);
     process.stdout.off("resize", onResize);
     if (opts.stdin) process.stdin.pause();
+  }
+  if (conn!.detached) {
+    // Ctrl-P Ctrl-Q: the container runs on; a --rm one is removed by its monitor when it exits.
+    if (autoRemove) rmSync(leasePath(e, id), { force: true });
+    return 0;
   }
   const code = await waitContainer(e, id);
   if (autoRemove) await removeContainer(e, id, true);
