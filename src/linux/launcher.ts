@@ -1,9 +1,10 @@
 // Starting native/build/nsbox-launcher with a plan and following its sync lines.
 // The launcher gets the plan and reports back on fd 3, a socketpair Bun creates for us.
-import { readSync, writeSync } from "node:fs";
+import { closeSync, readSync, writeSync } from "node:fs";
 import { encodePlan, type LaunchPlan } from "./plan.ts";
+import type { Subprocess } from "bun";
 import { SYNC } from "./plan-ids.ts";
-import { pollReadable } from "./poll.ts";
+import { socketpair } from "./libc.ts";
 
 // From source, the launcher sits beside src/; in a compiled bin/ executable (setup's
 // `bun build --compile`, whose modules live under /$bunfs), beside bin/.
@@ -59,21 +60,11 @@ export interface Launched {
   signal(sig: NodeJS.Signals | number): void;
 }
 
-// Bun hands us its end of the socketpair non-blocking: poll(2) (src/linux/poll.ts) waits on it.
-/** Reads "\n"-terminated lines from the sync socket until EOF. */
+/** Reads "\n"-terminated lines from the (blocking) sync socket until EOF. */
 function* lines(fd: number): Generator<string> {
   const buf = Buffer.alloc(4096);
   let buffered = "";
-  for (;;) {
-    let n: number;
-    try {
-      n = readSync(fd, buf);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EAGAIN") throw err;
-      pollReadable(fd);
-      continue;
-    }
-    if (n === 0) break;
+  for (let n; (n = readSync(fd, buf)) > 0; ) {
     buffered += buf.toString("utf8", 0, n);
     let nl: number;
     while ((nl = buffered.indexOf("\n")) >= 0) {
@@ -85,16 +76,7 @@ function* lines(fd: number): Generator<string> {
 }
 
 function writeAll(fd: number, data: Buffer): void {
-  let off = 0;
-  while (off < data.length) {
-    try {
-      off += writeSync(fd, data, off);
-    } catch (err) {
-      // The socket is non-blocking on our side; the launcher drains it right away.
-      if ((err as NodeJS.ErrnoException).code !== "EAGAIN") throw err;
-      Bun.sleepSync(0.1);
-    }
-  }
+  for (let off = 0; off < data.length; ) off += writeSync(fd, data, off);
 }
 
 /**
@@ -104,10 +86,24 @@ function writeAll(fd: number, data: Buffer): void {
  * its own namespaces (the caller removes what it created itself, such as state or cgroups).
  */
 export async function launch(plan: LaunchPlan, opts: LaunchOptions = {}): Promise<Launched> {
-  const proc = Bun.spawn([LAUNCHER_PATH], {
-    stdio: [...(opts.stdio ?? ["inherit", "inherit", "inherit"]), "pipe"],
-  });
-  const sock = proc.stdio[3] as unknown as number;
+  // Our own socketpair rather than Bun's extra "pipe": Bun's end of that is non-blocking and
+  // known to its event loop, and under load lines were lost from it (create failed with "exited
+  // before starting the process"). The launcher's end becomes its fd 3; ours only we read.
+  const [sock, theirs] = socketpair();
+  let proc;
+  try {
+    proc = Bun.spawn([LAUNCHER_PATH], { stdio: [...(opts.stdio ?? ["inherit", "inherit", "inherit"]), theirs] });
+  } finally {
+    closeSync(theirs);
+  }
+  try {
+    return await follow(proc, sock, plan, opts);
+  } finally {
+    closeSync(sock);
+  }
+}
+
+async function follow(proc: Subprocess, sock: number, plan: LaunchPlan, opts: LaunchOptions): Promise<Launched> {
   writeAll(sock, encodePlan(plan));
   let pid = 0;
   let failure: LaunchError | undefined;

@@ -8,7 +8,7 @@ import {
   type CgroupHandle,
 } from "../linux/cgroups/index.ts";
 import { launch, LAUNCHER_PATH, type Launched, type Stdio } from "../linux/launcher.ts";
-import { pollReadable } from "../linux/poll.ts";
+import { pollReadable } from "../linux/libc.ts";
 import { isAlive, readStat, waitGone } from "../linux/proc.ts";
 import { compileCreate } from "../oci/compile.ts";
 import type { Status } from "../oci/spec.ts";
