@@ -15,6 +15,7 @@
 #include "handover.h"
 #include "plan_ids.h"
 #include "report.h"
+#include "sealed_exe.h"
 #include "stages.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -167,12 +168,18 @@ static int exit_code(int status) {
   return 1;
 }
 
-int main(void) {
+int main(int argc, char **argv, char **envp) {
+  (void)argc;
   report_set_stage("stage0");
+  sealed_exe_ensure(argv, envp);
   size_t plan_len;
   void *plan = read_plan(&plan_len);
   struct launch_config cfg;
   config_decode(&cfg, plan, plan_len);
+  /* Non-dumpable (runc's nsexec does the same): a process in a namespace we join or create cannot
+   * open our /proc/PID/fd, cwd, root or exe, which name host files until execve (CVE-2016-9962),
+   * nor ptrace us. execve makes the container's program dumpable again. */
+  if ((cfg.joins.len || cfg.ns_new) && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) fail("prctl", "set non-dumpable", errno);
 
   struct host_fds host;
   open_host_side(&cfg, &host);

@@ -41,7 +41,12 @@ void process_apply_environment(const struct launch_config *cfg) {
   if (cfg->has_oom_score_adj) {
     char v[16];
     snprintf(v, sizeof v, "%d", cfg->oom_score_adj);
+    /* Non-dumpable (main.c), our /proc/self files belong to the host's root, which the root of a
+     * user namespace is not: dumpable for this one write only, when it is needed. */
+    int lend = !prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) && access("/proc/self/oom_score_adj", W_OK) < 0;
+    if (lend) prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
     write_file("set oom_score_adj", "/proc/self/oom_score_adj", v);
+    if (lend && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) fail("prctl", "set non-dumpable", errno);
   }
   for (size_t i = 0; i < cfg->rlimits.len; i++) {
     const struct rlimit_entry *r = &cfg->rlimits.items[i];

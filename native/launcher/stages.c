@@ -3,6 +3,7 @@
 #include "handover.h"
 #include "hooks.h"
 #include "join.h"
+#include "loopback.h"
 #include "pathres.h"
 #include "plan_ids.h"
 #include "process.h"
@@ -16,6 +17,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -84,6 +86,10 @@ static void become_userns_root(const struct launch_config *cfg) {
   if (setresuid(0, 0, 0) < 0) fail("setresuid", "uid 0 of the new user namespace (is it mapped?)", errno);
 }
 
+static void set_dumpable(int on) {
+  if (prctl(PR_SET_DUMPABLE, on, 0, 0, 0) < 0) fail("prctl", on ? "set dumpable" : "set non-dumpable", errno);
+}
+
 static int joins_type(const struct launch_config *cfg, uint32_t type) {
   for (size_t i = 0; i < cfg->joins.len; i++)
     if (cfg->joins.items[i].type == type) return 1;
@@ -102,13 +108,22 @@ void stage1_run(const struct launch_config *cfg, const struct host_fds *host, in
   namespaces_join(cfg);
   if (cfg->ns_new & CLONE_NEWUSER) {
     if (unshare(CLONE_NEWUSER) < 0) fail("unshare", "user namespace", errno);
+    /* Stage 0 writes our uid/gid maps; a non-root stage 0 may only if we are dumpable (runc does
+     * the same). Stage 1 is in no container's PID namespace: nothing there can reach it. */
+    set_dumpable(1);
     stage_send(sync, STAGE_SYNC_USERMAP_PLS);
     expect(sync, STAGE_SYNC_USERMAP_ACK);
+    set_dumpable(0);
     if (cfg->userns_root) become_userns_root(cfg);
   }
   uint32_t rest = cfg->ns_new & ~(uint32_t)CLONE_NEWUSER;
   if (rest && unshare((int)rest) < 0) fail("unshare", "namespaces", errno);
-  if (cfg->time_offsets) write_self("/proc/self/timens_offsets", cfg->time_offsets);
+  if (cfg->loopback_up && (rest & CLONE_NEWNET)) loopback_up();
+  if (cfg->time_offsets) { /* a file of the host's root while we are not dumpable (see above) */
+    set_dumpable(1);
+    write_self("/proc/self/timens_offsets", cfg->time_offsets);
+    set_dumpable(0);
+  }
   if (cfg->persists.len) {
     stage_send(sync, STAGE_SYNC_PERSIST_PLS);
     expect(sync, STAGE_SYNC_PERSIST_ACK);
