@@ -1,7 +1,7 @@
 // list, ps, spec, features: the read-only commands.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { UserError } from "../../common/errors.ts";
+import { errnoMessage, UserError } from "../../common/errors.ts";
 import { parseFlags } from "../../common/flags.ts";
 import { cgroupPids } from "../../linux/cgroups/index.ts";
 import { defaultSpec, rootlessSpec } from "../../oci/defaults.ts";
@@ -57,9 +57,14 @@ export async function psCommand(argv: string[], g: GlobalOptions): Promise<numbe
 export async function specCommand(argv: string[]): Promise<number> {
   const { values: v } = parseFlags(argv, { bundle: { type: "string", short: "b" }, rootless: { type: "boolean" } }, "spec");
   const file = join(resolve((v.bundle as string) ?? "."), "config.json");
-  if (existsSync(file)) throw new UserError(`spec: ${file} exists; remove it first`);
   const spec = v.rootless ? rootlessSpec(process.getuid!(), process.getgid!()) : defaultSpec();
-  writeFileSync(file, JSON.stringify(spec, null, "\t") + "\n");
+  try {
+    // "wx": refuse an existing file atomically (no check-then-write race).
+    writeFileSync(file, JSON.stringify(spec, null, "\t") + "\n", { flag: "wx" });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") throw new UserError(`spec: ${file} exists; remove it first`);
+    throw new UserError(`spec: ${errnoMessage(err)}`);
+  }
   return 0;
 }
 
