@@ -109,7 +109,7 @@ function compileMounts(spec: Spec, bundle: string, host: HostView, ownCgroupNs: 
 
 function rlimits(proc: Process) {
   return (proc.rlimits ?? []).map((r, i) => {
-    const resource = RLIMITS[r.type];
+    const resource = Object.hasOwn(RLIMITS, r.type) ? RLIMITS[r.type] : undefined;
     if (resource === undefined) throw new ConfigError(`process.rlimits[${i}].type`, `unknown rlimit "${r.type}"`);
     return { resource, soft: BigInt(r.soft), hard: BigInt(r.hard) };
   });
@@ -183,7 +183,8 @@ export function compileCreate(spec: Spec, opts: CompileOptions, notes: string[] 
 
   let personality: number | undefined;
   if (linux.personality) {
-    personality = PERSONALITY[linux.personality.domain];
+    const domain = linux.personality.domain;
+    personality = Object.hasOwn(PERSONALITY, domain) ? PERSONALITY[domain] : undefined;
     if (personality === undefined) throw new ConfigError("linux.personality.domain", `unknown domain "${linux.personality.domain}"`);
   }
   let rootProp: number;

@@ -34,9 +34,10 @@ export function specDevice(d: Device, index: number): DeviceNode {
   };
 }
 
-/** Config devices replace defaults at the same path. */
+/** Config devices replace defaults at the same path. Returns copies: the caller may change them
+ * (bind in a user namespace) without changing the defaults for the next container. */
 export function mergeDevices(defaults: DeviceNode[], extra: DeviceNode[]): DeviceNode[] {
-  const byPath = new Map(defaults.map((d) => [d.path, d]));
+  const byPath = new Map(defaults.map((d) => [d.path, { ...d }]));
   for (const d of extra) byPath.set(d.path, d);
   return [...byPath.values()];
 }

@@ -34,10 +34,11 @@ export function parseMountOptions(options: string[] = []): ParsedMountOptions {
   let propagation = 0;
   const data: string[] = [];
   for (const opt of options) {
-    const flag = FLAG_OPTIONS[opt];
+    // Object.hasOwn: "constructor" or "toString" are data, not members of these tables.
+    const flag = Object.hasOwn(FLAG_OPTIONS, opt) ? FLAG_OPTIONS[opt] : undefined;
     if (flag) {
       flags = (flags | flag[0]) & ~flag[1];
-    } else if (opt in PROPAGATION_OPTIONS) {
+    } else if (Object.hasOwn(PROPAGATION_OPTIONS, opt)) {
       propagation = PROPAGATION_OPTIONS[opt]!;
     } else if (!IGNORED.has(opt)) {
       data.push(opt);
@@ -49,7 +50,7 @@ export function parseMountOptions(options: string[] = []): ParsedMountOptions {
 /** linux.rootfsPropagation → flags for "/" (runc's default: rslave). */
 export function rootPropagation(value: string | undefined): number {
   if (!value) return MS.SLAVE | MS.REC;
-  const p = PROPAGATION_OPTIONS[value];
+  const p = Object.hasOwn(PROPAGATION_OPTIONS, value) ? PROPAGATION_OPTIONS[value] : undefined;
   if (p === undefined) throw new Error(`unknown propagation "${value}"`);
   return p | MS.REC;
 }
