@@ -10,6 +10,7 @@ import type { NamespaceType, Process } from "../oci/spec.ts";
 import { validateProcess } from "../oci/validate.ts";
 import { describeFailure } from "./errors.ts";
 import { containerStatus, writePidFile } from "./lifecycle.ts";
+import { type CompiledFilter, loadSeccomp } from "./seccomp-cache.ts";
 import type { ContainerRecord, StateStore } from "./state.ts";
 
 const NS_FILE: Record<NamespaceType, string> = {
@@ -71,14 +72,15 @@ function mergeEnv(base: string[], extra: string[]): string[] {
   return [...byKey.values()];
 }
 
-/** Pure: the plan that joins `rec`'s namespaces (through /proc/PID/ns) and cgroup. */
-export function compileExec(rec: ContainerRecord, proc: Process, opts: ExecOptions): LaunchPlan {
+/** Pure: the plan that joins `rec`'s namespaces (through /proc/PID/ns) and cgroup. `filter`: the
+ * container's seccomp program as create compiled it (else linux.seccomp is compiled here). */
+export function compileExec(rec: ContainerRecord, proc: Process, opts: ExecOptions, filter?: CompiledFilter): LaunchPlan {
   const linux = rec.config.linux ?? {};
   const join = (linux.namespaces ?? []).map((ns) => ({
     type: NAMESPACE_FLAGS[ns.type],
     path: `/proc/${rec.pid}/ns/${NS_FILE[ns.type]}`,
   }));
-  const seccomp = linux.seccomp ? compileSeccomp(linux.seccomp as never) : undefined;
+  const seccomp = linux.seccomp ? (filter ?? compileSeccomp(linux.seccomp as never)) : undefined;
   return {
     ...compileProcess(proc),
     join,
@@ -98,7 +100,8 @@ export async function exec(store: StateStore, opts: ExecOptions): Promise<number
   const proc = execProcess(rec, opts);
   let launched;
   try {
-    launched = await launch(compileExec(rec, proc, opts), { stdio: opts.stdio });
+    const filter = rec.config.linux?.seccomp ? loadSeccomp(store.dir(rec.id)) : undefined;
+    launched = await launch(compileExec(rec, proc, opts, filter), { stdio: opts.stdio });
   } catch (err) {
     throw describeFailure("exec", opts.id, err);
   }

@@ -19,6 +19,7 @@ import { launcherHooks, runHooks, runHooksWarnOnly } from "./hooks.ts";
 import { runCreateContainerHooks } from "./hooks-in-container.ts";
 import { containerResources } from "./resources.ts";
 import { OCI_VERSION, StateStore, type ContainerRecord } from "./state.ts";
+import { saveSeccomp } from "./seccomp-cache.ts";
 
 export interface CreateOptions {
   id: string;
@@ -93,6 +94,7 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
     if (!opts.noNewKeyring) plan.keyring = id;
     plan.hookSync = !!(hooks.prestart?.length || hooks.createRuntime?.length || hooks.createContainer?.length) || undefined;
     plan.startHooks = hooks.startContainer?.length ? launcherHooks(hooks.startContainer, stateAt("created", 0)) : undefined;
+    if (plan.seccomp) saveSeccomp(store.dir(id), plan.seccomp); // for exec (seccomp-cache.ts)
     trace("plan compiled");
     launched = await launch(plan, {
       stdio: opts.stdio,

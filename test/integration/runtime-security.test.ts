@@ -119,6 +119,19 @@ describe.skipIf(!canRun)("confinement with spec defaults", () => {
   });
 });
 
+describe.skipIf(!canRun)("exec'd processes", () => {
+  test("get the container's seccomp filter (create's compiled copy), no new privileges, its capabilities", () => {
+    const { id } = startContainer();
+    expect(existsSync(join(sb.root, id, "seccomp.bpf"))).toBe(true);
+    const fields = "grep -E '^(Seccomp|Seccomp_filters|NoNewPrivs|CapBnd|CapEff):'";
+    const r = sb.rt(["exec", id, "sh", "-c", `${fields} /proc/1/status; echo; ${fields} /proc/self/status`]);
+    const [init, execd] = r.stdout.split("\n\n");
+    expect(execd!.trim()).toBe(init!.trim());
+    expect(init).toContain("Seccomp:\t2");
+    expect(init).toContain("NoNewPrivs:\t1");
+  });
+});
+
 describe.skipIf(!canRun)("CVE-2019-5736 class: no host binary reachable through /proc/PID/exe", () => {
   const script = (self: string) =>
     // every process the container can see: where its exe points, whether it opens for writing
