@@ -86,6 +86,24 @@ describe.skipIf(!canRun)("namespaces", () => {
     }
   });
 
+  test("UTS and IPC namespaces joined by path: the owner's hostname and the same inodes", async () => {
+    const owner = Bun.spawn(["unshare", "--uts", "--ipc", "sh", "-c", "hostname owner-host; exec sleep 30"], { stderr: "inherit" });
+    try {
+      for (let i = 0; i < 400 && readFileSync(`/proc/${owner.pid}/comm`, "utf8").trim() !== "sleep"; i++) await Bun.sleep(5);
+      const out = runScript("hostname; readlink /proc/self/ns/uts; readlink /proc/self/ns/ipc", (s) => {
+        delete s.hostname; // the joined namespace keeps its own
+        s.linux!.namespaces = s.linux!.namespaces!.map((n) =>
+          n.type === "uts" || n.type === "ipc" ? { type: n.type, path: `/proc/${owner.pid}/ns/${n.type}` } : n,
+        );
+      });
+      expect(out.trim().split("\n")).toEqual(["owner-host", `uts:[${nsInode(owner.pid, "uts")}]`, `ipc:[${nsInode(owner.pid, "ipc")}]`]);
+      expect(nsInode(owner.pid, "uts")).not.toBe(nsInode("self", "uts"));
+    } finally {
+      owner.kill("SIGKILL");
+      await owner.exited;
+    }
+  });
+
   test("uid and gid maps of a new user namespace are visible in /proc/self/uid_map", () => {
     const out = runScript("cat /proc/self/uid_map /proc/self/gid_map; id -u; stat -c %u /bin/busybox", (s) => userNamespace(s, 100000));
     const lines = out.trim().split("\n").map((l) => l.trim().split(/\s+/).join(" "));
