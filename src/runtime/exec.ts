@@ -7,7 +7,7 @@ import type { LaunchPlan } from "../linux/plan.ts";
 import { compileProcess, NAMESPACE_FLAGS } from "../oci/compile.ts";
 import { compileSeccomp } from "../oci/seccomp/index.ts";
 import type { NamespaceType, Process } from "../oci/spec.ts";
-import { validateProcess } from "../oci/validate.ts";
+import { ConfigError, validateProcess } from "../oci/validate.ts";
 import { describeFailure } from "./errors.ts";
 import { containerStatus, writePidFile } from "./lifecycle.ts";
 import { type CompiledFilter, loadSeccomp } from "./seccomp-cache.ts";
@@ -43,10 +43,20 @@ export function execProcess(rec: ContainerRecord, opts: ExecOptions): Process {
     } catch (err) {
       throw new UserError(`exec ${opts.id}: --process ${opts.processFile}: ${(err as Error).message}`);
     }
-    validateProcess(raw as Record<string, unknown>, "process");
+    try {
+      validateProcess(raw as Record<string, unknown>, "process");
+    } catch (err) {
+      // The problem is in the --process file, not in config.json.
+      if (err instanceof ConfigError) throw new UserError(`exec ${opts.id}: --process ${opts.processFile}: ${err.message.replace(/^config\.json: /, "")}`);
+      throw err;
+    }
     return raw as Process;
   }
   if (!opts.args?.length) throw new UserError(`exec ${opts.id}: no command given (ARGS or --process)`);
+  // The same rules as process in config.json (validateProcess), said in terms of the flags.
+  if (opts.cwd !== undefined && !opts.cwd.startsWith("/")) throw new UserError(`exec ${opts.id}: --cwd "${opts.cwd}": must be an absolute path`);
+  const badEnv = opts.env?.find((e) => !e.includes("="));
+  if (badEnv !== undefined) throw new UserError(`exec ${opts.id}: --env "${badEnv}": expected KEY=VALUE`);
   const base = rec.config.process!;
   const p: Process = { ...structuredClone(base), args: opts.args, terminal: !!opts.tty };
   if (opts.env?.length) p.env = mergeEnv(p.env ?? [], opts.env);

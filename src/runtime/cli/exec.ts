@@ -40,7 +40,10 @@ export async function execCommand(argv: string[], g: GlobalOptions): Promise<num
     env: v.env as string[] | undefined,
     cwd: v.cwd as string | undefined,
     user: v.user as string | undefined,
-    additionalGids: (v["additional-gids"] as string[] | undefined)?.map(Number),
+    additionalGids: (v["additional-gids"] as string[] | undefined)?.map((g) => {
+      if (!/^\d+$/.test(g)) throw new UserError(`exec ${id}: --additional-gids "${g}": not a group id`);
+      return Number(g);
+    }),
     capabilities: v.cap as string[] | undefined,
     noNewPrivileges: !!v["no-new-privs"],
   });
