@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildRecvtty, canRun, nsInode, recvtty, Sandbox, testSpec } from "../helpers/runtime.ts";
+import { buildRecvtty, canRun, nsInode, oneErrorLine, recvtty, Sandbox, testSpec } from "../helpers/runtime.ts";
 
 const NS = ["mnt", "pid", "net", "ipc", "uts", "cgroup", "user"];
 
@@ -96,6 +96,20 @@ describe.skipIf(!canRun)("exec", () => {
     expect(nsInode(pid, "mnt")).toBe(nsInode(sb.state(id).pid as number, "mnt"));
     for (let i = 0; i < 150 && !existsSync(join(bundle, "rootfs/late")); i++) await Bun.sleep(20);
     expect(readFileSync(join(bundle, "rootfs/late"), "utf8")).toBe("late\n");
+  });
+
+  test("bad exec flags are refused with one line before anything runs", () => {
+    const { id } = startContainer();
+    expect(oneErrorLine(sb.rt(["exec", "--cwd", "tmp", id, "pwd"]))).toBe(`nsbox-runtime: exec ${id}: --cwd "tmp": must be an absolute path`);
+    expect(oneErrorLine(sb.rt(["exec", "--env", "NOEQUALS", id, "true"]))).toBe(`nsbox-runtime: exec ${id}: --env "NOEQUALS": expected KEY=VALUE`);
+    expect(oneErrorLine(sb.rt(["exec", "--user", "root", id, "true"]))).toMatch(/--user "root": expected UID\[:GID\]$/);
+    expect(oneErrorLine(sb.rt(["exec", "--additional-gids", "x", id, "true"]))).toMatch(/--additional-gids "x": not a group id$/);
+    expect(oneErrorLine(sb.rt(["exec", id]))).toMatch(/no command given/);
+    const file = join(sb.dir, "bad-process.json");
+    writeFileSync(file, JSON.stringify({ args: ["true"], cwd: "relative", user: { uid: 0, gid: 0 } }));
+    expect(oneErrorLine(sb.rt(["exec", "--process", file, id]))).toBe(`nsbox-runtime: exec ${id}: --process ${file}: process.cwd: must be an absolute path, not "relative"`);
+    expect(oneErrorLine(sb.rt(["exec", "--cwd", "/no/such/dir", id, "pwd"]))).toMatch(/^nsbox-runtime: exec .*\/no\/such\/dir: No such file or directory$/);
+    expect(sb.rt(["ps", "--format", "json", id]).stdout.trim()).toBe(`[${sb.state(id).pid}]`); // nothing left running
   });
 
   test("exec in a stopped container is refused with one line", async () => {
