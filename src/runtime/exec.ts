@@ -115,6 +115,14 @@ export async function exec(store: StateStore, opts: ExecOptions): Promise<number
   } catch (err) {
     throw describeFailure("exec", opts.id, err);
   }
-  writePidFile(opts.pidFile, launched.pid);
+  try {
+    writePidFile(opts.pidFile, launched.pid);
+  } catch (err) {
+    // Nobody could find the process without its pid file: do not leave it running.
+    try {
+      process.kill(launched.pid, "SIGKILL");
+    } catch {}
+    throw describeFailure("exec", opts.id, err);
+  }
   return opts.detach ? 0 : await launched.exited;
 }

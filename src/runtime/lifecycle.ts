@@ -1,7 +1,7 @@
 // The OCI lifecycle: create, start, kill, delete, and run (create + start [+ wait + delete]).
 import { closeSync, constants, existsSync, openSync, readFileSync, readlinkSync, readSync, realpathSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { UserError } from "../common/errors.ts";
+import { errnoMessage, UserError } from "../common/errors.ts";
 import { trace } from "../common/trace.ts";
 import {
   cgroupPids, createCgroup, destroyCgroup, detectLayout, freezerState, planCgroup, procsFiles, resolveCgroupPath, thaw,
@@ -37,8 +37,12 @@ export interface CreateOptions {
 export function writePidFile(file: string | undefined, pid: number): void {
   if (!file) return;
   const path = resolve(file);
-  writeFileSync(`${path}.tmp`, String(pid));
-  renameSync(`${path}.tmp`, path);
+  try {
+    writeFileSync(`${path}.tmp`, String(pid));
+    renameSync(`${path}.tmp`, path);
+  } catch (err) {
+    throw new UserError(`--pid-file ${file}: ${errnoMessage(err)}`);
+  }
 }
 
 /** Status with the freezer consulted (paused is only visible through the cgroup). */
