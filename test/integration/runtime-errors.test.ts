@@ -148,6 +148,20 @@ describe.skipIf(!canRun)("wrong state for the operation", () => {
     expect(sb.state(id)).toMatchObject({ status: "running", pid });
   });
 
+  test("a --pid-file that cannot be written fails create and exec with one line, leaving nothing", () => {
+    const bundle = sb.bundle(testSpec(["sleep", "30"]));
+    const bad = join(sb.dir, "no-such-dir", "pid");
+    const id = sb.id();
+    expect(oneErrorLine(sb.rt(["create", "--pid-file", bad, "--bundle", bundle, id]))).toBe(
+      `nsbox-runtime: create ${id}: --pid-file ${bad}: open ${bad}.tmp: no such file or directory`,
+    );
+    expect(sb.leftovers()).toEqual([]);
+    const id2 = sb.id();
+    expect(sb.rt(["run", "-d", "--bundle", bundle, id2]).code).toBe(0);
+    expect(oneErrorLine(sb.rt(["exec", "-d", "--pid-file", bad, id2, "sleep", "30"]))).toMatch(/^nsbox-runtime: exec .*--pid-file/);
+    expect(sb.rt(["ps", "--format", "json", id2]).stdout.trim()).toBe(`[${sb.state(id2).pid}]`); // the exec'd sleep was killed
+  });
+
   test("operations on a container that does not exist", () => {
     for (const args of [["start", "nope"], ["state", "nope"], ["kill", "nope"], ["delete", "nope"], ["exec", "nope", "true"], ["ps", "nope"]]) {
       expect(oneErrorLine(sb.rt(args))).toMatch(/^nsbox-runtime: .*"nope" does not exist$/);
