@@ -7,7 +7,7 @@ import { capabilitySets } from "./capabilities.ts";
 import { DEFAULT_DEVICES, DEV_SYMLINKS, mergeDevices, specDevice } from "./devices.ts";
 import { parseMountOptions, rootPropagation } from "./mount-options.ts";
 import { RLIMITS } from "./rlimits.ts";
-import { compileSeccomp } from "./seccomp/index.ts";
+import { compileSeccomp, type CompiledSeccomp } from "./seccomp/index.ts";
 import type { IdMapping, NamespaceType, Process, Spec } from "./spec.ts";
 import { ConfigError } from "./validate.ts";
 
@@ -35,6 +35,8 @@ export interface CompileOptions {
   noPivot?: boolean;
   cgroupProcs?: string[];
   host: HostView;
+  /** linux.seccomp compiled already (the runtime's cache); otherwise compiled here. */
+  seccomp?: CompiledSeccomp;
 }
 
 /** A container path, normalized; ".." that would climb above "/" is refused. */
@@ -193,7 +195,7 @@ export function compileCreate(spec: Spec, opts: CompileOptions, notes: string[] 
   } catch (err) {
     throw new ConfigError("linux.rootfsPropagation", (err as Error).message);
   }
-  const seccomp = linux.seccomp ? compileSeccomp(linux.seccomp as never) : undefined;
+  const seccomp = linux.seccomp ? (opts.seccomp ?? compileSeccomp(linux.seccomp as never)) : undefined;
   let seccompListener: LaunchPlan["seccompListener"];
   if (seccomp?.usesNotify) {
     const s = linux.seccomp as { listenerPath?: string; listenerMetadata?: string };

@@ -19,7 +19,7 @@ import { launcherHooks, runHooks, runHooksWarnOnly } from "./hooks.ts";
 import { runCreateContainerHooks } from "./hooks-in-container.ts";
 import { containerResources } from "./resources.ts";
 import { OCI_VERSION, StateStore, type ContainerRecord } from "./state.ts";
-import { saveSeccomp } from "./seccomp-cache.ts";
+import { compileSeccompCached, saveSeccomp } from "./seccomp-cache.ts";
 
 export interface CreateOptions {
   id: string;
@@ -89,6 +89,7 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
       noPivot: opts.noPivot,
       cgroupProcs: cgroup ? procsFiles(cgroup) : undefined,
       host: hostView(layout, cgroup),
+      seccomp: spec.linux?.seccomp ? compileSeccompCached(spec.linux.seccomp as never, store.root) : undefined,
     }, notes);
     for (const note of notes) process.stderr.write(`nsbox-runtime: warning: ${note}\n`);
     const hooks = spec.hooks ?? {};

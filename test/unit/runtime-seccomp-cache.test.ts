@@ -1,11 +1,12 @@
 // create keeps the container's compiled seccomp program next to state.json; exec loads it back.
+// create itself reuses programs compiled for the same profile by the same build.
 import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultSpec } from "../../src/oci/defaults.ts";
 import { compileSeccomp } from "../../src/oci/seccomp/index.ts";
-import { loadSeccomp, saveSeccomp } from "../../src/runtime/seccomp-cache.ts";
+import { compileSeccompCached, loadSeccomp, saveSeccomp } from "../../src/runtime/seccomp-cache.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "nsbox-seccomp-cache-"));
 afterEach(() => rmSync(join(dir, "seccomp.bpf"), { force: true }));
@@ -24,4 +25,28 @@ test("no file, or one that is not whole sock_filter entries: undefined (exec com
   expect(loadSeccomp(dir)).toBeUndefined();
   writeFileSync(join(dir, "seccomp.bpf"), Buffer.alloc(4));
   expect(loadSeccomp(dir)).toBeUndefined();
+});
+
+test("create's cache: compiled once per profile and build, then read back; another profile, another entry", () => {
+  const root = mkdtempSync(join(tmpdir(), "nsbox-seccomp-root-"));
+  try {
+    const spec = defaultSpec().linux!.seccomp as never;
+    const first = compileSeccompCached(spec, root);
+    expect(Buffer.compare(first.program, compileSeccomp(spec).program)).toBe(0);
+    const [entry] = readdirSync(join(root, "@seccomp-cache"));
+    expect(entry).toMatch(/^[0-9a-f]{64}\.bpf$/);
+    // What the file says is what the next create gets: the compiler is not run again.
+    const file = join(root, "@seccomp-cache", entry!);
+    const marked = readFileSync(file);
+    marked.writeUInt32LE(0x5, marked.length - 4); // last instruction's k
+    writeFileSync(file, marked);
+    const again = compileSeccompCached(spec, root);
+    expect(again.program.readUInt32LE(again.program.length - 4)).toBe(0x5);
+    expect(again.flags).toBe(first.flags);
+    const other = { ...(spec as object), defaultErrnoRet: 1 } as never;
+    compileSeccompCached(other, root);
+    expect(readdirSync(join(root, "@seccomp-cache")).length).toBe(2);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
