@@ -204,6 +204,12 @@ export async function remove(store: StateStore, id: string, force = false): Prom
   } catch (err) {
     // A directory without state.json is what a crashed create leaves: clean it up.
     if (existsSync(store.dir(id)) && !existsSync(`${store.dir(id)}/state.json`)) return store.remove(id);
+    if (force && existsSync(store.dir(id))) {
+      // An unreadable state file: without it the id could never be used again. Its process and
+      // cgroup are unknown, so say so.
+      process.stderr.write(`nsbox-runtime: warning: delete ${id}: ${(err as Error).message}; removed its state directory only\n`);
+      return store.remove(id);
+    }
     if (force) return;
     throw err;
   }

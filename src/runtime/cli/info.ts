@@ -1,5 +1,5 @@
 // list, ps, spec, features: the read-only commands.
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { errnoMessage, UserError } from "../../common/errors.ts";
 import { parseFlags } from "../../common/flags.ts";
@@ -11,14 +11,22 @@ import { features } from "../features.ts";
 
 export async function listCommand(argv: string[], g: GlobalOptions): Promise<number> {
   const { values: v } = parseFlags(argv, { format: { type: "string", short: "f" }, quiet: { type: "boolean", short: "q" } }, "list");
-  const rows = g.store.ids().map((id) => {
-    const rec = g.store.load(id);
+  if (v.format && v.format !== "table" && v.format !== "json") throw new UserError(`list: --format "${v.format}" is not table or json`);
+  const rows = g.store.ids().flatMap((id) => {
+    let rec;
+    try {
+      rec = g.store.load(id);
+    } catch (err) {
+      // One unreadable state file must not hide the other containers (runc warns and goes on);
+      // one deleted since ids() was read is simply gone.
+      if (existsSync(g.store.dir(id))) process.stderr.write(`nsbox-runtime: warning: list: ${(err as Error).message}\n`);
+      return [];
+    }
     const status = containerStatus(g.store, rec);
-    return { ociVersion: rec.config.ociVersion, id, pid: status === "stopped" ? 0 : rec.pid, status, bundle: rec.bundle, rootfs: rec.rootfs, created: rec.created, owner: rec.owner };
+    return [{ ociVersion: rec.config.ociVersion, id, pid: status === "stopped" ? 0 : rec.pid, status, bundle: rec.bundle, rootfs: rec.rootfs, created: rec.created, owner: rec.owner }];
   });
   if (v.quiet) rows.forEach((r) => console.log(r.id));
   else if (v.format === "json") console.log(JSON.stringify(rows));
-  else if (v.format && v.format !== "table") throw new UserError(`list: --format "${v.format}" is not table or json`);
   else {
     const table = [["ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"], ...rows.map((r) => [r.id, String(r.pid), r.status, r.bundle, r.created, r.owner])];
     const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
