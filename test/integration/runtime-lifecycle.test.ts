@@ -2,9 +2,9 @@
 // → delete, the state document, kill by name and number, run in the foreground (exit status
 // propagation) and detached, list and ps. Root only; each test has its own --root and bundle.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { canRun, cgroupDirs, Sandbox, testSpec } from "../helpers/runtime.ts";
+import { canRun, cgroupDirs, oneErrorLine, Sandbox, testSpec } from "../helpers/runtime.ts";
 
 let sb: Sandbox;
 beforeEach(() => {
@@ -267,6 +267,26 @@ describe.skipIf(!canRun)("list and ps", () => {
     expect(sb.rt(["list", "-q"])).toEqual({ code: 0, stdout: "", stderr: "" });
     expect(sb.rt(["list", "--format", "json"]).stdout.trim()).toBe("[]");
     expect(sb.rt(["list"]).stdout.trim().split(/\s+/).slice(0, 3)).toEqual(["ID", "PID", "STATUS"]);
+  });
+
+  test("list skips a container whose state file is corrupt, with a warning; a bad --format is refused", () => {
+    const good = sb.id("good");
+    const bad = sb.id("bad");
+    const bundle = sb.bundle(testSpec(["sleep", "30"]));
+    expect(sb.rt(["run", "-d", "--bundle", bundle, good]).code).toBe(0);
+    mkdirSync(join(sb.root, bad));
+    writeFileSync(join(sb.root, bad, "state.json"), "{ torn");
+    const r = sb.rt(["list", "-q"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${good}\n`);
+    expect(r.stderr).toMatch(new RegExp(`^nsbox-runtime: warning: list: .*${bad}.*corrupt[^\n]*\n$`));
+    expect(oneErrorLine(sb.rt(["delete", bad]))).toMatch(/corrupt/);
+    // --force removes the state directory, so the id can be used again
+    const forced = sb.rt(["delete", "--force", bad]);
+    expect(forced.code).toBe(0);
+    expect(forced.stderr).toMatch(/^nsbox-runtime: warning: delete .*state directory only\n$/);
+    expect(existsSync(join(sb.root, bad))).toBe(false);
+    expect(oneErrorLine(sb.rt(["list", "-q", "--format", "xml"]))).toBe('nsbox-runtime: list: --format "xml" is not table or json');
   });
 
   test("ps --format json lists exactly the container's processes (host PIDs)", async () => {
