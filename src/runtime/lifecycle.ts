@@ -241,26 +241,30 @@ export interface RunOptions extends CreateOptions {
 /** create + start; in the foreground also wait for the exit, delete, and return its status. */
 export async function run(store: StateStore, opts: RunOptions): Promise<number> {
   const { launched } = await create(store, { ...opts, foreground: !opts.detach });
+  const forward = (sig: NodeJS.Signals) => launched.signal(sig);
+  const forwarded: NodeJS.Signals[] = ["SIGTERM", "SIGHUP", "SIGUSR1", "SIGUSR2"];
+  // SIGINT and SIGQUIT from the terminal reach the launcher directly (same process group).
+  const ignore = () => {};
+  const handle = (on: boolean) => {
+    if (opts.detach) return;
+    for (const s of forwarded) on ? process.on(s, forward) : process.off(s, forward);
+    for (const s of ["SIGINT", "SIGQUIT"] as const) on ? process.on(s, ignore) : process.off(s, ignore);
+  };
+  // Forward before start: the process may already be running (and be signalled by whoever runs
+  // us) while start returns; a SIGTERM then would kill us and leave the container behind.
+  handle(true);
   try {
     await start(store, opts.id);
   } catch (err) {
+    handle(false);
     await remove(store, opts.id, true);
     throw err;
   }
   trace("started");
   if (opts.detach) return 0;
-  const forward = (sig: NodeJS.Signals) => launched.signal(sig);
-  const forwarded: NodeJS.Signals[] = ["SIGTERM", "SIGHUP", "SIGUSR1", "SIGUSR2"];
-  // SIGINT and SIGQUIT from the terminal reach the launcher directly (same process group).
-  const ignore = () => {};
-  for (const s of forwarded) process.on(s, forward);
-  process.on("SIGINT", ignore);
-  process.on("SIGQUIT", ignore);
   const code = await launched.exited;
   trace("exited");
-  for (const s of forwarded) process.off(s, forward);
-  process.off("SIGINT", ignore);
-  process.off("SIGQUIT", ignore);
+  handle(false);
   if (!opts.keep) await remove(store, opts.id, true);
   trace("removed");
   return code;
