@@ -194,12 +194,25 @@ describe.skipIf(!canRun)("run", () => {
     expect(await p.exited).toBe(143);
   });
 
-  test("foreground: SIGTERM to nsbox-runtime run is forwarded to the container", async () => {
+  test("foreground: SIGTERM to nsbox-runtime run is forwarded to the container, even right after start", async () => {
     const bundle = sb.bundle(testSpec(["sh", "-c", TRAP_LOOP("TERM")]));
     const p = sb.spawn(["run", "--bundle", bundle, sb.id()]);
-    await waitFile(join(bundle, "rootfs/ready"));
+    // Signal as soon as the container runs: `run` may still be returning from start.
+    const ready = join(bundle, "rootfs/ready");
+    for (let i = 0; i < 5000 && !existsSync(ready); i++) await Bun.sleep(1);
     p.kill("SIGTERM");
     expect(await p.exited).toBe(0); // the trap exits 0
+    expect(readFileSync(join(bundle, "rootfs/sig"), "utf8")).toBe("TERM\n");
+  });
+
+  test("foreground: SIGTERM while a poststart hook runs is forwarded too (run does not die and leave the container)", async () => {
+    const bundle = sb.bundle(testSpec(["sh", "-c", TRAP_LOOP("TERM")], (s) => {
+      s.hooks = { poststart: [{ path: "/bin/sleep", args: ["sleep", "0.5"] }] };
+    }));
+    const p = sb.spawn(["run", "--bundle", bundle, sb.id()]);
+    await waitFile(join(bundle, "rootfs/ready"));
+    p.kill("SIGTERM"); // start is still waiting for the hook
+    expect(await p.exited).toBe(0);
     expect(readFileSync(join(bundle, "rootfs/sig"), "utf8")).toBe("TERM\n");
   });
 
