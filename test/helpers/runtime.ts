@@ -80,7 +80,7 @@ export class Sandbox {
       stdin: opts.stdin === undefined ? "ignore" : Buffer.from(opts.stdin),
       stdout: Bun.file(out),
       stderr: Bun.file(err),
-      cwd: opts.cwd,
+      cwd: opts.cwd ?? this.dir, // so a launcher left running shows up in leftovers() by its cwd
     });
     const result = { code: p.exitCode ?? 128 + signalNumber(p.signalCode), stdout: readFileSync(out, "utf8"), stderr: readFileSync(err, "utf8") };
     rmSync(out);
@@ -90,7 +90,7 @@ export class Sandbox {
 
   /** Starts `nsbox-runtime --root <root> ARGS` in the background (killed by cleanup if still running). */
   spawn(args: string[], opts: { cwd?: string } = {}): Subprocess<"ignore", "pipe", "pipe"> {
-    const p = Bun.spawn([...RUNTIME, "--root", this.root, ...args], { stdin: "ignore", stdout: "pipe", stderr: "pipe", cwd: opts.cwd });
+    const p = Bun.spawn([...RUNTIME, "--root", this.root, ...args], { stdin: "ignore", stdout: "pipe", stderr: "pipe", cwd: opts.cwd ?? this.dir });
     this.background.push(p);
     return p;
   }
@@ -156,13 +156,15 @@ export function cgroupDirs(id: string): string[] {
   return dirs.filter((d) => existsSync(d));
 }
 
-/** Processes whose root directory (a container's rootfs) is under `dir`. */
+/** Processes whose root (a container's rootfs) or cwd (a launcher the CLI started) is under `dir`. */
 export function processesRootedIn(dir: string): number[] {
   const pids: number[] = [];
   for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
     try {
-      if (readlinkSync(`/proc/${name}/root`).startsWith(dir)) pids.push(Number(name));
+      const state = readFileSync(`/proc/${name}/stat`, "latin1");
+      if (state.slice(state.lastIndexOf(")") + 2, state.lastIndexOf(")") + 3) === "Z") continue; // reaping is not ours to do
+      if (readlinkSync(`/proc/${name}/root`).startsWith(dir) || readlinkSync(`/proc/${name}/cwd`).startsWith(dir)) pids.push(Number(name));
     } catch {}
   }
   return pids;
