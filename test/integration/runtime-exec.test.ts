@@ -1,11 +1,12 @@
 // nsbox-runtime exec and terminals on real containers: an exec'd process lands in every namespace
 // of the container and in its cwd; exit statuses propagate; `exec --tty` and `run` with a
-// terminal send the pty master to --console-socket (received by test/helpers/recvtty.c).
+// terminal send the pty master to --console-socket (received by test/helpers/recvtty.c), or, in
+// the foreground without one, relay the caller's own terminal (given by script(1)).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildRecvtty, canRun, nsInode, oneErrorLine, recvtty, Sandbox, testSpec } from "../helpers/runtime.ts";
+import { buildRecvtty, canRun, nsInode, oneErrorLine, recvtty, RUNTIME, Sandbox, testSpec } from "../helpers/runtime.ts";
 
 const NS = ["mnt", "pid", "net", "ipc", "uts", "cgroup", "user"];
 
@@ -162,6 +163,30 @@ describe.skipIf(!canRun)("terminals and --console-socket", () => {
     const out = (await new Response(proc.stdout).text()).replaceAll("\r", "");
     expect(out).toMatch(/^\/dev\/pts\/\d+$/m);
     expect(out).toContain("pong:ping\n");
+  });
+
+  // util-linux script(1) gives the CLI a pty of its own, as a user's terminal; -e returns the exit status.
+  const script = (cmd: string[], input: string) => {
+    const line = [...cmd].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
+    const p = Bun.spawnSync(["script", "-qec", line, "/dev/null"], { stdin: Buffer.from(input), stdout: "pipe", stderr: "pipe" });
+    return { code: p.exitCode, out: p.stdout.toString().replaceAll("\r", "") };
+  };
+  const hasScript = Bun.which("script") !== null;
+
+  test.skipIf(!hasScript)("exec --tty in the foreground relays the caller's terminal", () => {
+    const { id } = startContainer();
+    const r = script([...RUNTIME, "--root", sb.root, "exec", "--tty", id, "sh", "-c", "tty; read x; echo got:$x; exit 6"], "hello\n");
+    expect(r.code).toBe(6);
+    expect(r.out).toMatch(/^\/dev\/pts\/\d+$/m);
+    expect(r.out).toContain("got:hello\n");
+  });
+
+  test.skipIf(!hasScript)("run with terminal: true in the foreground relays the caller's terminal", () => {
+    const bundle = sb.bundle(testSpec(["sh", "-c", "tty; read x; echo got:$x; exit 7"], (s) => (s.process!.terminal = true)));
+    const r = script([...RUNTIME, "--root", sb.root, "run", "--bundle", bundle, sb.id()], "typed\n");
+    expect(r.code).toBe(7);
+    expect(r.out).toMatch(/^\/dev\/pts\/\d+$/m);
+    expect(r.out).toContain("got:typed\n");
   });
 
   test("a terminal without a console socket for a detached container is refused, leaving nothing", () => {
