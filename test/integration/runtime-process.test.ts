@@ -1,0 +1,63 @@
+// The process settings of config.json, as the container's process sees them: user and groups,
+// umask, cwd, env, rlimits, oom_score_adj, capabilities, no_new_privs, domainname, sysctls, extra
+// devices, masked and read-only paths. Root only; each test has its own --root and bundle.
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { canRun, Sandbox, testSpec } from "../helpers/runtime.ts";
+
+let sb: Sandbox;
+beforeEach(() => {
+  sb = new Sandbox();
+});
+afterEach(async () => {
+  expect(await sb.cleanup()).toEqual([]);
+});
+
+function runLines(script: string, edit: Parameters<typeof testSpec>[1]): string[] {
+  const bundle = sb.bundle(testSpec(["sh", "-c", script], edit));
+  const r = sb.rt(["run", "--bundle", bundle, sb.id()]);
+  expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+  return r.stdout.trim().split("\n");
+}
+
+describe.skipIf(!canRun)("process settings", () => {
+  test("user, groups, umask, cwd, env, rlimits, oom_score_adj", () => {
+    const out = runLines("id -u; id -g; id -G; umask; pwd; echo $FOO; ulimit -Sn; ulimit -Hn; cat /proc/self/oom_score_adj", (s) => {
+      s.process!.user = { uid: 1000, gid: 1001, additionalGids: [5, 6], umask: 0o027 };
+      s.process!.cwd = "/tmp";
+      s.process!.env!.push("FOO=bar baz");
+      s.process!.rlimits = [{ type: "RLIMIT_NOFILE", soft: 512, hard: 1000 }];
+      s.process!.oomScoreAdj = 123;
+    });
+    expect(out).toEqual(["1000", "1001", "1001 5 6", "0027", "/tmp", "bar baz", "512", "1000", "123"]);
+  });
+
+  test("capabilities and no_new_privs: only the listed capabilities remain", () => {
+    const out = runLines("grep -E '^(CapEff|CapPrm|CapBnd|NoNewPrivs)' /proc/self/status | tr -s '\\t ' ' '", () => {});
+    // runc's default: CAP_AUDIT_WRITE (29), CAP_KILL (5), CAP_NET_BIND_SERVICE (10)
+    expect(out).toEqual(["CapPrm: 0000000020000420", "CapEff: 0000000020000420", "CapBnd: 0000000020000420", "NoNewPrivs: 1"]);
+  });
+
+  test("domainname and sysctls in the container's namespaces; the host's stay as they were", async () => {
+    const hostForward = await Bun.file("/proc/sys/net/ipv4/ip_forward").text();
+    const out = runLines("cat /proc/sys/kernel/domainname /proc/sys/net/ipv4/ip_forward", (s) => {
+      s.domainname = "example.org";
+      s.linux!.sysctl = { "net.ipv4.ip_forward": hostForward.trim() === "1" ? "0" : "1" };
+    });
+    expect(out).toEqual(["example.org", hostForward.trim() === "1" ? "0" : "1"]);
+    expect(await Bun.file("/proc/sys/net/ipv4/ip_forward").text()).toBe(hostForward);
+  });
+
+  test("linux.devices are created with their type, numbers, mode and owner", () => {
+    const out = runLines("stat -c '%F %t:%T %a %u:%g' /dev/fuse /dev/null", (s) => {
+      s.linux!.devices = [{ path: "/dev/fuse", type: "c", major: 10, minor: 229, fileMode: 0o600, uid: 1000, gid: 1000 }];
+    });
+    expect(out).toEqual(["character special file a:e5 600 1000:1000", "character special file 1:3 666 0:0"]);
+  });
+
+  test("masked paths read as empty, read-only paths refuse writes even to root with all capabilities", () => {
+    const out = runLines("wc -c < /proc/keys; ls /proc/acpi | wc -l; (echo x > /proc/sys/kernel/domainname) 2>&1; echo rc=$?", (s) => {
+      s.process!.capabilities = undefined; // keep the launcher's own (full) set
+    });
+    expect(out).toEqual(["0", "0", expect.stringMatching(/Read-only file system/), "rc=1"]);
+  });
+});
