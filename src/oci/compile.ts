@@ -7,6 +7,7 @@ import { capabilitySets } from "./capabilities.ts";
 import { DEFAULT_DEVICES, DEV_SYMLINKS, mergeDevices, specDevice } from "./devices.ts";
 import { parseMountOptions, rootPropagation } from "./mount-options.ts";
 import { RLIMITS } from "./rlimits.ts";
+import { checkSysctls } from "./sysctls.ts";
 import { compileSeccomp, type CompiledSeccomp } from "./seccomp/index.ts";
 import type { IdMapping, NamespaceType, Process, Spec } from "./spec.ts";
 import { ConfigError } from "./validate.ts";
@@ -163,6 +164,7 @@ export function compileCreate(spec: Spec, opts: CompileOptions, notes: string[] 
     if (ns.path) join.push({ type: NAMESPACE_FLAGS[ns.type], path: ns.path });
     else newNamespaces |= NAMESPACE_FLAGS[ns.type];
   }
+  const has = (type: number) => (newNamespaces & type) !== 0 || join.some((j) => j.type === type);
   const ownMounts = (newNamespaces & CLONE.NEWNS) !== 0 || join.some((j) => j.type === CLONE.NEWNS);
   const newUser = (newNamespaces & CLONE.NEWUSER) !== 0;
   if ((linux.uidMappings?.length || linux.gidMappings?.length) && !newUser && !join.some((j) => j.type === CLONE.NEWUSER))
@@ -236,7 +238,9 @@ export function compileCreate(spec: Spec, opts: CompileOptions, notes: string[] 
     timeOffsets: timeOffsets(spec),
     hostname: spec.hostname,
     domainname: spec.domainname,
-    sysctls: Object.entries(linux.sysctl ?? {}),
+    sysctls: checkSysctls(linux.sysctl, {
+      ipc: has(CLONE.NEWIPC), network: has(CLONE.NEWNET), uts: has(CLONE.NEWUTS),
+    }),
     personality,
     seccomp: seccomp ? { program: seccomp.program, flags: seccomp.flags } : undefined,
     seccompListener,
