@@ -64,6 +64,25 @@ describe.skipIf(!canRun)("invalid config.json", () => {
     createFails(sb.bundle(config((c) => (c.process.args = []))), /process\.args: must be a non-empty array/);
   });
 
+  test("a global sysctl is refused before anything runs; the host's value is unchanged", async () => {
+    const before = await Bun.file("/proc/sys/vm/swappiness").text();
+    const other = before.trim() === "10" ? "11" : "10";
+    const bundle = sb.bundle(config((c) => (c.linux.sysctl = { "vm.swappiness": other })));
+    createFails(bundle, /^nsbox-runtime: .*config\.json: linux\.sysctl\.vm\.swappiness: .*would change the host$/, "run");
+    expect(await Bun.file("/proc/sys/vm/swappiness").text()).toBe(before);
+  });
+
+  test("launcher failures are one line naming the step, the path and the errno", () => {
+    const cases: [(c: Record<string, any>) => void, RegExp][] = [
+      [(c) => c.mounts.push({ destination: "/x", type: "nosuchfs", source: "none" }), /^nsbox-runtime: create \S+: mount nosuchfs on \/x: No such device$/],
+      [(c) => (c.linux.sysctl = { "net.ipv4.nosuch": "1" }), /^nsbox-runtime: create \S+: sysctl \/proc\/sys\/net\/ipv4\/nosuch: No such file or directory$/],
+      [(c) => (c.process.cwd = "/no/such/dir"), /^nsbox-runtime: create \S+: chdir to cwd \/no\/such\/dir: No such file or directory$/],
+      [(c) => (c.process.rlimits = [{ type: "RLIMIT_NOFILE", soft: 10, hard: 5 }]), /^nsbox-runtime: create \S+: setrlimit .*: Invalid argument$/],
+      [(c) => c.linux.namespaces.push({ type: "time", path: "/no/such/ns" }), /^nsbox-runtime: create \S+: open namespace \/no\/such\/ns: No such file or directory$/],
+    ];
+    for (const [edit, want] of cases) createFails(sb.bundle(config(edit)), want);
+  });
+
   test("a program that does not exist fails at create (as runc), exit 127", () => {
     const bundle = sb.bundle(config((c) => (c.process.args = ["/no/such/binary"])));
     const id = sb.id();

@@ -279,6 +279,40 @@ describe("compileCreate: devices", () => {
   });
 });
 
+describe("compileCreate: sysctls", () => {
+  const withSysctl = (sysctl: Record<string, string>, drop: string[] = []) =>
+    spec((s) => {
+      s.linux!.sysctl = sysctl;
+      s.linux!.namespaces = s.linux!.namespaces!.filter((n) => !drop.includes(n.type));
+    });
+  test("namespaced keys pass, in order; the slash form too", () => {
+    expect(compile(withSysctl({ "net.ipv4.ip_forward": "1", "kernel.shmmax": "1000", "fs.mqueue.msg_max": "20", "net/ipv4/tcp_syncookies": "0", "kernel.domainname": "d" })).sysctls).toEqual([
+      ["net.ipv4.ip_forward", "1"], ["kernel.shmmax", "1000"], ["fs.mqueue.msg_max", "20"], ["net/ipv4/tcp_syncookies", "0"], ["kernel.domainname", "d"],
+    ]);
+  });
+  test("a joined namespace counts as the container's own", () => {
+    const s = withSysctl({ "net.ipv4.ip_forward": "1" });
+    s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === "network" ? { type: "network", path: "/run/netns/x" } : n));
+    expect(compile(s).sysctls).toEqual([["net.ipv4.ip_forward", "1"]]);
+  });
+  test("global keys are refused: they would change the host", () => {
+    expect(configError(withSysctl({ "vm.swappiness": "10" }))).toBe(
+      "config.json: linux.sysctl.vm.swappiness: is not in a namespace of the container: writing it would change the host",
+    );
+    expect(configError(withSysctl({ "kernel.pid_max": "100" }))).toMatch(/^config\.json: linux\.sysctl\.kernel\.pid_max: /);
+  });
+  test("namespaced keys without that namespace are refused", () => {
+    expect(configError(withSysctl({ "net.ipv4.ip_forward": "1" }, ["network"]))).toMatch(/^config\.json: linux\.sysctl\.net\.ipv4\.ip_forward: needs a network namespace/);
+    expect(configError(withSysctl({ "kernel.msgmax": "1" }, ["ipc"]))).toMatch(/^config\.json: linux\.sysctl\.kernel\.msgmax: needs an IPC namespace/);
+    const noUts = withSysctl({ "kernel.domainname": "d" }, ["uts"]);
+    delete noUts.hostname;
+    expect(configError(noUts)).toMatch(/^config\.json: linux\.sysctl\.kernel\.domainname: /);
+  });
+  test("kernel.hostname is refused in favour of the hostname field", () => {
+    expect(configError(withSysctl({ "kernel.hostname": "h" }))).toMatch(/conflicts with the "hostname" field/);
+  });
+});
+
 describe("compileProcess", () => {
   test("the process fields", () => {
     const s = spec((x) => {
