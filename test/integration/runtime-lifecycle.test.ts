@@ -241,6 +241,17 @@ describe.skipIf(!canRun)("run", () => {
     expect(sb.leftovers()).toEqual([]);
   });
 
+  test("the bundle defaults to the current directory; relative --bundle and --pid-file resolve against it", () => {
+    const bundle = sb.bundle(testSpec(["sleep", "30"]), "here");
+    const a = sb.id();
+    expect(sb.rt(["run", "-d", "--pid-file", "a.pid", a], { cwd: bundle }).code).toBe(0);
+    expect(sb.state(a).bundle).toBe(bundle);
+    expect(readFileSync(join(bundle, "a.pid"), "utf8")).toBe(String(sb.state(a).pid));
+    const b = sb.id();
+    expect(sb.rt(["create", "--bundle", "here", b], { cwd: sb.dir }).code).toBe(0);
+    expect(sb.state(b)).toMatchObject({ bundle, status: "created" });
+  });
+
   test("delete --force kills a running container and removes everything", () => {
     const bundle = sb.bundle(testSpec(["sh", "-c", "sleep 30 & sleep 30"]));
     const id = sb.id();
