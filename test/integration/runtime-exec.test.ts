@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildRecvtty, canRun, nsInode, oneErrorLine, recvtty, RUNTIME, Sandbox, testSpec } from "../helpers/runtime.ts";
+import { buildRecvtty, canRun, nsInode, oneErrorLine, recvtty, RUNTIME, Sandbox, testSpec, userNamespace } from "../helpers/runtime.ts";
 
 const NS = ["mnt", "pid", "net", "ipc", "uts", "cgroup", "user"];
 
@@ -48,6 +48,17 @@ describe.skipIf(!canRun)("exec", () => {
     expect(lines.at(-1)).toBe("nsbox");
     const host = readFileSync(`/proc/${pid}/cgroup`, "utf8");
     expect(host).toContain(`nsbox-runtime/${id}`);
+  });
+
+  test("in a user-namespace container: root inside, the mapped uid on the host", () => {
+    const { id, pid } = startContainer(["sleep", "30"], (s) => userNamespace(s, 300000));
+    const r = sb.rt(["exec", id, "sh", "-c", "id -u; cat /proc/self/uid_map; readlink /proc/self/ns/user"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim().split("\n").map((l) => l.trim().split(/\s+/).join(" "))).toEqual(["0", "0 300000 65536", `user:[${nsInode(pid, "user")}]`]);
+    const pidFile = join(sb.dir, "u.pid");
+    expect(sb.rt(["exec", "-d", "--pid-file", pidFile, id, "sleep", "30"]).code).toBe(0);
+    const status = readFileSync(`/proc/${readFileSync(pidFile, "utf8")}/status`, "utf8");
+    expect(/^Uid:\s+(\d+)/m.exec(status)![1]).toBe("300000");
   });
 
   test("starts in the config's cwd, or in --cwd; gets env and --env", () => {
