@@ -85,6 +85,8 @@ enum plan_attr_id {
   PA_USERNS_ROOT = 67,  /* flag: once the maps of the new user namespace are written, stage 1 becomes uid
                          * and gid 0 in it (runc does; a container's setup must own what it creates:
                          * unmapped host root gets EOVERFLOW). unshare(1) keeps the caller's ids. */
+  PA_LOOPBACK_UP = 68,  /* flag: stage 1 brings "lo" up once its new network namespace exists (runc,
+                         * crun do; unshare(1) does not) */
 };
 
 enum plan_nested_attr_id {

@@ -229,6 +229,7 @@ void config_decode(struct launch_config *c, const void *plan, size_t len) {
     case PA_IOPRIO: c->has_ioprio = true; c->ioprio = u32(&a); break;
     case PA_ARGV0: c->argv0 = str(&a); break;
     case PA_USERNS_ROOT: c->userns_root = true; break;
+    case PA_LOOPBACK_UP: c->loopback_up = true; break;
     case PA_SECCOMP_LISTENER: c->seccomp_listener = str(&a); break;
     case PA_SECCOMP_LISTENER_DATA: PUSH(c->listener_data, ((struct bytes){a.data, a.len})); break;
     case PA_HOOK_SYNC: c->hook_sync = true; break;

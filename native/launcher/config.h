@@ -79,6 +79,7 @@ struct launch_config {
   ARRAY(struct bytes) listener_data;     /* payload pieces, the host PID goes between them */
   const char *argv0;                     /* NULL: argv.items[0] */
   bool userns_root;
+  bool loopback_up;
 };
 
 /* Decodes a plan; on a malformed plan it reports and exits (step "decode plan"). */

@@ -3,6 +3,7 @@
 #include "handover.h"
 #include "hooks.h"
 #include "join.h"
+#include "loopback.h"
 #include "pathres.h"
 #include "plan_ids.h"
 #include "process.h"
@@ -117,6 +118,7 @@ void stage1_run(const struct launch_config *cfg, const struct host_fds *host, in
   }
   uint32_t rest = cfg->ns_new & ~(uint32_t)CLONE_NEWUSER;
   if (rest && unshare((int)rest) < 0) fail("unshare", "namespaces", errno);
+  if (cfg->loopback_up && (rest & CLONE_NEWNET)) loopback_up();
   if (cfg->time_offsets) { /* a file of the host's root while we are not dumpable (see above) */
     set_dumpable(1);
     write_self("/proc/self/timens_offsets", cfg->time_offsets);

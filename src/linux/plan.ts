@@ -102,6 +102,8 @@ export interface LaunchPlan {
   startHooks?: LauncherHook[];
   /** With a new user namespace: become uid/gid 0 in it once mapped (containers; not unshare). */
   usernsRoot?: boolean;
+  /** With a new network namespace: bring its "lo" up (containers, as runc; not unshare -n). */
+  loopbackUp?: boolean;
   /** argv[0] the program sees when it is not args[0], the executable (login shells: "-sh"). */
   argv0?: string;
   /**
@@ -238,7 +240,7 @@ export function encodePlan(p: LaunchPlan): Buffer {
   w.u32(PA.PERSONALITY, p.personality).str(PA.APPARMOR, p.apparmorProfile).str(PA.SELINUX_LABEL, p.selinuxLabel);
   w.str(PA.KEYRING, p.keyring).u32(PA.IOPRIO, p.ioprio);
   w.flag(PA.HOOK_SYNC, p.hookSync);
-  w.str(PA.ARGV0, p.argv0).flag(PA.USERNS_ROOT, p.usernsRoot);
+  w.str(PA.ARGV0, p.argv0).flag(PA.USERNS_ROOT, p.usernsRoot).flag(PA.LOOPBACK_UP, p.loopbackUp);
   if (p.seccompListener) {
     w.str(PA.SECCOMP_LISTENER, p.seccompListener.path);
     for (const piece of p.seccompListener.state) w.bytes(PA.SECCOMP_LISTENER_DATA, Buffer.from(piece));

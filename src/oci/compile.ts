@@ -233,6 +233,7 @@ export function compileCreate(spec: Spec, opts: CompileOptions, notes: string[] 
     join,
     uidMap: idMap(linux.uidMappings),
     usernsRoot: newUser || undefined,
+    loopbackUp: (newNamespaces & CLONE.NEWNET) !== 0 || undefined,
     gidMap: idMap(linux.gidMappings),
     cgroupProcs: opts.cgroupProcs,
     timeOffsets: timeOffsets(spec),

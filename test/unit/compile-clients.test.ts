@@ -1,7 +1,9 @@
-// How an OCI "cgroup" mount is compiled (pure; the kernel side is covered by podman's `-m` test in
-// test/integration/clients-podman.test.ts): in its own cgroup namespace the container mounts each
-// hierarchy afresh; without one (podman and containerd on cgroup v1) it gets its own cgroup
-// directory bind-mounted, as runc does, not the host's whole tree.
+// What real clients' configs compile to where nsbox-runtime once differed from runc (pure; seen
+// from inside by test/integration/clients-podman.test.ts):
+// - a "cgroup" mount: in its own cgroup namespace the container mounts each hierarchy afresh;
+//   without one (podman and containerd on cgroup v1) it gets its own cgroup directory
+//   bind-mounted, as runc does, not the host's whole tree;
+// - a new network namespace gets "lo" up (podman --network none, ctr run), a joined one is left as is.
 import { describe, expect, test } from "bun:test";
 import { MS } from "../../src/linux/plan-ids.ts";
 import { compileCreate, type HostView } from "../../src/oci/compile.ts";
@@ -66,5 +68,14 @@ describe("cgroup mount on cgroup v1 and hybrid", () => {
     expect(cgroupSteps(spec([{ type: "mount" }]), host)).toEqual([
       expect.objectContaining({ source: "cgroup", destination: "/sys/fs/cgroup", type: "cgroup2" }),
     ]);
+  });
+});
+
+describe("loopback", () => {
+  test("a new network namespace asks the launcher to bring lo up; a joined one or none does not", () => {
+    const plan = (ns: { type: string; path?: string }[]) => compileCreate(spec(ns), { bundle: "/b", host: v1Host });
+    expect(plan([{ type: "mount" }, { type: "network" }]).loopbackUp).toBe(true);
+    expect(plan([{ type: "mount" }, { type: "network", path: "/proc/1/ns/net" }]).loopbackUp).toBeUndefined();
+    expect(plan([{ type: "mount" }]).loopbackUp).toBeUndefined();
   });
 });
