@@ -78,6 +78,7 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
     if (layout.kind !== "none") {
       cgroup = createCgroup(planCgroup(containerResources(spec), resolveCgroupPath(spec.linux?.cgroupsPath, id), layout)).handle;
     }
+    store.saveCreating(id, { creator: process.pid, creatorStart: readStat(process.pid)?.startTime ?? 0, cgroup });
     trace("cgroup created");
     const notes: string[] = [];
     const plan = compileCreate(spec, {
@@ -202,8 +203,15 @@ export async function remove(store: StateStore, id: string, force = false): Prom
   try {
     rec = store.load(id);
   } catch (err) {
-    // A directory without state.json is what a crashed create leaves: clean it up.
-    if (existsSync(store.dir(id)) && !existsSync(`${store.dir(id)}/state.json`)) return store.remove(id);
+    // A directory without state.json: a create in progress, or one that died half-way (clean up
+    // what it made: its cgroup, and with it the process it may have started).
+    if (existsSync(store.dir(id)) && !existsSync(`${store.dir(id)}/state.json`)) {
+      const creating = store.loadCreating(id);
+      if (creating && isAlive(creating.creator, creating.creatorStart) && !force)
+        throw new UserError(`delete ${id}: the container is being created`);
+      if (creating?.cgroup) await destroyCgroup(creating.cgroup, { kill: true });
+      return store.remove(id);
+    }
     if (force && existsSync(store.dir(id))) {
       // An unreadable state file: without it the id could never be used again. Its process and
       // cgroup are unknown, so say so.

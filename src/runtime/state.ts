@@ -26,6 +26,13 @@ export interface ContainerRecord {
   started?: boolean;
 }
 
+/** A create in progress: the CLI doing it, and the cgroup it made (see StateStore.saveCreating). */
+export interface CreatingRecord {
+  creator: number;
+  creatorStart: number;
+  cgroup?: CgroupHandle;
+}
+
 export class StateStore {
   constructor(readonly root: string = DEFAULT_ROOT) {}
 
@@ -59,6 +66,19 @@ export class StateStore {
     const file = join(this.dir(rec.id), "state.json");
     writeFileSync(`${file}.tmp`, JSON.stringify(rec));
     renameSync(`${file}.tmp`, file);
+  }
+
+  /** Written by create before it makes anything outside the state dir: what a create that dies
+   * half-way (no state.json yet) leaves, so that delete can remove it. */
+  saveCreating(id: string, rec: CreatingRecord): void {
+    writeFileSync(join(this.dir(id), "creating.json"), JSON.stringify(rec));
+  }
+  loadCreating(id: string): CreatingRecord | undefined {
+    try {
+      return JSON.parse(readFileSync(join(this.dir(id), "creating.json"), "utf8")) as CreatingRecord;
+    } catch {
+      return undefined;
+    }
   }
 
   load(id: string): ContainerRecord {
