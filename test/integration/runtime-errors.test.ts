@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { canRun, oneErrorLine, Sandbox, testSpec } from "../helpers/runtime.ts";
+import { canRun, cgroupDirs, oneErrorLine, Sandbox, testSpec } from "../helpers/runtime.ts";
 
 let sb: Sandbox;
 beforeEach(() => {
@@ -179,6 +179,42 @@ describe.skipIf(!canRun)("wrong state for the operation", () => {
     expect(sb.rt(["run", "-d", "--bundle", bundle, id2]).code).toBe(0);
     expect(oneErrorLine(sb.rt(["exec", "-d", "--pid-file", bad, id2, "sleep", "30"]))).toMatch(/^nsbox-runtime: exec .*--pid-file/);
     expect(sb.rt(["ps", "--format", "json", id2]).stdout.trim()).toBe(`[${sb.state(id2).pid}]`); // the exec'd sleep was killed
+  });
+
+  test("delete cleans up after a create that died half-way: no state file, but its cgroup and process", async () => {
+    // A createRuntime hook holds create after the cgroup is made and the launcher joined it.
+    const hookPid = join(sb.dir, "hook.pid");
+    const bundle = sb.bundle(testSpec(["true"], (s) => {
+      s.hooks = { createRuntime: [{ path: "/bin/sh", args: ["sh", "-c", `echo $$ > ${hookPid}; exec sleep 30`] }] };
+    }));
+    const id = sb.id();
+    const cli = sb.spawn(["create", "--bundle", bundle, id]);
+    for (let i = 0; i < 500 && !existsSync(hookPid); i++) await Bun.sleep(10);
+    expect(cgroupDirs(id).length).toBeGreaterThan(0);
+    cli.kill("SIGKILL"); // the create dies here
+    await cli.exited;
+    process.kill(Number(readFileSync(hookPid, "utf8")), "SIGKILL");
+    expect(existsSync(join(sb.root, id, "state.json"))).toBe(false);
+    const r = sb.rt(["delete", id]);
+    expect(r).toEqual({ code: 0, stdout: "", stderr: "" });
+    expect(sb.leftovers()).toEqual([]);
+  });
+
+  test("delete of a container still being created is refused; a failing createRuntime hook leaves nothing", async () => {
+    const hookPid = join(sb.dir, "hook.pid");
+    const bundle = sb.bundle(testSpec(["true"], (s) => {
+      s.hooks = { createRuntime: [{ path: "/bin/sh", args: ["sh", "-c", `echo $$ > ${hookPid}; exec sleep 30`] }] };
+    }));
+    const id = sb.id();
+    const cli = sb.spawn(["create", "--bundle", bundle, id]);
+    for (let i = 0; i < 500 && !existsSync(hookPid); i++) await Bun.sleep(10);
+    expect(oneErrorLine(sb.rt(["delete", id]))).toBe(`nsbox-runtime: delete ${id}: the container is being created`);
+    process.kill(Number(readFileSync(hookPid, "utf8")), "SIGKILL"); // the hook fails: create must undo itself
+    expect(await cli.exited).not.toBe(0);
+    const stderr = (await new Response(cli.stderr).text()).trim().split("\n");
+    expect(stderr.length).toBe(1);
+    expect(stderr[0]).toMatch(new RegExp(`^nsbox-runtime: create ${id}: .*createRuntime`));
+    expect(sb.leftovers()).toEqual([]);
   });
 
   test("operations on a container that does not exist", () => {
