@@ -47,6 +47,25 @@ describe.skipIf(!canRun)("process settings", () => {
     expect(await Bun.file("/proc/sys/net/ipv4/ip_forward").text()).toBe(hostForward);
   });
 
+  // Launcher bug: apply_sysctl (native/launcher/process.c) turns every "." of the key into "/",
+  // so the slash form of a key whose interface name has a dot (VLANs: eth0.100) becomes
+  // /proc/sys/net/ipv4/conf/a/b/forwarding: "sysctl ...: No such file or directory". runc keeps
+  // the dots of a key written with slashes.
+  test.todo("a sysctl in slash form keeps the dots of an interface name (net/ipv4/conf/a.b/forwarding) [launcher converts every dot]", async () => {
+    const owner = Bun.spawn(["unshare", "--net", "sh", "-c", "ip link add a.b type veth peer name b.a; exec sleep 30"], { stderr: "inherit" });
+    try {
+      for (let i = 0; i < 400 && (await Bun.file(`/proc/${owner.pid}/comm`).text()).trim() !== "sleep"; i++) await Bun.sleep(5);
+      const out = runLines("cat /proc/sys/net/ipv4/conf/a.b/forwarding", (s) => {
+        s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === "network" ? { type: "network", path: `/proc/${owner.pid}/ns/net` } : n));
+        s.linux!.sysctl = { "net/ipv4/conf/a.b/forwarding": "1" };
+      });
+      expect(out).toEqual(["1"]);
+    } finally {
+      owner.kill("SIGKILL");
+      await owner.exited;
+    }
+  });
+
   test("linux.devices are created with their type, numbers, mode and owner", () => {
     const out = runLines("stat -c '%F %t:%T %a %u:%g' /dev/fuse /dev/null", (s) => {
       s.linux!.devices = [{ path: "/dev/fuse", type: "c", major: 10, minor: 229, fileMode: 0o600, uid: 1000, gid: 1000 }];
