@@ -124,7 +124,7 @@ describe.skipIf(!canRun)("namespaces", () => {
   });
 });
 
-describe.skipIf(!canRun)("read-only mounts", () => {
+describe.skipIf(!canRun)("mounts: read-only and bind", () => {
   test("a read-only rootfs refuses writes, while tmpfs mounts on it stay writable", () => {
     const out = runScript("touch /newfile 2>&1; echo rc=$?; touch /dev/shm/x && echo shm-ok", (s) => (s.root!.readonly = true));
     expect(out).toMatch(/Read-only file system/);
@@ -145,6 +145,16 @@ describe.skipIf(!canRun)("read-only mounts", () => {
     const r = sb.rt(["run", "--bundle", bundle, sb.id()]);
     expect(r.stdout).toMatch(/^from host\n.*Read-only file system\nrc=1\n$/s);
     expect(existsSync(join(bundle, "rootfs/etc/new"))).toBe(false);
+  });
+
+  test("a file bind-mounted onto a missing destination gets a file there (not a directory)", () => {
+    const bundle = sb.bundle(testSpec(["sh", "-c", "cat /etc/from-host /new/dir/file; stat -c %F /new/dir/file"], (s) => {
+      s.mounts!.push({ destination: "/etc/from-host", type: "bind", source: "host.txt", options: ["rbind", "ro"] });
+      s.mounts!.push({ destination: "/new/dir/file", type: "bind", source: "host.txt", options: ["bind"] });
+    }));
+    writeFileSync(join(bundle, "host.txt"), "hello from the host\n");
+    const r = sb.rt(["run", "--bundle", bundle, sb.id()]);
+    expect(r).toEqual({ code: 0, stdout: "hello from the host\nhello from the host\nregular file\n", stderr: "" });
   });
 
   test("sysfs and cgroup mounts of the default config are read-only", () => {
