@@ -216,6 +216,11 @@ describe.skipIf(!canRun)("run", () => {
     expect(readFileSync(join(bundle, "rootfs/sig"), "utf8")).toBe("TERM\n");
   });
 
+  test("--no-pivot (chroot) and --no-new-keyring still give the container its rootfs and mounts", () => {
+    const bundle = sb.bundle(testSpec(["sh", "-c", "ls /bin/busybox; grep -c ' /proc ' /proc/self/mounts; echo pid=$$"]));
+    expect(sb.rt(["run", "--no-pivot", "--no-new-keyring", "--bundle", bundle, sb.id()])).toEqual({ code: 0, stdout: "/bin/busybox\n1\npid=1\n", stderr: "" });
+  });
+
   test("a program that is not found exits 127 with one line", () => {
     const bundle = sb.bundle(testSpec(["no-such-program"]));
     const id = sb.id();
