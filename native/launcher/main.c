@@ -75,7 +75,7 @@ static void open_host_side(struct launch_config *cfg, struct host_fds *h) {
     ns->fd = open(ns->path, O_RDONLY | O_CLOEXEC);
     if (ns->fd < 0) fail("open namespace", ns->path, errno);
   }
-  h->enter_root = h->enter_cwd = h->exec_fifo = h->console = h->listener = h->stage0_pidfd = -1;
+  h->enter_root = h->enter_cwd = h->exec_fifo = h->exec_fifo_dir = h->console = h->listener = h->stage0_pidfd = -1;
   if (cfg->enter_root && (h->enter_root = open(cfg->enter_root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
     fail("open root directory", cfg->enter_root, errno);
   if (cfg->enter_cwd && (h->enter_cwd = open(cfg->enter_cwd, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
@@ -85,8 +85,10 @@ static void open_host_side(struct launch_config *cfg, struct host_fds *h) {
     /* 0622 whatever the umask: the process opens it for writing as whoever it has become by then
      * (a mapped root or another user), runc's mode. */
     if (chmod(cfg->exec_fifo, 0622) < 0) fail("chmod exec fifo", cfg->exec_fifo, errno);
-    /* Its directory, not the fifo: the process reopens it by name relative to this fd, which
-     * works after pivot_root or a chroot without /proc (where /proc/self/fd would not). */
+    /* The fifo itself (reopened through /proc/self/fd, which needs no search right on its
+     * directory: a mapped root may have none) and, for a container without /proc (chrooted, no
+     * mount namespace), its directory, to reopen it by name. */
+    if ((h->exec_fifo = open(cfg->exec_fifo, O_PATH | O_CLOEXEC)) < 0) fail("open exec fifo", cfg->exec_fifo, errno);
     static char dir[4096];
     snprintf(dir, sizeof dir, "%s", cfg->exec_fifo);
     char *slash = strrchr(dir, '/');
@@ -94,7 +96,7 @@ static void open_host_side(struct launch_config *cfg, struct host_fds *h) {
     if (slash == dir) dir[1] = '\0';
     else if (slash) *slash = '\0';
     else snprintf(dir, sizeof dir, ".");
-    if ((h->exec_fifo = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) fail("open exec fifo directory", dir, errno);
+    if ((h->exec_fifo_dir = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) fail("open exec fifo directory", dir, errno);
   }
   if (cfg->console_socket) h->console = connect_unix("connect console socket", cfg->console_socket);
   /* Connected now: stage 2 sends on it from inside the container, where the path is unreachable. */

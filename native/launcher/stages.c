@@ -159,15 +159,18 @@ void stage1_run(const struct launch_config *cfg, const struct host_fds *host, in
 }
 
 /* Blocks until `nsbox-runtime start` opens the fifo for reading. */
-static void wait_for_start(int fifo_dir, const char *name) {
+static void wait_for_start(const struct host_fds *host) {
   report_line("%s", SYNC_READY);
   close(report_fd());
   report_set_fd(-1);
-  int fd = openat(fifo_dir, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) fail("open exec fifo", name, errno);
-  if (write(fd, "0", 1) != 1) fail("write exec fifo", name, errno);
+  int fd = open(fd_path(host->exec_fifo), O_WRONLY | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) /* no /proc in this root */
+    fd = openat(host->exec_fifo_dir, host->exec_fifo_name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) fail("open exec fifo", host->exec_fifo_name, errno);
+  if (write(fd, "0", 1) != 1) fail("write exec fifo", host->exec_fifo_name, errno);
   close(fd);
-  close(fifo_dir);
+  close(host->exec_fifo);
+  close(host->exec_fifo_dir);
 }
 
 static int reopen_dir(const char *step, const char *path) {
@@ -214,7 +217,7 @@ static void stage2_run(const struct launch_config *cfg, const struct host_fds *h
   seccomp_apply(cfg, 0, host->listener, host_pid);
   process_apply_identity(cfg);
   handover_pdeathsig(cfg, host->stage0_pidfd); /* a uid or capability change clears it */
-  if (host->exec_fifo >= 0) wait_for_start(host->exec_fifo, host->exec_fifo_name);
+  if (host->exec_fifo >= 0) wait_for_start(host);
   handover_close_fds(); /* the startContainer hooks are programs in the container too */
   hooks_run_start(cfg);
   seccomp_apply(cfg, 1, host->listener, host_pid);

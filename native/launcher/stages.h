@@ -6,7 +6,7 @@
 
 /* Host-side fds that stage 0 opens for the later stages (-1 when unused). */
 struct host_fds {
-  int enter_root, enter_cwd, exec_fifo /* its directory */, console;
+  int enter_root, enter_cwd, exec_fifo, exec_fifo_dir, console;
   const char *exec_fifo_name;
   int listener;     /* connection to the seccomp agent (PA_SECCOMP_LISTENER) */
   int stage0_pidfd; /* stage 0 itself, to check it outlived PR_SET_PDEATHSIG (PA_PDEATHSIG) */
