@@ -145,7 +145,9 @@ export function parseRunArgs(argv: string[], verb: "run" | "create", consoleSize
   const restart = s("restart") ? parseRestart(s("restart")!) : { Name: "no" as const, MaximumRetryCount: 0 };
   if (v.rm && restart.Name !== "no") throw new UserError("Conflicting options: --restart and --rm", 125);
   const net = s("network") ?? s("net") ?? "default";
-  checkMode("net", net, ["default", "bridge", "none", "host"]);
+  // Any other word names a user network (`nsbox network create`); whether it exists is checked
+  // when the container's endpoint is attached.
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(net)) checkMode("net", net, ["default", "bridge", "none", "host"]);
   if (net.startsWith("container:") && s("hostname")) throw new UserError("conflicting options: hostname and the network mode", 125);
   if ((list("publish").length || v["publish-all"]) && (net === "none" || net === "host" || net.startsWith("container:")))
     throw new UserError("conflicting options: port publishing and the container type network mode", 125);
