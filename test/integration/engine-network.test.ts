@@ -1,0 +1,46 @@
+// User networks through the engine: containers on one network reach each other by name (redis
+// answers redis-cli as `db:6379`), a second network cannot reach them, and nothing is left after
+// rm and network rm. Traffic stays inside network namespaces these tests create.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { execSync } from "node:child_process";
+import { EngineLab } from "./engine-util.ts";
+
+let lab: EngineLab;
+beforeAll(() => {
+  lab = new EngineLab(["busybox", "redis"]);
+});
+afterAll(async () => {
+  await lab.destroy();
+});
+
+const vethCount = () => Number(execSync("ip -o link show type veth | wc -l").toString().trim());
+
+test("two containers on a user network talk over TCP by name; another network is isolated", async () => {
+  const before = vethCount();
+  lab.ok(["network", "create", "app"]);
+  lab.ok(["network", "create", "other"]);
+  lab.ok(["run", "-d", "--name", "db", "--net", "app", "redis"]);
+  let pong = "";
+  await lab.until("redis answers by name", () => {
+    pong = lab.nsbox(["run", "--rm", "--net", "app", "redis", "redis-cli", "-h", "db", "ping"]).stdout.trim();
+    return pong === "PONG";
+  }, 15000);
+  expect(pong).toBe("PONG");
+  // The name resolves on app only: from `other` it is unknown and the address unreachable.
+  const dbIp = lab.inspect("db").NetworkSettings.Networks.app.IPAddress as string;
+  expect(dbIp).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+  const fromOther = lab.nsbox(["run", "--rm", "--net", "other", "busybox", "sh", "-c", `nslookup db >/dev/null 2>&1 && echo resolved; nc -w 1 ${dbIp} 6379 </dev/null && echo connected; true`]);
+  expect(fromOther.stdout).not.toContain("resolved");
+  expect(fromOther.stdout).not.toContain("connected");
+  lab.ok(["rm", "-f", "db"]);
+  lab.ok(["network", "rm", "app", "other"]);
+  expect(vethCount()).toBe(before);
+  expect(lab.ok(["network", "ls", "-q"]).split("\n").filter(Boolean).length).toBeLessThanOrEqual(1); // only the default bridge
+});
+
+test("an unknown network is one clear error and leaves no container", () => {
+  const r = lab.nsbox(["run", "--rm", "--name", "lost", "--net", "nosuchnet", "busybox", "true"]);
+  expect(r.code).not.toBe(0);
+  expect(r.stderr.trim().split("\n")).toEqual(["nsbox: network nosuchnet not found"]);
+  expect(lab.nsbox(["inspect", "lost"]).code).not.toBe(0);
+});
