@@ -41,9 +41,12 @@ export async function setupNetwork(e: Engine, r: Row, pid: number): Promise<Part
   const net = Networking.open({ root: e.paths.root });
   try {
     await net.detach(r.id); // a previous run's endpoint (restart)
+    const h = r.doc.HostConfig;
     await net.attach({
       containerId: r.id, netnsPath: `/proc/${pid}/ns/net`, name: r.name, hostname: r.doc.Config.Hostname,
-      networks: [{ network: plan.network! }], filesDir: e.paths.dir(r.id), ports: portSpecs(r),
+      networks: [{ network: plan.network!, ip: h.IPv4Address || undefined, aliases: h.Aliases }],
+      filesDir: e.paths.dir(r.id), ports: portSpecs(r),
+      dns: h.Dns, dnsSearch: h.DnsSearch, dnsOptions: h.DnsOptions, extraHosts: h.ExtraHosts ?? undefined,
     });
     return net.networkSettings(r.id) as Partial<NetworkSettings>;
   } finally {

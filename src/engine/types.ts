@@ -54,6 +54,13 @@ export interface HostConfig {
   PortBindings?: Record<string, { HostIp: string; HostPort: string }[]>;
   PublishAllPorts?: boolean;
   LogConfig: { Type: string; Config: Record<string, string> };
+  Dns?: string[];
+  DnsSearch?: string[];
+  DnsOptions?: string[];
+  ExtraHosts?: string[] | null;
+  /** --ip and --network-alias (docker keeps them in NetworkingConfig.EndpointsConfig). */
+  IPv4Address?: string;
+  Aliases?: string[];
 }
 
 export type StatusName = "created" | "running" | "paused" | "restarting" | "removing" | "exited" | "dead";

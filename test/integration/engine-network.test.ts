@@ -44,3 +44,17 @@ test("an unknown network is one clear error and leaves no container", () => {
   expect(r.stderr.trim().split("\n")).toEqual(["nsbox: network nosuchnet not found"]);
   expect(lab.nsbox(["inspect", "lost"]).code).not.toBe(0);
 });
+
+test("--ip, --network-alias, --dns and --add-host shape the container's network files", async () => {
+  lab.ok(["network", "create", "--subnet", "10.231.7.0/24", "fixed"]);
+  lab.ok(["run", "-d", "--name", "aliased", "--net", "fixed", "--network-alias", "svc", "busybox", "sleep", "60"]);
+  const out = lab.ok(["run", "--rm", "--net", "fixed", "--ip", "10.231.7.50", "--dns", "10.231.7.1", "--add-host", "extra.example:10.1.2.3",
+    "busybox", "sh", "-c", "ip -4 addr show eth0; cat /etc/hosts /etc/resolv.conf; nslookup svc 2>&1"]);
+  expect(out).toContain("inet 10.231.7.50/24");
+  expect(out).toMatch(/10\.1\.2\.3\s+extra\.example/);
+  expect(out).toContain("nameserver 10.231.7.1");
+  const aliasedIp = lab.inspect("aliased").NetworkSettings.Networks.fixed.IPAddress as string;
+  expect(out).toContain(aliasedIp); // svc resolves to the aliased container
+  lab.ok(["rm", "-f", "aliased"]);
+  lab.ok(["network", "rm", "fixed"]);
+});
