@@ -90,12 +90,32 @@ export class Engine {
       .filter((c) => all || c.State.Running);
   }
 
+  /** Containers removed by reconcile() whose network endpoints (veth, lease, rules) may remain. */
+  private pendingNetworkCleanup = false;
+
   /** Rows a killed `create` left half-made (creator gone): removed with their rootfs and files. */
   reconcile(): void {
     for (const r of this.db.list()) {
       if (r.complete ? !this.orphanedAutoRemove(r) : isAlive(r.creatorPid)) continue;
       this.cleanupFiles(r.id);
       this.db.delete(r.id);
+      this.pendingNetworkCleanup = true;
+    }
+  }
+
+  /**
+   * The network half of reconcile(): endpoints of containers the engine no longer knows (a CLI
+   * killed mid-setup) go. Async, so create() runs it; a no-op when reconcile() removed nothing.
+   */
+  async reconcileNetwork(): Promise<void> {
+    if (!this.pendingNetworkCleanup) return;
+    this.pendingNetworkCleanup = false;
+    const { Networking } = await import("../net/index.ts");
+    const net = Networking.open({ root: this.paths.root });
+    try {
+      await net.reconcile({ liveContainers: new Set(this.db.list().map((r) => r.id)) });
+    } finally {
+      net.close();
     }
   }
 
@@ -152,6 +172,7 @@ export class Engine {
   }
 
   async create(req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
+    await this.reconcileNetwork();
     const name = req.name ? checkName(req.name) : generateName();
     const img = await this.image(req.Config.Image);
     const imgCfg = this.images.config(img).config ?? {};

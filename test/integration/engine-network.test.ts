@@ -3,7 +3,7 @@
 // rm and network rm. Traffic stays inside network namespaces these tests create.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { execSync } from "node:child_process";
-import { EngineLab } from "./engine-util.ts";
+import { EngineLab, NSBOX } from "./engine-util.ts";
 
 let lab: EngineLab;
 beforeAll(() => {
@@ -58,3 +58,26 @@ test("--ip, --network-alias, --dns and --add-host shape the container's network 
   lab.ok(["rm", "-f", "aliased"]);
   lab.ok(["network", "rm", "fixed"]);
 });
+
+test("kill -9 of the CLI during run -d on the bridge: the next run removes what was left (veth, lease)", async () => {
+  const before = vethCount();
+  for (const delay of [20, 40, 60, 80, 100, 130, 160, 200]) {
+    const p = Bun.spawn([...NSBOX, "run", "-d", "--name", `n${delay}`, "busybox", "sleep", "100"], {
+      env: lab.env, stdout: "ignore", stderr: "ignore",
+    });
+    await Bun.sleep(delay);
+    p.kill("SIGKILL");
+    await p.exited;
+  }
+  await Bun.sleep(300);
+  lab.ok(["run", "--rm", "busybox", "true"]); // any create reconciles, the network included
+  const ids = lab.ok(["ps", "-aq", "--no-trunc"]).split("\n").filter(Boolean);
+  const running = ids.filter((id) => lab.inspect(id).State.Running);
+  // Exactly one host-side veth per running container on the bridge; none for the rest; and the
+  // bridge's leases name only containers that exist.
+  expect(vethCount() - before).toBe(running.length);
+  const leased = Object.keys(JSON.parse(lab.ok(["network", "inspect", "bridge"]))[0].Containers ?? {});
+  for (const id of leased) expect(ids).toContain(id);
+  if (ids.length) lab.ok(["rm", "-f", ...ids]);
+  expect(vethCount()).toBe(before);
+}, 60000);
