@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `run` of busybox /bin/true: nsbox-runtime vs runc vs crun, side by side in one hyperfine run.
 # Usage: bench/runtime-run.sh [RUNS]   (prints hyperfine's table and the ratios)
+#        NO_SECCOMP=1 bench/runtime-run.sh   (the same without linux.seccomp: runc's own defaults)
 # Same bundle for all three: `nsbox-runtime spec` defaults (namespaces, capabilities, cgroups,
 # masked paths), args /bin/true, no terminal. The machine is noisy: compare ratios of one run.
 # crun 1.8.1 refuses this machine's hybrid cgroups while /sys/fs/cgroup/unified has controllers,
@@ -17,11 +18,13 @@ mkdir -p "$bundle"
 cp -a "$top/build/rootfs/busybox" "$bundle/rootfs"
 (cd "$bundle" && "$top/bin/nsbox-runtime" spec)
 python3 - "$bundle/config.json" <<'PY'
-import json, sys
+import json, os, sys
 path = sys.argv[1]
 c = json.load(open(path))
 c["process"]["terminal"] = False
 c["process"]["args"] = ["/bin/true"]
+if os.environ.get("NO_SECCOMP"):
+    c["linux"].pop("seccomp", None)
 json.dump(c, open(path, "w"), indent=1)
 PY
 export BUNDLE="$bundle" NSBOX="$top/bin/nsbox-runtime" RUNS="$runs" OUT="$work/results.md"
