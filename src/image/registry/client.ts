@@ -1,5 +1,6 @@
-// An OCI distribution client for one registry host: HTTPS (system CAs) or, for insecure and
-// loopback registries, a fallback to HTTP; anonymous, Bearer token and Basic auth; manifests with
+// An OCI distribution client for one registry host: HTTPS (system CAs + per-registry CAs, tls.ts)
+// or, for insecure and loopback registries, a fallback to HTTP when HTTPS can't connect (never after
+// a certificate error: the server does speak TLS, and plain HTTP would only hide the real problem); anonymous, Bearer token and Basic auth; manifests with
 // an Accept header listing every type we read (a registry answers an OCI manifest with 404 to a
 // client that doesn't list OCI types, and converts Docker schema2 to schema1 for one that lists none).
 import { UserError } from "../../common/errors.ts";
@@ -7,7 +8,8 @@ import { type Digest, sha256 } from "../digest.ts";
 import { DigestMismatchError } from "../store/blobs.ts";
 import { MediaType } from "../types.ts";
 import { type Credentials, getCredentials, parseChallenge } from "./auth.ts";
-import { isLoopback } from "./config.ts";
+import { isLoopback, schemesFor } from "./config.ts";
+import { certsDir, isCertificateError, tlsOptions } from "./tls.ts";
 
 export const MANIFEST_ACCEPT = [MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerList, MediaType.dockerManifest].join(", ");
 
@@ -43,7 +45,7 @@ export class RegistryClient {
   }
 
   private get httpAllowed(): boolean {
-    return !!this.opts.insecure || isLoopback(this.host);
+    return schemesFor(this.host, !!this.opts.insecure).includes("http");
   }
 
   /** One request with scheme fallback and auth; `scope` is "repository:NAME:pull". */
@@ -70,16 +72,18 @@ export class RegistryClient {
     const token = this.tokens.get(scope);
     if (token) headers.set("authorization", `Bearer ${token}`);
     else if ((useBasic || this.basicAccepted) && this.basic) headers.set("authorization", `Basic ${this.basic}`);
-    const schemes: ("https" | "http")[] = this.scheme ? [this.scheme] : this.httpAllowed ? ["https", "http"] : ["https"];
+    const schemes = this.scheme ? [this.scheme] : schemesFor(this.host, !!this.opts.insecure);
     let lastErr: unknown;
     for (const s of schemes) {
       for (const addr of this.addresses()) {
         try {
-          const res = await fetch(`${s}://${addr}${path}`, { ...init, headers, redirect: "follow" });
+          const tls = s === "https" ? tlsOptions(this.host, addr) : undefined;
+          const res = await fetch(`${s}://${addr}${path}`, { ...init, headers, redirect: "follow", tls });
           this.scheme = s;
           this.address = addr;
           return res;
         } catch (e) {
+          if (isCertificateError(e)) throw certificateError(addr, e);
           lastErr = e;
         }
       }
@@ -103,7 +107,13 @@ export class RegistryClient {
     url.searchParams.set("scope", p.scope ?? scope);
     const headers: Record<string, string> = {};
     if (this.basic) headers.authorization = `Basic ${this.basic}`;
-    const res = await fetch(url, { headers });
+    let res: Response;
+    try {
+      res = await fetch(url, { headers, tls: url.protocol === "https:" ? tlsOptions(url.host) : undefined });
+    } catch (e) {
+      if (isCertificateError(e)) throw certificateError(url.host, e);
+      throw new RegistryError(`${this.host}: cannot reach the token server ${url.origin} (${(e as Error).message})`);
+    }
     if (!res.ok) throw new RegistryError(`${this.host}: token request failed: ${res.status} ${await res.text().catch(() => "")}`.trim(), res.status);
     const j = (await res.json()) as { token?: string; access_token?: string };
     const token = j.token ?? j.access_token;
@@ -155,6 +165,10 @@ export class RegistryClient {
     await res.body?.cancel();
     if (!res.ok) throw new RegistryError(`${this.host}: /v2/ answered ${res.status}`, res.status);
   }
+}
+
+function certificateError(addr: string, e: unknown): RegistryError {
+  return new RegistryError(`${addr}: TLS certificate not trusted (${(e as Error).message}); add its CA to the system store or to ${certsDir()}/${addr}/ca.crt`);
 }
 
 async function errorOf(res: Response, what: string): Promise<RegistryError> {

@@ -30,6 +30,12 @@ export function isLoopback(host: string): boolean {
   return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
+/** Schemes to try, in order. HTTPS first, always; plain HTTP only for registries named insecure
+ *  (flag or config) or on loopback, never as a silent downgrade for any other registry. */
+export function schemesFor(host: string, insecure: boolean): ("https" | "http")[] {
+  return insecure || isLoopback(host) ? ["https", "http"] : ["https"];
+}
+
 /** The host to talk to for a reference's domain (docker.io's API lives elsewhere). */
 export function apiHost(domain: string): string {
   return domain === "docker.io" ? "registry-1.docker.io" : domain;
