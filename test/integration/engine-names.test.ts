@@ -62,7 +62,8 @@ test("kill -9 of a container's monitor: the container is still seen, stopped and
   expect(lab.inspect("orphan").State).toMatchObject({ Status: "exited", ExitCode: 255, Error: "the container's monitor died" });
   lab.ok(["rm", "orphan"]);
   // the runtime's state and the cgroup went with it
-  expect(readdirSync(`${lab.root}/runtime`)).toEqual([]);
+  // (@seccomp-cache holds compiled filters shared by all containers, not this one's state)
+  expect(readdirSync(`${lab.root}/runtime`).filter((f) => !f.startsWith("@"))).toEqual([]);
   expect(require("node:fs").existsSync(`/sys/fs/cgroup/pids/nsbox/${id}`)).toBe(false);
 });
 

@@ -70,7 +70,7 @@ describe("nsbox ns ls agrees with lsns", () => {
     expect(net.containers).toEqual(["db", "web"]);
     expect(ours.find((n) => n.type === "pid" && n.ns === inode(webPid, "pid"))!.container).toBe("web");
     const text = nsbox(["ns", "ls", "-t", "pid"], env).stdout;
-    expect(text).toMatch(new RegExp(`${inode(webPid, "pid")} pid\\s+1\\s+${webPid} root web\\s+sleep 61`));
+    expect(text).toMatch(new RegExp(`${inode(webPid, "pid")} pid\\s+1\\s+${webPid} root\\s+web\\s+sleep 61`));
   });
 });
 
