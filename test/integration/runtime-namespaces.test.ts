@@ -26,7 +26,8 @@ describe.skipIf(!canRun)("namespaces", () => {
   test("the process is PID 1 and ps shows only the container's processes", () => {
     const out = runScript(
       // wait until the background child has exec'd sleep, so ps shows it by its name
-      "echo pid=$$; sleep 30 & until [ \"$(cat /proc/$!/comm)\" = sleep ]; do :; done; ps -o pid,comm; kill $!",
+      // (with the shell's own `read`: a forking loop would use up PIDs on a busy machine)
+      "echo pid=$$; sleep 30 & until read c < /proc/$!/comm && [ \"$c\" = sleep ]; do :; done; ps -o pid,comm; kill $!",
     );
     const [first, header, ...rows] = out.trim().split("\n");
     expect(first).toBe("pid=1");
