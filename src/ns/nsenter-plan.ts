@@ -7,7 +7,7 @@ import { UserError } from "../common/errors.ts";
 import type { LaunchPlan, NamespaceRef } from "../linux/plan.ts";
 import type { NsenterOptions } from "./nsenter-options.ts";
 import { CLONE_FLAG, NS_TYPES, type NsType } from "./types.ts";
-import { envList, programArgs } from "./program.ts";
+import { envList, programArgs, programArgv0 } from "./program.ts";
 
 export interface NsenterContext {
   /** Host PID of the target (-t resolved: a PID, or a container's init). */
@@ -56,6 +56,7 @@ export function nsenterPlan(o: NsenterOptions, ctx: NsenterContext): LaunchPlan 
   }
   const plan: LaunchPlan = {
     args: programArgs(o.program, ctx.env),
+    argv0: programArgv0(o.program, ctx.env),
     env: envList(ctx.env),
     foreground: true,
     // Fork only where it matters, as util-linux: into a PID namespace, unless -F.

@@ -6,7 +6,7 @@ import { UserError } from "../common/errors.ts";
 import { MS } from "../linux/plan-ids.ts";
 import type { LaunchPlan, MountStep } from "../linux/plan.ts";
 import { findSubidRange, resolveUser } from "./parse-values.ts";
-import { envList, programArgs } from "./program.ts";
+import { envList, programArgs, programArgv0 } from "./program.ts";
 import { CLONE_FLAG, NS_TYPES } from "./types.ts";
 import type { IdRange, UnshareOptions } from "./unshare-options.ts";
 
@@ -56,6 +56,7 @@ export function unsharePlan(o: UnshareOptions, ctx: UnshareContext): LaunchPlan 
   for (const t of o.create.keys()) newNamespaces |= CLONE_FLAG[t];
   const plan: LaunchPlan = {
     args: programArgs(o.program, ctx.env),
+    argv0: programArgv0(o.program, ctx.env),
     env: envList(ctx.env),
     foreground: true,
     // Without --fork the program itself is what unshare(2) ran in: it is not in a new PID (or

@@ -6,6 +6,7 @@ import { getopt } from "../../src/common/getopt.ts";
 import { NSENTER_SPECS, parseNsenterArgs } from "../../src/ns/nsenter-options.ts";
 import { nsenterPlan, type NsenterContext } from "../../src/ns/nsenter-plan.ts";
 import { parseSignal } from "../../src/ns/parse-values.ts";
+import { programArgv0 } from "../../src/ns/program.ts";
 import { describeFailure } from "../../src/ns/run-plan.ts";
 import { nsfsMountCount } from "../../src/ns/persist-cleanup.ts";
 import { CLONE_FLAG } from "../../src/ns/types.ts";
@@ -180,4 +181,10 @@ describe("launcher failures -> one line and util-linux's exit codes", () => {
     expect(nsfsMountCount("/run/net ns", info)).toBe(2);
     expect(nsfsMountCount("/run/other", info)).toBe(0);
   });
+});
+
+test("no program: $SHELL as a login shell (argv[0] '-' + its name), as util-linux; a program keeps its own", () => {
+  expect(programArgv0([], { SHELL: "/bin/bash" })).toBe("-bash");
+  expect(programArgv0([], {})).toBe("-sh");
+  expect(programArgv0(["ps"], { SHELL: "/bin/bash" })).toBeUndefined();
 });
