@@ -7,8 +7,6 @@
 /* Opens a new pty from the current root's /dev/ptmx, sends the master over `sock`, and makes the
  * peer the caller's stdio and controlling terminal. */
 void console_setup(int sock);
-int send_fd(int sock, int fd);
-int recv_fd(int sock); /* -1 on error */
 /* Blocks every signal so none is lost before foreground_wait reads them from a signalfd.
  * Children must reset their mask (stage 1 does, first thing). */
 void foreground_block_signals(void);

@@ -1,6 +1,7 @@
 /* Running the OCI runtime's commands (create, start, delete) as the monitor's children, with
  * runc's command line, so nsbox-runtime, runc and crun are driven the same way. The container's
  * init is forked by `create`; when that command exits the init is reparented to us (subreaper). */
+#include "fdpass.h"
 #include "monitor.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -59,20 +60,6 @@ static int null_fd(void) {
   return fd;
 }
 
-/* Receives one fd sent with SCM_RIGHTS (the pty master from the runtime). */
-static int recv_fd(int sock) {
-  char byte, ctrl[CMSG_SPACE(sizeof(int))];
-  struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl, .msg_controllen = sizeof ctrl};
-  ssize_t n;
-  do n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); while (n < 0 && errno == EINTR);
-  if (n <= 0) return -1;
-  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-  if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) return -1;
-  int fd;
-  memcpy(&fd, CMSG_DATA(c), sizeof fd);
-  return fd;
-}
 
 /* The pty master comes over the console socket while `create` runs (runc's protocol). */
 static int console_listen(const char *path) {
