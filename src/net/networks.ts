@@ -60,6 +60,11 @@ function planAddresses(ctx: NetContext, subnetText: string | undefined, gatewayT
 function insertAndBringUp(ctx: NetContext, row: NetworkRow): NetworkRow {
   ctx.store.insertNetwork(row);
   if (linkExists(row.bridge)) deleteLinksSync([row.bridge]); // a leftover of a crash: start clean
+  return bringUp(ctx, row);
+}
+
+/** Creates the network's bridge and the rules for it; no bridge is left if the rules fail. */
+function bringUp(ctx: NetContext, row: NetworkRow): NetworkRow {
   createBridgeSync({ bridge: row.bridge, gateway: row.gateway, prefix: Number(row.subnet.split("/")[1]) });
   try {
     applyRules(ctx);
@@ -104,14 +109,7 @@ export function ensureBridge(ctx: NetContext, row: NetworkRow): NetworkRow {
   if (linkExists(row.bridge)) return row;
   return ctx.store.tx(() => {
     if (linkExists(row.bridge)) return row;
-    createBridgeSync({ bridge: row.bridge, gateway: row.gateway, prefix: Number(row.subnet.split("/")[1]) });
-    try {
-      applyRules(ctx);
-    } catch (err) {
-      deleteLinksSync([row.bridge]);
-      throw err;
-    }
-    return row;
+    return bringUp(ctx, row);
   });
 }
 
