@@ -8,7 +8,11 @@ import { schemesFor } from "../../src/image/registry/config.ts";
 import { isCertificateError, registryCAs, tlsOptions } from "../../src/image/registry/tls.ts";
 
 const dir = fs.mkdtempSync(`${os.tmpdir()}/nsbox-tls-unit-`);
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  delete process.env.NSBOX_CA_BUNDLE;
+  delete process.env.NSBOX_CERTS_DIR;
+  fs.rmSync(dir, { recursive: true, force: true });
+});
 
 test("HTTPS only for an ordinary registry; HTTP after HTTPS for insecure and loopback ones", () => {
   for (const host of ["registry.example.com", "registry.example.com:5000", "10.0.0.5:5000", "registry-1.docker.io", "127.example.com"]) {

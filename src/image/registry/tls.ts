@@ -12,19 +12,24 @@ export function certsDir(): string {
   return process.env.NSBOX_CERTS_DIR ?? "/etc/nsbox/certs.d";
 }
 
-let systemCA: string[] | undefined;
+// Keyed by the bundle path: tests in one process change $NSBOX_CA_BUNDLE between cases.
+const systemCA = new Map<string, string[]>();
 
 /** The system CA bundle ($NSBOX_CA_BUNDLE overrides, for tests); Bun's own roots if there is none. */
 function systemRoots(): string[] {
-  if (systemCA) return systemCA;
-  const paths = process.env.NSBOX_CA_BUNDLE ? [process.env.NSBOX_CA_BUNDLE] : SYSTEM_BUNDLES;
-  for (const p of paths) {
+  const override = process.env.NSBOX_CA_BUNDLE ?? "";
+  let roots = systemCA.get(override);
+  if (roots) return roots;
+  for (const p of override ? [override] : SYSTEM_BUNDLES) {
     try {
-      return (systemCA = [fs.readFileSync(p, "utf8")]);
+      roots = [fs.readFileSync(p, "utf8")];
+      break;
     } catch {}
   }
   // `ca` replaces the default roots, so without a system bundle keep trusting Bun's.
-  return (systemCA = [...(require("node:tls") as typeof import("node:tls")).rootCertificates]);
+  roots ??= [...(require("node:tls") as typeof import("node:tls")).rootCertificates];
+  systemCA.set(override, roots);
+  return roots;
 }
 
 /** CA certificates from <certs dir>/<host>/*.crt (docker's layout; client certs are not supported). */
@@ -43,7 +48,7 @@ const cache = new Map<string, { ca: string[] }>();
 
 /** `tls` options for fetch() to any of these host[:port] names (a registry, its address, a realm). */
 export function tlsOptions(...hosts: string[]): { ca: string[] } {
-  const key = hosts.join(" ");
+  const key = `${process.env.NSBOX_CA_BUNDLE ?? ""} ${certsDir()} ${hosts.join(" ")}`;
   let t = cache.get(key);
   if (!t) cache.set(key, (t = { ca: [...systemRoots(), ...[...new Set(hosts)].flatMap(registryCAs)] }));
   return t;
