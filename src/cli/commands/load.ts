@@ -1,6 +1,7 @@
 // `nsbox load -i FILE`: docker-archive or OCI-layout tarball (plain, gzip or zstd) → images.
 import { help, openStore, parseFlags } from "../../image/cli/common.ts";
 import { loadArchive } from "../../image/archive/load.ts";
+import { LoadProgress } from "../../image/cli/progress.ts";
 import { familiarName } from "../../image/reference.ts";
 
 export const summary = "Load an image from a tar archive or STDIN";
@@ -12,8 +13,9 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const store = openStore(values);
-  const progress = values.quiet || !process.stderr.isTTY ? undefined : (m: string) => process.stderr.write(`${m}\n`);
-  const images = await loadArchive(store, values.input ?? "-", progress);
+  const progress = values.quiet ? undefined : new LoadProgress(process.stderr.isTTY === true);
+  const images = await loadArchive(store, values.input ?? "-", progress && ((e) => progress.event(e)));
+  progress?.finish();
   for (const img of images) {
     if (img.names.length === 0) console.log(`Loaded image ID: ${img.id}`);
     for (const n of img.names) console.log(`Loaded image: ${familiarName(n)}`);

@@ -21,7 +21,23 @@ function cleanPath(p: string): string {
   return p.split("/").filter((c) => c && c !== ".").join("/");
 }
 
-async function readArchive(store: ImageStore, source: AsyncIterable<Uint8Array>, onLayer?: (path: string) => void): Promise<Archive> {
+/** Bytes of one large archive member (a layer, in practice) stored so far. */
+export interface LoadEvent {
+  path: string;
+  done: number;
+  total: number;
+}
+
+async function* counted(body: AsyncIterable<Uint8Array>, report: (done: number) => void): AsyncIterable<Uint8Array> {
+  let done = 0;
+  report(0);
+  for await (const chunk of body) {
+    yield chunk;
+    report((done += chunk.length));
+  }
+}
+
+async function readArchive(store: ImageStore, source: AsyncIterable<Uint8Array>, onLayer?: (e: LoadEvent) => void): Promise<Archive> {
   const small = new Map<string, Buffer>();
   const stored = new Map<string, Digest>();
   const links = new Map<string, string>();
@@ -42,8 +58,8 @@ async function readArchive(store: ImageStore, source: AsyncIterable<Uint8Array>,
       small.set(path, data);
       continue;
     }
-    onLayer?.(path);
-    const { digest } = await store.blobs.putStream(e.body(), m ? (`sha256:${m[1]}` as Digest) : undefined, `archive file ${path}`);
+    const body = onLayer ? counted(e.body(), (done) => onLayer({ path, done, total: e.size })) : e.body();
+    const { digest } = await store.blobs.putStream(body, m ? (`sha256:${m[1]}` as Digest) : undefined, `archive file ${path}`);
     stored.set(path, digest);
   }
   for (const [from, to] of links) {
@@ -79,11 +95,11 @@ interface DockerArchiveEntry {
   Layers: string[];
 }
 
-export async function loadArchive(store: ImageStore, file: string, onProgress?: (msg: string) => void): Promise<Image[]> {
+export async function loadArchive(store: ImageStore, file: string, onProgress?: (e: LoadEvent) => void): Promise<Image[]> {
   const source = file === "-" ? (Bun.stdin.stream() as AsyncIterable<Uint8Array>) : readFileChunks(file);
   // Hold a lease on the whole load: nothing it stored is collected until it has committed.
   return store.leases.hold([], async () => {
-    const a = await readArchive(store, source, (p) => onProgress?.(`Loading layer ${p}`));
+    const a = await readArchive(store, source, onProgress);
     const dockerManifest = json<DockerArchiveEntry[]>(a, "manifest.json");
     if (dockerManifest) return loadDocker(store, a, dockerManifest);
     const index = json<Index>(a, "index.json");
