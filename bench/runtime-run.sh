@@ -14,24 +14,11 @@ bash "$top/scripts/setup.sh" >/dev/null
 work=$(mktemp -d /tmp/nsbox-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 bundle="$work/bundle"
-mkdir -p "$bundle"
-cp -a "$top/build/rootfs/busybox" "$bundle/rootfs"
-(cd "$bundle" && "$top/bin/nsbox-runtime" spec)
-python3 - "$bundle/config.json" <<'PY'
-import json, os, sys
-path = sys.argv[1]
-c = json.load(open(path))
-c["process"]["terminal"] = False
-c["process"]["args"] = ["/bin/true"]
-if os.environ.get("NO_SECCOMP"):
-    c["linux"].pop("seccomp", None)
-json.dump(c, open(path, "w"), indent=1)
-PY
+source "$top/bench/lib.sh"
+make_bundle "$bundle" '["/bin/true"]'
 export BUNDLE="$bundle" NSBOX="$top/bin/nsbox-runtime" RUNS="$runs" OUT="$work/results.md"
-unshare --mount --propagation private -- bash -c '
+in_crun_friendly_ns bash -c '
   set -e
-  ctl=/sys/fs/cgroup/unified/cgroup.controllers
-  if [ -n "$(cat $ctl 2>/dev/null)" ]; then : > /run/nsbox-bench.empty; mount --bind /run/nsbox-bench.empty $ctl; fi
   cd "$BUNDLE"
   hyperfine -N --warmup 3 --runs "$RUNS" --export-markdown "$OUT" \
     -n nsbox-runtime "$NSBOX --root /run/nsbox-bench run b-nsbox" \

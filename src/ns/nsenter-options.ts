@@ -2,7 +2,7 @@
 import { UserError } from "../common/errors.ts";
 import { getopt, type OptionSpec } from "../common/getopt.ts";
 import { parseId } from "./parse-values.ts";
-import type { NsType } from "./types.ts";
+import { NS_OPTIONS, type NsType } from "./types.ts";
 
 export interface NsenterOptions {
   /** -t: a PID, or (nsbox) a container name or ID. */
@@ -23,10 +23,6 @@ export interface NsenterOptions {
   program: string[];
 }
 
-const NS_OPTIONS: [string, string, NsType][] = [
-  ["mount", "m", "mnt"], ["uts", "u", "uts"], ["ipc", "i", "ipc"], ["net", "n", "net"],
-  ["pid", "p", "pid"], ["user", "U", "user"], ["cgroup", "C", "cgroup"], ["time", "T", "time"],
-];
 
 export const NSENTER_SPECS: OptionSpec[] = [
   { name: "all", short: "a", arg: "none" },

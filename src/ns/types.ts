@@ -70,3 +70,9 @@ export interface Snapshot {
 export function containerLabel(c: ContainerInfo): string {
   return c.name ?? (c.id.length > 12 && /^[0-9a-f]+$/.test(c.id) ? c.id.slice(0, 12) : c.id);
 }
+
+/** The option of util-linux's unshare and nsenter for each namespace type: long name, short letter. */
+export const NS_OPTIONS: [string, string, NsType][] = [
+  ["mount", "m", "mnt"], ["uts", "u", "uts"], ["ipc", "i", "ipc"], ["net", "n", "net"],
+  ["pid", "p", "pid"], ["user", "U", "user"], ["cgroup", "C", "cgroup"], ["time", "T", "time"],
+];

@@ -2,7 +2,7 @@
 import { UserError } from "../common/errors.ts";
 import { getopt, type OptionSpec } from "../common/getopt.ts";
 import { parseId, parseSignal } from "./parse-values.ts";
-import type { NsType } from "./types.ts";
+import { NS_OPTIONS, type NsType } from "./types.ts";
 
 export type Propagation = "slave" | "shared" | "private" | "unchanged";
 
@@ -40,10 +40,6 @@ export interface UnshareOptions {
   program: string[];
 }
 
-const NS_OPTIONS: [string, string, NsType][] = [
-  ["mount", "m", "mnt"], ["uts", "u", "uts"], ["ipc", "i", "ipc"], ["net", "n", "net"],
-  ["pid", "p", "pid"], ["user", "U", "user"], ["cgroup", "C", "cgroup"], ["time", "T", "time"],
-];
 
 export const UNSHARE_SPECS: OptionSpec[] = [
   // unshare's optstring has no optional arguments: only the long forms take =FILE.
