@@ -46,3 +46,15 @@ test("trusted CAs: the system bundle (NSBOX_CA_BUNDLE) plus *.crt of the registr
   expect(tlsOptions("other.example").ca).toEqual(["SYSTEM-BUNDLE"]);
   expect(tlsOptions("reg.example:5000", "reg.example:5000").ca).toEqual(["SYSTEM-BUNDLE", "REG-CA"]);
 });
+
+test("without an override the system bundle is /etc/ssl/certs/ca-certificates.crt (what update-ca-certificates writes)", () => {
+  const saved = process.env.NSBOX_CA_BUNDLE;
+  delete process.env.NSBOX_CA_BUNDLE;
+  try {
+    const system = "/etc/ssl/certs/ca-certificates.crt";
+    if (!fs.existsSync(system)) return console.log(`SKIP: no ${system}`);
+    expect(tlsOptions("other.example").ca[0]).toBe(fs.readFileSync(system, "utf8"));
+  } finally {
+    if (saved !== undefined) process.env.NSBOX_CA_BUNDLE = saved;
+  }
+});
