@@ -87,6 +87,8 @@ const char *process_find_executable(const struct launch_config *cfg) {
     struct stat st;
     if (stat(name, &st) < 0) fail("exec", name, errno);
     if (S_ISDIR(st.st_mode)) fail("exec", name, EISDIR);
+    /* Not executable: refused at create, as runc does, so callers can tell 126 from 127. */
+    if (access(name, X_OK) < 0) fail("exec", name, errno);
     return name;
   }
   static char found[PATH_MAX];

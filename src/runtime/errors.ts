@@ -10,7 +10,9 @@ export function describeFailure(verb: string, id: string, err: unknown): Error {
     let msg = err.message;
     if (err.errno === EXDEV) msg = `${err.step} ${err.path}: escapes the container's rootfs`;
     else if (err.step.startsWith("exec: executable file not found")) msg = `exec: "${err.path}": executable file not found in $PATH`;
-    return new UserError(`${verb} ${id}: ${msg}`, err.step.startsWith("exec") ? 127 : 1);
+    // exec failures as shells report them: 126 found but not runnable, 127 not found.
+    const code = !err.step.startsWith("exec") ? 1 : err.errno === 13 /* EACCES */ || err.errno === 21 /* EISDIR */ ? 126 : 127;
+    return new UserError(`${verb} ${id}: ${msg}`, code);
   }
   if (err instanceof UserError) return new UserError(`${verb} ${id}: ${err.message}`, err.exitCode);
   return err instanceof Error ? err : new Error(String(err));

@@ -160,6 +160,14 @@ describe("errors: one clear line and docker's exit code", () => {
     lab.ok(["rm", "nocmd"]);
   });
 
+  test("a command that exists but cannot be run: 126 (refused at create, as with runc)", () => {
+    const r = lab.nsbox(["run", "--rm", "--net", "none", "busybox", "/etc/passwd"]);
+    expect(r.code).toBe(126);
+    expect(r.stderr).toMatch(/exec: "\/etc\/passwd": permission denied/);
+    line(r.stderr);
+    expect(lab.ok(["ps", "-aq"])).toBe("");
+  });
+
   test("rm of a running container without -f; exec into a stopped one; unknown container", () => {
     lab.ok(["run", "-d", "--name", "busy", "--net", "none", "busybox", "sleep", "30"]);
     const rm = lab.nsbox(["rm", "busy"]);
