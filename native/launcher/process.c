@@ -28,8 +28,11 @@ static void apply_sysctl(const struct kv_entry *kv) {
   char path[PATH_MAX];
   int n = snprintf(path, sizeof path, "/proc/sys/%s", kv->key);
   if (n < 0 || n >= (int)sizeof path) fail("sysctl", kv->key, ENAMETOOLONG);
-  for (char *p = path + 10; *p; p++)
-    if (*p == '.') *p = '/';
+  /* "net.ipv4.ip_forward" names /proc/sys/net/ipv4/ip_forward; a key already in slash form keeps
+   * its dots, which belong to names such as an interface "a.b" (runc's rule). */
+  if (!strchr(kv->key, '/'))
+    for (char *p = path + 10; *p; p++)
+      if (*p == '.') *p = '/';
   write_file("sysctl", path, kv->value);
 }
 

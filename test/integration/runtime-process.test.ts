@@ -47,11 +47,9 @@ describe.skipIf(!canRun)("process settings", () => {
     expect(await Bun.file("/proc/sys/net/ipv4/ip_forward").text()).toBe(hostForward);
   });
 
-  // Launcher bug: apply_sysctl (native/launcher/process.c) turns every "." of the key into "/",
-  // so the slash form of a key whose interface name has a dot (VLANs: eth0.100) becomes
-  // /proc/sys/net/ipv4/conf/a/b/forwarding: "sysctl ...: No such file or directory". runc keeps
-  // the dots of a key written with slashes.
-  test.todo("a sysctl in slash form keeps the dots of an interface name (net/ipv4/conf/a.b/forwarding) [launcher converts every dot]", async () => {
+  // The slash form of a key whose interface name has a dot (VLANs: eth0.100) keeps its dots, as
+  // runc does (the dotted form can't express it).
+  test("a sysctl in slash form keeps the dots of an interface name (net/ipv4/conf/a.b/forwarding)", async () => {
     const owner = Bun.spawn(["unshare", "--net", "sh", "-c", "ip link add a.b type veth peer name b.a; exec sleep 30"], { stderr: "inherit" });
     try {
       for (let i = 0; i < 400 && (await Bun.file(`/proc/${owner.pid}/comm`).text()).trim() !== "sleep"; i++) await Bun.sleep(5);
