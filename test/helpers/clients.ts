@@ -35,7 +35,7 @@ export function runIn(dir: string, argv: string[], opts: { stdin?: string; timeo
     stdout: Bun.file(out),
     stderr: Bun.file(`${out}.err`),
     env: opts.env ?? (process.env as Record<string, string>),
-    timeout: opts.timeoutMs ?? 30_000,
+    timeout: opts.timeoutMs ?? 20_000,
   });
   const r = { code: p.exitCode ?? 128 + 9, stdout: readFileSync(out, "utf8"), stderr: readFileSync(`${out}.err`, "utf8") };
   rmSync(out, { force: true });
