@@ -179,11 +179,16 @@ export function compileCreate(spec: Spec, opts: CompileOptions, notes: string[] 
   const devMount = mounts.find((m) => m.destination === "/dev");
   const makeDevices = !devMount || !(devMount.flags & MS.BIND);
   const extraDevices = (linux.devices ?? []).map(specDevice);
-  const devices = makeDevices ? mergeDevices(DEFAULT_DEVICES, extraDevices) : extraDevices;
+  let devices = makeDevices ? mergeDevices(DEFAULT_DEVICES, extraDevices) : extraDevices;
   // mknod is refused in a user namespace: bind the host's nodes instead.
   if (newUser) devices.forEach((d) => (d.bind = true));
   const symlinks = makeDevices ? [...DEV_SYMLINKS] : [];
-  if (mounts.some((m) => m.destination === "/dev/pts")) symlinks.push({ target: "pts/ptmx", path: "/dev/ptmx" });
+  if (mounts.some((m) => m.destination === "/dev/pts")) {
+    // The devpts instance's ptmx wins over a /dev/ptmx node in linux.devices (podman --privileged
+    // lists the host's), as in runc's setupPtmx; creating both failed with EEXIST.
+    devices = devices.filter((d) => d.path !== "/dev/ptmx");
+    symlinks.push({ target: "pts/ptmx", path: "/dev/ptmx" });
+  }
 
   let personality: number | undefined;
   if (linux.personality) {

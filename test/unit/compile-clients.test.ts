@@ -79,3 +79,15 @@ describe("loopback", () => {
     expect(plan([{ type: "mount" }]).loopbackUp).toBeUndefined();
   });
 });
+
+describe("/dev/ptmx", () => {
+  test("with a /dev/pts mount, a /dev/ptmx device (podman --privileged) gives way to the pts/ptmx symlink", () => {
+    const s = spec([{ type: "mount" }]);
+    s.mounts!.push({ destination: "/dev", type: "tmpfs", source: "tmpfs" }, { destination: "/dev/pts", type: "devpts", source: "devpts" });
+    s.linux!.devices = [{ path: "/dev/ptmx", type: "c", major: 5, minor: 2 }, { path: "/dev/kmsg", type: "c", major: 1, minor: 11 }];
+    const plan = compileCreate(s, { bundle: "/b", host: v1Host });
+    expect(plan.devices!.some((d) => d.path === "/dev/ptmx")).toBe(false);
+    expect(plan.devices!.some((d) => d.path === "/dev/kmsg")).toBe(true);
+    expect(plan.symlinks).toContainEqual({ target: "pts/ptmx", path: "/dev/ptmx" });
+  });
+});
