@@ -108,6 +108,12 @@ describe.skipIf(!!unavailable)(`podman --runtime nsbox-runtime${unavailable ? ` 
     expect(lab.podman(["rm", "-f", "-t", "0", "x"]).code).toBe(0);
   }, 60_000);
 
+  test("--privileged: the host's devices, /dev/ptmx still the devpts symlink", () => {
+    const r = lab.podman(["run", "--rm", "--privileged", ...U, ...NONET, "busybox", "sh", "-c", "readlink /dev/ptmx; test -c /dev/kmsg && echo host-devices"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("pts/ptmx\nhost-devices\n");
+  }, 30_000);
+
   test("-m 64m: the limit is set on the host and seen inside; going over it is an OOM kill (137)", () => {
     expect(lab.podman(["run", "-d", "--name", "mem", "-m", "64m", ...U, ...NONET, "busybox", "sleep", "1000"]).code).toBe(0);
     const pid = Number(lab.inspect("mem", "{{.State.Pid}}"));
