@@ -119,6 +119,16 @@ describe.skipIf(!!unavailable)(`containerd (ctr --runc-binary nsbox-runtime)${un
     expect(lab.ctr(["containers", "delete", "k1"]).code).toBe(0);
   }, 60_000);
 
+  test("--with-ns network:/proc/PID/ns/net joins another task's network namespace", async () => {
+    expect(lab.ctr(runArgs("-d", BUSYBOX_REF, "srv", "httpd", "-f", "-p", "127.0.0.1:8080", "-h", "/etc")).code).toBe(0);
+    const [pid] = tasks().srv;
+    const sh = "for i in $(seq 50); do wget -qO- http://127.0.0.1:8080/passwd && exit 0; sleep 0.1; done; exit 1";
+    const r = lab.ctr(runArgs("--rm", "--with-ns", `network:/proc/${pid}/ns/net`, BUSYBOX_REF, "cli", "sh", "-c", sh));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("root:x:0:0");
+    lab.ctr(["task", "kill", "-s", "SIGKILL", "srv"]);
+  }, 30_000);
+
   test("--memory-limit reaches the container's cgroup", () => {
     expect(lab.ctr(runArgs("-d", "--memory-limit", String(48 << 20), BUSYBOX_REF, "m1", "sleep", "1000")).code).toBe(0);
     const [pid] = tasks().m1;

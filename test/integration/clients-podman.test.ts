@@ -114,6 +114,13 @@ describe.skipIf(!!unavailable)(`podman --runtime nsbox-runtime${unavailable ? ` 
     expect(r.stdout).toBe("pts/ptmx\nhost-devices\n");
   }, 30_000);
 
+  test("--uidmap/--gidmap: root inside is host uid 200000, the rootfs is its own, lo is up", () => {
+    const sh = "id -u; cat /proc/self/uid_map; touch /x && echo write-ok; ip -o link show lo";
+    const r = lab.podman(["run", "--rm", "--uidmap", "0:200000:65536", "--gidmap", "0:200000:65536", ...U, ...NONET, "busybox", "sh", "-c", sh], { timeoutMs: 60_000 });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/^0\n\s+0\s+200000\s+65536\nwrite-ok\n1: lo: <LOOPBACK,UP,LOWER_UP>/);
+  }, 60_000);
+
   test("-m 64m: the limit is set on the host and seen inside; going over it is an OOM kill (137)", () => {
     expect(lab.podman(["run", "-d", "--name", "mem", "-m", "64m", ...U, ...NONET, "busybox", "sleep", "1000"]).code).toBe(0);
     const pid = Number(lab.inspect("mem", "{{.State.Pid}}"));
