@@ -7,7 +7,7 @@
 // does not pass --runtime-flag to the `container cleanup` conmon runs at exit, whose
 // `delete --force` would look elsewhere. Commands run synchronously with output through files (a detached
 // container or a daemonized monitor may inherit them and would hold a pipe open).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
@@ -231,6 +231,12 @@ export class ContainerdLab {
       this.daemon.kill("SIGTERM");
       await Promise.race([this.daemon.exited, Bun.sleep(5000)]);
       if (this.daemon.exitCode === null) this.daemon.kill("SIGKILL");
+    }
+    // Tasks' cgroups are /<namespace>/<id>: the runtime removes <id>, the namespace's stays (runc too).
+    for (const dir of ["", ...readdirSync("/sys/fs/cgroup")]) {
+      try {
+        rmdirSync(join("/sys/fs/cgroup", dir, this.namespace));
+      } catch {}
     }
     removeTree(this.dir);
   }
