@@ -134,6 +134,29 @@ d("registry pulls", () => {
     s.close();
   });
 
+  test("concurrent pulls of one image into one store: all succeed, one image, each layer unpacked once", async () => {
+    const root = `${base}/concurrent`;
+    const procs = [1, 2, 3, 4].map(() =>
+      Bun.spawn([`${top}/node_modules/.bin/bun`, `${top}/src/cli/main.ts`, "pull", "-q", `${reg.host}/redis`], {
+        env: { ...process.env, NSBOX_ROOT: root }, stdout: "pipe", stderr: "pipe",
+      }),
+    );
+    const codes = await Promise.all(procs.map((p) => p.exited));
+    expect(codes).toEqual([0, 0, 0, 0]);
+    const s = new ImageStore(`${root}/image`);
+    s.warn = () => {};
+    const images = s.list();
+    expect(images.length).toBe(1);
+    expect(fs.readdirSync(s.blobs.ingestDir)).toEqual([]);
+    const layers = s.manifest(images[0]!).layers.length;
+    const unpacked = fs.readdirSync(`${root}/image/layers`).filter((d) => !d.startsWith("."));
+    expect(unpacked.length).toBe(layers);
+    const r = await s.prepareRootfs(`${reg.host}/redis`, "cc1");
+    expect(Bun.spawnSync(["chroot", r.rootfsPath, "redis-server", "--version"]).stdout.toString()).toContain("Redis server");
+    await r.cleanup();
+    s.close();
+  }, 60_000);
+
   test("nsbox pull CLI: plain progress lines off a terminal", () => {
     const r = nsbox(["pull", `${reg.host}/busybox:latest`]);
     expect(r.exitCode).toBe(0);
