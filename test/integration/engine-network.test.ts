@@ -79,5 +79,8 @@ test("kill -9 of the CLI during run -d on the bridge: the next run removes what 
   const leased = Object.keys(JSON.parse(lab.ok(["network", "inspect", "bridge"]))[0].Containers ?? {});
   for (const id of leased) expect(ids).toContain(id);
   if (ids.length) lab.ok(["rm", "-f", ...ids]);
+  // The kernel tears a dead network namespace down asynchronously (its veth goes a moment later;
+  // PID 1 here also reaps the inits slowly): wait for it, a bounded time.
+  await lab.until("the endpoints' veths to go", () => vethCount() === before, 5000);
   expect(vethCount()).toBe(before);
 }, 60000);
