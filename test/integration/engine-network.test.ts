@@ -34,7 +34,7 @@ test("two containers on a user network talk over TCP by name; another network is
   expect(fromOther.stdout).not.toContain("connected");
   lab.ok(["rm", "-f", "db"]);
   lab.ok(["network", "rm", "app", "other"]);
-  expect(vethCount()).toBe(before);
+  await lab.until("the endpoints' veths to go", () => vethCount() === before, 5000);
   expect(lab.ok(["network", "ls", "-q"]).split("\n").filter(Boolean).length).toBeLessThanOrEqual(1); // only the default bridge
 });
 
