@@ -182,6 +182,18 @@ export function trafficSuite(firewall: FirewallKind): void {
       await lab.server(outside.name, 9000, "outside");
     });
 
+    test("a published port answers a client on another host (DNAT), and only on the address it was bound to", async () => {
+      const c = lab.netns("dnat");
+      await lab.net.attach({
+        containerId: "dnatcontainer01", netnsPath: c.path,
+        ports: [{ hostIp: "", hostPort: 38282, containerPort: 8080, proto: "tcp" }, { hostIp: "127.0.0.1", hostPort: 38283, containerPort: 8080, proto: "tcp" }],
+      });
+      await lab.server(c.name, 8080, "hello-outside");
+      expect(lab.connect(outside.name, "198.51.100.1", 38282)).toBe("hello-outside");
+      expect(lab.connect(outside.name, "198.51.100.1", 38283)).toBe(""); // bound to 127.0.0.1 only
+      await lab.net.detach("dnatcontainer01");
+    });
+
     test("a container on a normal network reaches outside, masqueraded as the host", async () => {
       const c = lab.netns("norm");
       await lab.net.attach({ containerId: "normcontainer01", netnsPath: c.path, networks: [{ network: "app" }] });
