@@ -31,6 +31,8 @@ let seq = 0;
 export function runIn(dir: string, argv: string[], opts: { stdin?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Result {
   const out = join(dir, `out-${process.pid}-${++seq}`);
   const p = Bun.spawnSync(argv, {
+    // in `dir`: conmon drops an `oom` file into its working directory when a container is OOM-killed
+    cwd: dir,
     stdin: opts.stdin === undefined ? "ignore" : Buffer.from(opts.stdin),
     stdout: Bun.file(out),
     stderr: Bun.file(`${out}.err`),
