@@ -202,6 +202,8 @@ async function startRow(e: Engine, r: Row, opts: StartOptions): Promise<void> {
     trace("start: ready");
   } catch (err) {
     monitor.abort();
-    throw err instanceof UserError ? err : startFailure(err, r);
+    // A failure of our own setup (an unknown network, a port in use) is docker's 125 engine error.
+    if (err instanceof UserError) throw err.exitCode === 1 ? new UserError(err.message, 125) : err;
+    throw startFailure(err, r);
   }
 }

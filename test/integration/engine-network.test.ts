@@ -40,7 +40,7 @@ test("two containers on a user network talk over TCP by name; another network is
 
 test("an unknown network is one clear error and leaves no container", () => {
   const r = lab.nsbox(["run", "--rm", "--name", "lost", "--net", "nosuchnet", "busybox", "true"]);
-  expect(r.code).not.toBe(0);
+  expect(r.code).toBe(125);
   expect(r.stderr.trim().split("\n")).toEqual(["nsbox: network nosuchnet not found"]);
   expect(lab.nsbox(["inspect", "lost"]).code).not.toBe(0);
 });
