@@ -1,8 +1,8 @@
 // create, start, run, kill, delete, state: argument handling over ../lifecycle.ts.
 import { UserError } from "../../common/errors.ts";
-import { parseFlags } from "../../common/flags.ts";
+import { parseFlags, type ParsedFlags } from "../../common/flags.ts";
 import { parseSignal } from "../../linux/signals.ts";
-import { containerStatus, create, kill, remove, run, start } from "../lifecycle.ts";
+import { containerStatus, create, kill, remove, run, start, type CreateOptions } from "../lifecycle.ts";
 import type { GlobalOptions } from "../main.ts";
 
 const CREATE_FLAGS = {
@@ -19,16 +19,21 @@ function oneId(positionals: string[], verb: string): string {
   return positionals[0]!;
 }
 
-export async function createCommand(argv: string[], g: GlobalOptions): Promise<number> {
-  const { values: v, positionals } = parseFlags(argv, CREATE_FLAGS, "create");
-  await create(g.store, {
-    id: oneId(positionals, "create"),
+/** The options create and run share, from their parsed flags. */
+function createOptions(v: ParsedFlags["values"], positionals: string[], verb: string): CreateOptions {
+  return {
+    id: oneId(positionals, verb),
     bundle: v.bundle as string | undefined,
     pidFile: v["pid-file"] as string | undefined,
     consoleSocket: v["console-socket"] as string | undefined,
     noPivot: !!v["no-pivot"],
     noNewKeyring: !!v["no-new-keyring"],
-  });
+  };
+}
+
+export async function createCommand(argv: string[], g: GlobalOptions): Promise<number> {
+  const { values: v, positionals } = parseFlags(argv, CREATE_FLAGS, "create");
+  await create(g.store, createOptions(v, positionals, "create"));
   return 0;
 }
 
@@ -44,16 +49,7 @@ export async function runCommand(argv: string[], g: GlobalOptions): Promise<numb
     { ...CREATE_FLAGS, detach: { type: "boolean", short: "d" }, keep: { type: "boolean" } },
     "run",
   );
-  return run(g.store, {
-    id: oneId(positionals, "run"),
-    bundle: v.bundle as string | undefined,
-    pidFile: v["pid-file"] as string | undefined,
-    consoleSocket: v["console-socket"] as string | undefined,
-    noPivot: !!v["no-pivot"],
-    noNewKeyring: !!v["no-new-keyring"],
-    detach: !!v.detach,
-    keep: !!v.keep,
-  });
+  return run(g.store, { ...createOptions(v, positionals, "run"), detach: !!v.detach, keep: !!v.keep });
 }
 
 export async function killCommand(argv: string[], g: GlobalOptions): Promise<number> {
