@@ -9,19 +9,12 @@ import { type Digest, digestOf, hexOf, newHasher } from "../digest.ts";
 import { DigestMismatchError, type BlobStore } from "../store/blobs.ts";
 import type { RegistryClient } from "./client.ts";
 import { RegistryError } from "./client.ts";
+import { isAlive } from "../../linux/proc.ts";
 
 export interface BlobProgress {
   (done: number, total: number): void;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function takeLock(lock: string): boolean {
   try {
@@ -31,7 +24,7 @@ function takeLock(lock: string): boolean {
     if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
   }
   const owner = Number(fs.readFileSync(lock, "utf8").trim() || "0");
-  if (owner && owner !== process.pid && alive(owner)) return false;
+  if (owner && owner !== process.pid && isAlive(owner)) return false;
   // Stale (its process died): take it over. Rename-then-create keeps two takers from both winning.
   try {
     fs.renameSync(lock, `${lock}.stale-${process.pid}`);

@@ -7,6 +7,7 @@ import type { ImageConfig, Manifest } from "../types.ts";
 import type { BlobStore } from "./blobs.ts";
 import type { Records } from "./db.ts";
 import type { LayerStore } from "./layers.ts";
+import { isAlive } from "../../linux/proc.ts";
 
 let holds = 0;
 
@@ -35,9 +36,7 @@ export class Leases {
     const out = new Set<string>();
     for (const n of fs.readdirSync(this.dir)) {
       const pid = Number(n.split("-")[0]);
-      try {
-        process.kill(pid, 0);
-      } catch {
+      if (!isAlive(pid)) {
         fs.rmSync(`${this.dir}/${n}`, { force: true });
         continue;
       }

@@ -9,6 +9,7 @@ import { type Digest, decompress, digestOf, hexOf, newHasher, readFileChunks, ta
 import { unpackLayer } from "../unpack.ts";
 import { DigestMismatchError, type BlobStore } from "./blobs.ts";
 import type { Records } from "./db.ts";
+import { isAlive } from "../../linux/proc.ts";
 
 export class LayerStore {
   readonly dir: string;
@@ -67,19 +68,11 @@ export class LayerStore {
   cleanTemp(): void {
     for (const n of fs.readdirSync(this.dir)) {
       const m = /^\.tmp-(\d+)-/.exec(n);
-      if (n.startsWith(".rm-") || (m && !alive(Number(m[1])))) fs.rmSync(`${this.dir}/${n}`, { recursive: true, force: true });
+      if (n.startsWith(".rm-") || (m && !isAlive(Number(m[1])))) fs.rmSync(`${this.dir}/${n}`, { recursive: true, force: true });
     }
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Unpacks a (possibly compressed) layer file into dir; returns the uncompressed stream's digest. */
 export async function unpackInto(file: string, dir: string, mode: "layer" | "apply", onWarning?: (m: string) => void): Promise<Digest> {
