@@ -2,7 +2,7 @@
 // decision here is unit-tested without root (test/unit/compile.test.ts).
 import * as path from "node:path";
 import { CLONE, MS } from "../linux/plan-ids.ts";
-import { seccompListenerState, type LaunchPlan, type MountStep } from "../linux/plan.ts";
+import { seccompListenerState, type LaunchPlan, type MountStep, type NamespaceRef } from "../linux/plan.ts";
 import { capabilitySets } from "./capabilities.ts";
 import { DEFAULT_DEVICES, DEV_SYMLINKS, mergeDevices, specDevice } from "./devices.ts";
 import { parseMountOptions, rootPropagation } from "./mount-options.ts";
@@ -16,6 +16,17 @@ export const NAMESPACE_FLAGS: Record<NamespaceType, number> = {
   mount: CLONE.NEWNS, pid: CLONE.NEWPID, network: CLONE.NEWNET, ipc: CLONE.NEWIPC,
   uts: CLONE.NEWUTS, user: CLONE.NEWUSER, cgroup: CLONE.NEWCGROUP, time: CLONE.NEWTIME,
 };
+
+/** The file under /proc/PID/ns/ of each namespace type. */
+const NS_FILE: Record<NamespaceType, string> = {
+  mount: "mnt", pid: "pid", network: "net", ipc: "ipc", uts: "uts", user: "user", cgroup: "cgroup", time: "time",
+};
+
+/** Joins of every namespace the config lists, through the running container's /proc/PID/ns
+ * (exec, and createContainer hooks). */
+export function containerJoins(spec: Spec, pid: number): NamespaceRef[] {
+  return (spec.linux?.namespaces ?? []).map((ns) => ({ type: NAMESPACE_FLAGS[ns.type], path: `/proc/${pid}/ns/${NS_FILE[ns.type]}` }));
+}
 
 /** What the compiler needs to know about the host (read by the caller, faked in unit tests). */
 export interface HostView {

@@ -4,18 +4,14 @@ import { UserError } from "../common/errors.ts";
 import { procsFiles } from "../linux/cgroups/index.ts";
 import { launch, type Stdio } from "../linux/launcher.ts";
 import type { LaunchPlan } from "../linux/plan.ts";
-import { compileProcess, NAMESPACE_FLAGS } from "../oci/compile.ts";
+import { compileProcess, containerJoins } from "../oci/compile.ts";
 import { compileSeccomp } from "../oci/seccomp/index.ts";
-import type { NamespaceType, Process } from "../oci/spec.ts";
+import type { Process } from "../oci/spec.ts";
 import { ConfigError, validateProcess } from "../oci/validate.ts";
 import { describeFailure } from "./errors.ts";
 import { containerStatus, writePidFile } from "./lifecycle.ts";
 import { type CompiledFilter, loadSeccomp } from "./seccomp-cache.ts";
 import type { ContainerRecord, StateStore } from "./state.ts";
-
-const NS_FILE: Record<NamespaceType, string> = {
-  mount: "mnt", pid: "pid", network: "net", ipc: "ipc", uts: "uts", user: "user", cgroup: "cgroup", time: "time",
-};
 
 export interface ExecOptions {
   id: string;
@@ -86,14 +82,10 @@ function mergeEnv(base: string[], extra: string[]): string[] {
  * container's seccomp program as create compiled it (else linux.seccomp is compiled here). */
 export function compileExec(rec: ContainerRecord, proc: Process, opts: ExecOptions, filter?: CompiledFilter): LaunchPlan {
   const linux = rec.config.linux ?? {};
-  const join = (linux.namespaces ?? []).map((ns) => ({
-    type: NAMESPACE_FLAGS[ns.type],
-    path: `/proc/${rec.pid}/ns/${NS_FILE[ns.type]}`,
-  }));
   const seccomp = linux.seccomp ? (filter ?? compileSeccomp(linux.seccomp as never)) : undefined;
   return {
     ...compileProcess(proc),
-    join,
+    join: containerJoins(rec.config, rec.pid),
     cgroupProcs: rec.cgroup ? procsFiles(rec.cgroup) : undefined,
     foreground: !opts.detach || undefined,
     consoleSocket: opts.consoleSocket,

@@ -2,16 +2,8 @@
 // the container waits before pivot_root, so their paths still resolve on the host's filesystem.
 import { UserError } from "../common/errors.ts";
 import { launch, LaunchError } from "../linux/launcher.ts";
-import { NAMESPACE_FLAGS } from "../oci/compile.ts";
-import type { Hook, NamespaceType, Spec, State } from "../oci/spec.ts";
-
-const NS_FILE: Record<NamespaceType, string> = {
-  mount: "mnt", pid: "pid", network: "net", ipc: "ipc", uts: "uts", user: "user", cgroup: "cgroup", time: "time",
-};
-
-export function containerJoins(spec: Spec, pid: number) {
-  return (spec.linux?.namespaces ?? []).map((ns) => ({ type: NAMESPACE_FLAGS[ns.type], path: `/proc/${pid}/ns/${NS_FILE[ns.type]}` }));
-}
+import { containerJoins } from "../oci/compile.ts";
+import type { Hook, Spec, State } from "../oci/spec.ts";
 
 export async function runCreateContainerHooks(hooks: Hook[] | undefined, state: State, spec: Spec): Promise<void> {
   for (const hook of hooks ?? []) {
