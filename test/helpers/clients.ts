@@ -11,19 +11,14 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlink
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { top, type Result } from "./cli.ts";
+export { top, type Result };
 
-export const top = join(import.meta.dir, "../..");
 /** The compiled runtime, as a client would be configured with it. */
 export const RUNTIME_BIN = join(top, "bin/nsbox-runtime");
 /** Built offline from Debian's busybox-static by scripts/setup.d/20-images.sh (docs/images.md). */
 export const BUSYBOX_ARCHIVE = join(top, "build/images/busybox.tar");
 export const BUSYBOX_REF = "docker.io/library/busybox:latest";
-
-export interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 let seq = 0;
 

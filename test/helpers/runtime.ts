@@ -8,20 +8,14 @@ import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { defaultSpec } from "../../src/oci/defaults.ts";
 import type { Spec } from "../../src/oci/spec.ts";
+import { bun, top, type Result } from "./cli.ts";
+export { top, type Result };
 
-export const top = join(import.meta.dir, "../..");
 export const BUSYBOX_ROOTFS = join(top, "build/rootfs/busybox");
-const bun = join(top, "node_modules/.bin/bun");
 /** argv prefix that runs nsbox-runtime (bin/nsbox-runtime is bun + this entry point). */
 export const RUNTIME = [bun, join(top, "src/runtime/main.ts")];
 export const isRoot = process.getuid?.() === 0;
 export const canRun = isRoot && existsSync(join(BUSYBOX_ROOTFS, "bin/busybox")) && existsSync(join(top, "native/build/nsbox-launcher"));
-
-export interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /** The default config (runc's `spec`) made for tests: no terminal, writable root, `args`. */
 export function testSpec(args: string[], edit?: (spec: Spec) => void): Spec {

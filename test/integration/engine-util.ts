@@ -3,16 +3,8 @@
 // (containers and their monitors, mounts, cgroups, bridges).
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-
-export const top = join(import.meta.dir, "../..");
-export const bun = join(top, "node_modules/.bin/bun");
-export const NSBOX = [bun, join(top, "src/cli/main.ts")];
-
-export interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { NSBOX, top, type Result } from "../helpers/cli.ts";
+export { NSBOX, top, type Result };
 
 /** An OCI layout directory as a tar `nsbox load` accepts (built once per process). */
 function layoutTar(name: string): string {

@@ -7,16 +7,8 @@ import { join } from "node:path";
 import { Networking } from "../../src/net/index.ts";
 import { kernelNames, type FirewallKind } from "../../src/net/context.ts";
 import { chainPrefix } from "../../src/net/firewall-iptables.ts";
-
-export const top = join(import.meta.dir, "../..");
-export const bun = join(top, "node_modules/.bin/bun");
-export const NSBOX = [bun, join(top, "src/cli/main.ts")];
-
-export interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { NSBOX, bun, top, type Result } from "../helpers/cli.ts";
+export { NSBOX, bun, top, type Result };
 
 export function sh(argv: string[], env: Record<string, string> = {}): Result {
   const p = Bun.spawnSync(argv, { env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe" });

@@ -1,19 +1,8 @@
 // Helpers for the namespace toolkit's integration tests: run nsbox and util-linux side by side,
 // start long-lived processes in new namespaces, and clean them up.
 import { readFileSync, readlinkSync } from "node:fs";
-import { join } from "node:path";
-
-export const top = join(import.meta.dir, "../..");
-const bun = join(top, "node_modules/.bin/bun");
-
-/** argv prefix that runs the nsbox CLI (the bin/ shim is just bun + this entry point). */
-export const NSBOX = [bun, join(top, "src/cli/main.ts")];
-
-export interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { NSBOX, top, type Result } from "../helpers/cli.ts";
+export { NSBOX, top, type Result };
 
 export function run(argv: string[], env: Record<string, string> = {}): Result {
   const p = Bun.spawnSync(argv, { env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe" });
