@@ -2,10 +2,14 @@
 // `process.capabilities` the launcher applies (bounding, effective, inheritable, permitted,
 // ambient).
 //
-// A name this table does not know is a config error. A name it knows but the running kernel
-// does not (newer than /proc/sys/kernel/cap_last_cap, e.g. CAP_CHECKPOINT_RESTORE on a 5.4
-// kernel) is dropped with a note, as runc does: default capability lists written for new kernels
-// must still run on older ones, and a capability the kernel lacks grants nothing anyway.
+// What cannot be granted is dropped with a warning, not an error: runtime-spec 1.0.3 and later
+// (opencontainers/runtime-spec#1094) say such values "MUST be logged as a warning" and runtimes
+// "SHOULD NOT fail"; runc and crun do the same. That covers a name this table does not know (a
+// capability newer than nsbox, or a typo: the warning suggests the real name) and a name it knows
+// but the running kernel does not (newer than /proc/sys/kernel/cap_last_cap, e.g.
+// CAP_CHECKPOINT_RESTORE on a 5.4 kernel). Dropping only ever grants less. A value that is not a
+// string, or a list that is not an array, is a malformed config and stays an error. The engine
+// (src/engine/spec.ts) refuses unknown names in --cap-add/--cap-drop outright, as docker does.
 import { readFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import type { CapabilitySets } from "../linux/plan.ts";
@@ -27,8 +31,11 @@ export const LAST_KNOWN_CAP = 40;
 const SETS = ["bounding", "effective", "inheritable", "permitted", "ambient"] as const;
 type SetName = (typeof SETS)[number];
 
-/** The mask of a list of capability names; `field` names the JSON field in errors. */
-export function capabilityMask(names: unknown, field: string): bigint {
+/**
+ * The mask of a list of capability names; `field` names the JSON field in messages. Unknown
+ * names are errors, or, given `notes`, dropped with a note there.
+ */
+export function capabilityMask(names: unknown, field: string, notes?: string[]): bigint {
   if (names === undefined || names === null) return 0n;
   if (!Array.isArray(names)) throw new UserError(`${field}: must be an array of capability names`);
   let mask = 0n;
@@ -37,7 +44,10 @@ export function capabilityMask(names: unknown, field: string): bigint {
     if (bit === undefined) {
       const guess = typeof name === "string" ? `CAP_${name.toUpperCase().replace(/^CAP_/, "")}` : "";
       const hint = Object.hasOwn(CAPABILITIES, guess) ? ` (did you mean "${guess}"?)` : "";
-      throw new UserError(`${field}: unknown capability ${JSON.stringify(name)}${hint}`);
+      const problem = `${field}: unknown capability ${JSON.stringify(name)}${hint}`;
+      if (!notes || typeof name !== "string") throw new UserError(problem);
+      notes.push(`${problem}, ignored`);
+      continue;
     }
     mask |= 1n << BigInt(bit);
   }
@@ -65,9 +75,11 @@ export function kernelLastCap(): number {
 }
 
 /**
- * The five masks of `process.capabilities`. Capabilities above `lastCap` are dropped (see the
- * top of this file); so are ambient ones missing from permitted or inheritable, which the kernel
- * refuses to raise (runc warns and goes on too). Both are reported in `notes`.
+ * The five masks of `process.capabilities`. Unknown names and capabilities above `lastCap` are
+ * dropped and reported in `notes` (see the top of this file). Ambient ones missing from permitted
+ * or inheritable, which the kernel refuses to raise, are dropped without a note: runc's default
+ * spec (and ours, and podman's) lists ambient capabilities without inheritable ones since the
+ * CVE-2022-29162 fix, so a warning would greet nearly every container; runc is silent too.
  */
 export function capabilitySets(
   caps: Partial<Record<SetName, unknown>>,
@@ -79,17 +91,13 @@ export function capabilitySets(
   const supported = (1n << BigInt(Math.min(lastCap, 63) + 1)) - 1n;
   const masks = {} as CapabilitySets;
   for (const set of SETS) {
-    const mask = capabilityMask(caps[set], `${field}.${set}`);
+    const mask = capabilityMask(caps[set], `${field}.${set}`, notes);
     const unsupported = mask & ~supported;
     if (unsupported) {
       notes.push(`${field}.${set}: ${capabilityNames(unsupported).join(", ")} not supported by this kernel (cap_last_cap ${lastCap}), ignored`);
     }
     masks[set] = mask & supported;
   }
-  const stray = masks.ambient & ~(masks.permitted & masks.inheritable);
-  if (stray) {
-    notes.push(`${field}.ambient: ${capabilityNames(stray).join(", ")} not in both permitted and inheritable, ignored`);
-    masks.ambient &= ~stray;
-  }
+  masks.ambient &= masks.permitted & masks.inheritable;
   return masks;
 }

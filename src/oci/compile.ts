@@ -139,9 +139,13 @@ function timeOffsets(spec: Spec): string | undefined {
     .join("");
 }
 
-/** The process part, shared by create/run and exec. */
-export function compileProcess(proc: Process, fieldPrefix = "process"): Partial<LaunchPlan> & Pick<LaunchPlan, "args" | "env"> {
-  const caps = proc.capabilities ? capabilitySets(proc.capabilities, `${fieldPrefix}.capabilities`) : undefined;
+/** The process part, shared by create/run and exec; what is dropped is said in `notes`. */
+export function compileProcess(
+  proc: Process,
+  fieldPrefix = "process",
+  notes: string[] = [],
+): Partial<LaunchPlan> & Pick<LaunchPlan, "args" | "env"> {
+  const caps = proc.capabilities ? capabilitySets(proc.capabilities, `${fieldPrefix}.capabilities`, undefined, notes) : undefined;
   return {
     args: proc.args!,
     env: proc.env ?? [],
@@ -239,7 +243,7 @@ export function compileCreate(spec: Spec, opts: CompileOptions, notes: string[] 
     notes.push("linux.namespaces has no mount namespace: mounts, masked and read-only paths are skipped (chroot only)");
 
   return {
-    ...compileProcess(spec.process),
+    ...compileProcess(spec.process, "process", notes),
     ...fsPlan,
     foreground: opts.foreground || undefined,
     execFifo: opts.execFifo,

@@ -17,3 +17,8 @@ export function describeFailure(verb: string, id: string, err: unknown): Error {
   if (err instanceof UserError) return new UserError(`${verb} ${id}: ${err.message}`, err.exitCode);
   return err instanceof Error ? err : new Error(String(err));
 }
+
+/** What was accepted but not carried out (dropped capabilities, skipped mounts), one line each. */
+export function printWarnings(notes: string[]): void {
+  for (const note of notes) process.stderr.write(`nsbox-runtime: warning: ${note}\n`);
+}

@@ -8,7 +8,7 @@ import { compileProcess, containerJoins } from "../oci/compile.ts";
 import { compileSeccomp } from "../oci/seccomp/index.ts";
 import type { Process } from "../oci/spec.ts";
 import { ConfigError, validateProcess } from "../oci/validate.ts";
-import { describeFailure } from "./errors.ts";
+import { describeFailure, printWarnings } from "./errors.ts";
 import { containerStatus, writePidFile } from "./lifecycle.ts";
 import { type CompiledFilter, loadSeccomp } from "./seccomp-cache.ts";
 import type { ContainerRecord, StateStore } from "./state.ts";
@@ -80,11 +80,11 @@ function mergeEnv(base: string[], extra: string[]): string[] {
 
 /** Pure: the plan that joins `rec`'s namespaces (through /proc/PID/ns) and cgroup. `filter`: the
  * container's seccomp program as create compiled it (else linux.seccomp is compiled here). */
-export function compileExec(rec: ContainerRecord, proc: Process, opts: ExecOptions, filter?: CompiledFilter): LaunchPlan {
+export function compileExec(rec: ContainerRecord, proc: Process, opts: ExecOptions, filter?: CompiledFilter, notes: string[] = []): LaunchPlan {
   const linux = rec.config.linux ?? {};
   const seccomp = linux.seccomp ? (filter ?? compileSeccomp(linux.seccomp as never)) : undefined;
   return {
-    ...compileProcess(proc),
+    ...compileProcess(proc, "process", notes),
     join: containerJoins(rec.config, rec.pid),
     cgroupProcs: rec.cgroup ? procsFiles(rec.cgroup) : undefined,
     foreground: !opts.detach || undefined,
@@ -103,7 +103,10 @@ export async function exec(store: StateStore, opts: ExecOptions): Promise<number
   let launched;
   try {
     const filter = rec.config.linux?.seccomp ? loadSeccomp(store.dir(rec.id)) : undefined;
-    launched = await launch(compileExec(rec, proc, opts, filter), { stdio: opts.stdio });
+    const notes: string[] = [];
+    const plan = compileExec(rec, proc, opts, filter, notes);
+    printWarnings(notes);
+    launched = await launch(plan, { stdio: opts.stdio });
   } catch (err) {
     throw describeFailure("exec", opts.id, err);
   }

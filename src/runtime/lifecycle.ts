@@ -13,7 +13,7 @@ import { isAlive, readStat, waitGone } from "../linux/proc.ts";
 import { compileCreate } from "../oci/compile.ts";
 import type { Status } from "../oci/spec.ts";
 import { parseConfig } from "../oci/validate.ts";
-import { describeFailure } from "./errors.ts";
+import { describeFailure, printWarnings } from "./errors.ts";
 import { hostView } from "./host.ts";
 import { launcherHooks, runHooks, runHooksWarnOnly } from "./hooks.ts";
 import { runCreateContainerHooks } from "./hooks-in-container.ts";
@@ -92,7 +92,7 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
       host: hostView(layout, cgroup),
       seccomp: spec.linux?.seccomp ? compileSeccompCached(spec.linux.seccomp as never, store.root) : undefined,
     }, notes);
-    for (const note of notes) process.stderr.write(`nsbox-runtime: warning: ${note}\n`);
+    printWarnings(notes);
     const hooks = spec.hooks ?? {};
     const stateAt = (status: Status, pid: number) => ({
       ociVersion: OCI_VERSION, id, status, pid, bundle, annotations: spec.annotations ?? {},

@@ -37,6 +37,15 @@ describe.skipIf(!canRun)("process settings", () => {
     expect(out).toEqual(["CapPrm: 0000000020000420", "CapEff: 0000000020000420", "CapBnd: 0000000020000420", "NoNewPrivs: 1"]);
   });
 
+  test("an unknown capability name is dropped with one warning line; the container runs without it", () => {
+    const bundle = sb.bundle(testSpec(["sh", "-c", "grep CapBnd /proc/self/status | tr -s '\\t ' ' '"], (s) => {
+      s.process!.capabilities!.bounding!.push("CAP_TEST");
+    }));
+    const r = sb.rt(["run", "--bundle", bundle, sb.id()]);
+    expect(r).toMatchObject({ code: 0, stdout: "CapBnd: 0000000020000420\n" });
+    expect(r.stderr).toBe('nsbox-runtime: warning: process.capabilities.bounding: unknown capability "CAP_TEST", ignored\n');
+  });
+
   test("domainname and sysctls in the container's namespaces; the host's stay as they were", async () => {
     const hostForward = await Bun.file("/proc/sys/net/ipv4/ip_forward").text();
     const out = runLines("cat /proc/sys/kernel/domainname /proc/sys/net/ipv4/ip_forward", (s) => {
