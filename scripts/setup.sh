@@ -37,6 +37,9 @@ bash native/build.sh
 # bin/: nsbox-runtime and nsbox are compiled (`bun build --compile --bytecode`: the same
 # TypeScript, bundled, with bytecode made ahead of time), because start-up is our performance
 # (podman and containerd start the runtime once per verb): it halves start-up (docs/performance.md).
+# --splitting keeps each lazily imported command in its own chunk of the executable, so a verb
+# loads only its own code: without it the whole bundle is loaded at start (`nsbox help` 9.2 ms ->
+# 3.5 ms, `nsbox-runtime --version` 5.0 -> 4.4 ms).
 # Each is rebuilt whenever a source is newer. NSBOX_FROM_SOURCE=1 writes shims instead that run
 # the TypeScript directly (bun's absolute path in the shebang: one exec, no shell).
 mkdir -p bin
@@ -49,9 +52,9 @@ import \"$top/$entry\";"
       printf '%s\n' "$want" > "bin/$name.tmp" && chmod 755 "bin/$name.tmp" && mv "bin/$name.tmp" "bin/$name"
     fi
   elif [ ! -f "bin/$name" ] || head -c 2 "bin/$name" | grep -q '#!' ||
-       [ -n "$(find src package.json -newer "bin/$name" \( -name '*.ts' -o -name package.json \) -print -quit)" ]; then
+       [ -n "$(find src package.json scripts/setup.sh -newer "bin/$name" \( -name '*.ts' -o -name package.json -o -name setup.sh \) -print -quit)" ]; then
     log "compiling bin/$name"
-    "$bun" build "$entry" --compile --bytecode --format=esm --outfile "bin/$name.tmp" >/dev/null
+    "$bun" build "$entry" --compile --bytecode --format=esm --splitting --outfile "bin/$name.tmp" >/dev/null
     mv "bin/$name.tmp" "bin/$name"
   fi
 }
