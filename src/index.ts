@@ -5,5 +5,6 @@ export type { ContainerJSON, ContainerConfig, ContainerState, CreateRequest, Hos
 export type { ExecOptions } from "./engine/exec.ts";
 export type { LogEntry, LogOptions, LogSink } from "./engine/logs.ts";
 export type { StartOptions } from "./engine/start.ts";
+export type { WaitCondition } from "./engine/wait.ts";
 export { attach, type AttachOptions, type Attached } from "./engine/attach.ts";
 export { parseRunArgs } from "./engine/run-options.ts";

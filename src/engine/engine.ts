@@ -17,8 +17,9 @@ import { containerCgroup } from "./cgroup.ts";
 import { unpinAll } from "./pin.ts";
 import { execInContainer, type ExecOptions } from "./exec.ts";
 import { streamLogs, type LogOptions, type LogSink } from "./logs.ts";
-import { killContainer, pauseContainer, removeContainer, restartContainer, stopContainer, waitContainer } from "./ops.ts";
+import { killContainer, pauseContainer, removeContainer, restartContainer, stopContainer } from "./ops.ts";
 import { startContainer, type StartOptions } from "./start.ts";
+import { notifyWaiters, waitCondition, type WaitCondition } from "./wait.ts";
 import type { ContainerJSON, ContainerState, CreateRequest, HostConfig } from "./types.ts";
 
 export interface EngineOptions {
@@ -97,6 +98,7 @@ export class Engine {
   reconcile(): void {
     for (const r of this.db.list()) {
       if (r.complete ? !this.orphanedAutoRemove(r) : isAlive(r.creatorPid)) continue;
+      if (r.complete) notifyWaiters(this, r.id, this.state(r).ExitCode);
       this.cleanupFiles(r.id);
       this.db.delete(r.id);
       this.pendingNetworkCleanup = true;
@@ -280,8 +282,9 @@ export class Engine {
   remove(ref: string, opts: { force?: boolean } = {}): Promise<void> {
     return removeContainer(this, ref, !!opts.force);
   }
-  wait(ref: string): Promise<number> {
-    return waitContainer(this, ref);
+  /** Docker's wait conditions (see wait.ts); resolves to the exit code. */
+  wait(ref: string, condition: WaitCondition = "not-running"): Promise<number> {
+    return waitCondition(this, ref, condition);
   }
   pause(ref: string): Promise<void> {
     return pauseContainer(this, ref, true);

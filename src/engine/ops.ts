@@ -12,6 +12,7 @@ import type { Engine } from "./engine.ts";
 import { teardownNetwork } from "./network.ts";
 import { runtimeCommand } from "./runtimes.ts";
 import { monitorAlive, readMonitorStatus } from "./state.ts";
+import { notifyWaiters } from "./wait.ts";
 
 function signalPid(pid: number, sig: number): void {
   try {
@@ -110,6 +111,7 @@ export function forceRuntimeDelete(e: Engine, r: Row): void {
 }
 
 async function finalRemove(e: Engine, r: Row): Promise<void> {
+  notifyWaiters(e, r.id, e.state(r).ExitCode);
   await teardownNetwork(e, r.id, r.doc.HostConfig.NetworkMode);
   e.cleanupFiles(r.id);
   e.db.delete(r.id);
