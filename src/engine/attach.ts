@@ -3,6 +3,7 @@
 // end, and resizes the pty through the ctl fifo.
 import { closeSync, constants, openSync, writeSync } from "node:fs";
 import { createConnection, type Socket } from "node:net";
+import { DetachScanner } from "./detach-keys.ts";
 
 export interface AttachOptions {
   socket: string;
@@ -11,26 +12,16 @@ export interface AttachOptions {
   stdin: boolean;
   stdout?: (b: Uint8Array) => void;
   stderr?: (b: Uint8Array) => void;
+  /** The detach sequence (detach-keys.ts; default Ctrl-P Ctrl-Q), caught in a terminal's input. */
+  detachKeys?: Uint8Array;
 }
 
 export interface Attached {
   /** Resolves when the monitor closes the connection (the container exited) or we detached. */
   done: Promise<void>;
-  /** True once the user typed the detach keys (Ctrl-P Ctrl-Q): the container goes on. */
+  /** True once the user typed the detach keys (default Ctrl-P Ctrl-Q): the container goes on. */
   readonly detached: boolean;
   close(): void;
-}
-
-/** docker's default detach sequence: Ctrl-P Ctrl-Q. */
-export const DETACH_KEYS = Buffer.from([0x10, 0x11]);
-
-/** Pure: where the detach sequence completes in `chunk`, given how much of it `matched` before. */
-export function scanDetach(chunk: Uint8Array, matched: number): { at: number; matched: number } {
-  for (let i = 0; i < chunk.length; i++) {
-    matched = chunk[i] === DETACH_KEYS[matched] ? matched + 1 : chunk[i] === DETACH_KEYS[0] ? 1 : 0;
-    if (matched === DETACH_KEYS.length) return { at: i, matched };
-  }
-  return { at: -1, matched };
 }
 
 /** Pure: splits docker's multiplexed stream; returns the unconsumed tail. */
@@ -79,22 +70,19 @@ export function attach(o: AttachOptions): Promise<Attached> {
     sock.on("connect", () => {
       sock.off("error", reject);
       sock.on("error", () => {});
-      let matched = 0;
+      const scanner = new DetachScanner(o.detachKeys);
       const state = { detached: false };
       if (o.stdin) {
         process.stdin.on("data", (d: Buffer) => {
-          if (o.tty) {
-            // Like the docker CLI: the keys are caught here and never reach the container.
-            const scan = scanDetach(d, matched);
-            matched = scan.matched;
-            if (scan.at >= 0) {
-              if (scan.at + 1 - DETACH_KEYS.length > 0) sock.write(d.subarray(0, scan.at + 1 - DETACH_KEYS.length));
-              state.detached = true;
-              sock.destroy();
-              return;
-            }
+          if (state.detached) return;
+          if (!o.tty) return void sock.write(d);
+          // Like the docker CLI (terminal only): the keys are caught here, never reach the container.
+          const { forward, detached } = scanner.feed(d);
+          if (forward.length) sock.write(forward);
+          if (detached) {
+            state.detached = true;
+            sock.destroy();
           }
-          sock.write(d);
         });
         process.stdin.on("end", () => sock.end());
       } else sock.end();

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import { parseFlags, type FlagSpec } from "../common/flags.ts";
 import { parsePortSpec } from "../net/ports.ts";
+import { parseDetachKeys } from "./detach-keys.ts";
 import type { CreateRequest, HostConfig, RestartPolicy } from "./types.ts";
 
 export const RUN_FLAGS: FlagSpec = {
@@ -42,6 +43,7 @@ export const RUN_FLAGS: FlagSpec = {
   label: { type: "string", short: "l", multiple: true },
   runtime: { type: "string" },
   "sig-proxy": { type: "string" },
+  "detach-keys": { type: "string" },
   publish: { type: "string", short: "p", multiple: true },
   "publish-all": { type: "boolean", short: "P" },
   expose: { type: "string", multiple: true },
@@ -81,6 +83,8 @@ export interface RunOptions {
   detach: boolean;
   /** --sig-proxy (default true): signals we get go to the attached container. */
   sigProxy: boolean;
+  /** --detach-keys (default Ctrl-P Ctrl-Q): leave an attached terminal with the container running. */
+  detachKeys: Uint8Array;
   root?: string;
 }
 
@@ -220,6 +224,7 @@ export function parseRunArgs(argv: string[], verb: "run" | "create", consoleSize
   return {
     detach: !!v.detach,
     sigProxy: sigProxy === "true",
+    detachKeys: parseDetachKeys(s("detach-keys")),
     root: s("root"),
     request: {
       name: s("name"),

@@ -69,3 +69,35 @@ test("Ctrl-P Ctrl-Q detaches from run -it; the container runs on and attach find
   expect(again.code).toBe(6);
   lab.ok(["rm", "detached"]);
 }, 15000);
+
+test("--detach-keys on run -it, start -ai and attach: custom sequences; docker's exit codes", async () => {
+  // run: ctrl-a,x detaches (exit 0, silent); the default Ctrl-P Ctrl-Q is then just input.
+  const r = await underPty([...NSBOX, "run", "-it", "--detach-keys", "ctrl-a,x", "--name", "dk", "--net", "none", "busybox", "sh"], ["echo one\r", "\x10\x11echo two\r", "\x01x"]);
+  expect(r.code).toBe(0);
+  expect(r.out).toContain("two");
+  expect(r.out).not.toContain("read escape sequence");
+  expect(lab.inspect("dk").State.Running).toBe(true);
+  // attach: a single key; docker's attach says "read escape sequence" and exits 1.
+  const a = await underPty([...NSBOX, "attach", "--detach-keys", "q", "dk"], ["echo three\r", "q"]);
+  expect(a.code).toBe(1);
+  expect(a.out).toContain("three");
+  expect(a.out).toContain("read escape sequence");
+  expect(lab.inspect("dk").State.Running).toBe(true);
+  lab.ok(["stop", "-t", "0", "dk"]);
+  // start -ai: ctrl-@ (NUL) and ctrl-[ (ESC).
+  const s = await underPty([...NSBOX, "start", "-ai", "--detach-keys", "ctrl-@,ctrl-[", "dk"], ["echo four\r", "\x00\x1b"]);
+  expect(s.code).toBe(0);
+  expect(s.out).toContain("four");
+  expect(lab.inspect("dk").State.Running).toBe(true);
+  lab.ok(["rm", "-f", "dk"]);
+}, 20000);
+
+test("an invalid --detach-keys: one clear line, 125, nothing created", () => {
+  const before = lab.ok(["ps", "-aq"]);
+  for (const args of [["run", "-it", "--detach-keys", "ctrl-1", "busybox", "sh"], ["attach", "--detach-keys", "ab", "x"], ["start", "-a", "--detach-keys", "ctrl-", "x"]]) {
+    const r = lab.nsbox(args);
+    expect(r.code).toBe(125);
+    expect(r.stderr).toMatch(/^nsbox: invalid detach keys "[^"]*": unknown key '[^']*' \(.*\)\n$/);
+  }
+  expect(lab.ok(["ps", "-aq"])).toBe(before);
+});

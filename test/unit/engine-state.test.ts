@@ -128,13 +128,3 @@ test("stats NET I/O: every interface but lo", async () => {
 `;
   expect(netBytes(dev)).toEqual([1500, 700]);
 });
-
-test("detach keys: Ctrl-P Ctrl-Q, also split across reads", async () => {
-  const { scanDetach } = await import("../../src/engine/attach.ts");
-  expect(scanDetach(Buffer.from("ab\x10\x11cd"), 0)).toEqual({ at: 3, matched: 2 });
-  const first = scanDetach(Buffer.from("x\x10"), 0);
-  expect(first).toEqual({ at: -1, matched: 1 });
-  expect(scanDetach(Buffer.from("\x11"), first.matched)).toEqual({ at: 0, matched: 2 });
-  expect(scanDetach(Buffer.from("\x10x\x11"), 0).at).toBe(-1);
-  expect(scanDetach(Buffer.from("\x10\x10\x11"), 0).at).toBe(2);
-});

@@ -3,20 +3,22 @@
 import { UserError } from "../../common/errors.ts";
 import { attach, resize } from "../../engine/attach.ts";
 import { openEngine, parse, usage } from "../../engine/cli/common.ts";
+import { parseDetachKeys } from "../../engine/detach-keys.ts";
 import { killContainer, waitContainer } from "../../engine/ops.ts";
 
 export const summary = "Attach local standard input, output, and error streams to a running container";
 
 export async function run(argv: string[]): Promise<number> {
-  const { values: v, positionals } = parse(argv, { "no-stdin": { type: "boolean" }, "sig-proxy": { type: "string" } }, "attach");
-  if (v.help) return console.log(usage("attach [OPTIONS] CONTAINER", summary, ["--no-stdin", "--sig-proxy=true|false"])), 0;
+  const { values: v, positionals } = parse(argv, { "no-stdin": { type: "boolean" }, "sig-proxy": { type: "string" }, "detach-keys": { type: "string" } }, "attach");
+  if (v.help) return console.log(usage("attach [OPTIONS] CONTAINER", summary, ["--detach-keys string   e.g. ctrl-a,x (default ctrl-p,ctrl-q)", "--no-stdin", "--sig-proxy=true|false"])), 0;
   if (positionals.length !== 1) throw new UserError('"attach" requires exactly 1 argument.', 1);
+  const detachKeys = parseDetachKeys(v["detach-keys"] as string | undefined);
   const e = openEngine(v);
   const r = e.row(positionals[0]!);
   if (!e.state(r).Running) throw new UserError("You cannot attach to a stopped container, start it first", 1);
   const tty = r.doc.Config.Tty;
   const stdin = !v["no-stdin"] && r.doc.Config.OpenStdin;
-  const conn = await attach({ socket: e.paths.socket(r.id), ctl: `${e.paths.dir(r.id)}/ctl`, tty, stdin });
+  const conn = await attach({ socket: e.paths.socket(r.id), ctl: `${e.paths.dir(r.id)}/ctl`, tty, stdin, detachKeys });
   const proxy = v["sig-proxy"] !== "false" && !tty;
   const forward = (sig: NodeJS.Signals) => {
     try {
@@ -30,8 +32,10 @@ export async function run(argv: string[]): Promise<number> {
   await conn.done;
   if (raw) process.stdin.setRawMode(false);
   if (stdin) process.stdin.pause();
-  // Detach keys, or the stream ended on our side (our stdout closed), while the container runs on.
-  if (conn.detached) return 0;
+  // The detach keys: docker's attach reports its EscapeError, "read escape sequence", and exits 1
+  // (run and start -a exit 0 silently); the container runs on.
+  if (conn.detached) return process.stderr.write("read escape sequence\n"), 1;
+  // The stream ended on our side (our stdout closed) while the container runs on.
   const st = e.state(r);
   if (st.Running && !st.Restarting) return 0;
   return waitContainer(e, r.id);

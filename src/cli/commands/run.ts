@@ -28,7 +28,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   let code: number;
   try {
-    code = await runAttached(e, Id, { stdin: !!o.request.Config.OpenStdin, tty: !!o.request.Config.Tty, sigProxy: o.sigProxy });
+    code = await runAttached(e, Id, { stdin: !!o.request.Config.OpenStdin, tty: !!o.request.Config.Tty, sigProxy: o.sigProxy, detachKeys: o.detachKeys });
   } catch (err) {
     if (auto) await removeContainer(e, Id, true).catch(() => {});
     throw err;

@@ -9,7 +9,15 @@ import { killContainer, removeContainer, waitContainer } from "../ops.ts";
 import { leasePath } from "../ops.ts";
 import { startContainer } from "../start.ts";
 
-export async function runAttached(e: Engine, id: string, opts: { stdin: boolean; tty: boolean; sigProxy: boolean }): Promise<number> {
+export interface ForegroundOptions {
+  stdin: boolean;
+  tty: boolean;
+  sigProxy: boolean;
+  /** The detach sequence (default Ctrl-P Ctrl-Q); docker's run and start -a then exit 0, silently. */
+  detachKeys?: Uint8Array;
+}
+
+export async function runAttached(e: Engine, id: string, opts: ForegroundOptions): Promise<number> {
   let conn: Attached | undefined;
   const ctl = `${e.paths.dir(id)}/ctl`;
   const raw = opts.tty && opts.stdin && process.stdin.isTTY;
@@ -19,7 +27,7 @@ export async function runAttached(e: Engine, id: string, opts: { stdin: boolean;
   if (autoRemove) writeFileSync(leasePath(e, id), "");
   await startContainer(e, id, {
     beforeStart: async () => {
-      conn = await attach({ socket: e.paths.socket(id), ctl, tty: opts.tty, stdin: opts.stdin });
+      conn = await attach({ socket: e.paths.socket(id), ctl, tty: opts.tty, stdin: opts.stdin, detachKeys: opts.detachKeys });
     },
   });
   const forward = (sig: NodeJS.Signals) => {
@@ -44,7 +52,7 @@ export async function runAttached(e: Engine, id: string, opts: { stdin: boolean;
     if (opts.stdin) process.stdin.pause();
   }
   if (conn!.detached) {
-    // Ctrl-P Ctrl-Q: the container runs on; a --rm one is removed by its monitor when it exits.
+    // The detach keys: the container runs on; a --rm one is removed by its monitor when it exits.
     if (autoRemove) rmSync(leasePath(e, id), { force: true });
     return 0;
   }
