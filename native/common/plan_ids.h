@@ -28,7 +28,7 @@ enum plan_attr_id {
   PA_UID_MAP = 12,      /* str: written to /proc/PID/uid_map by stage 0 */
   PA_GID_MAP = 13,      /* str */
   PA_SETGROUPS_DENY = 14, /* flag: write "deny" to /proc/PID/setgroups before gid_map */
-  PA_CGROUP_JOIN = 15,  /* str: a cgroup.procs file stage 0 joins before forking (repeated) */
+  PA_CGROUP_JOIN = 15,  /* str: a cgroup v1 directory stage 1 moves itself into (DIR/tasks) (repeated) */
   PA_TIME_OFFSETS = 16, /* str: written to /proc/self/timens_offsets after unshare(CLONE_NEWTIME) */
   PA_NS_PERSIST = 17,   /* nested: NA_NS_TYPE u32, NA_NS_PATH str: bind the new namespace onto a file */
   PA_ENTER_ROOT = 18,   /* str: directory opened before setns; the process chroots into it (nsenter -r,
@@ -87,6 +87,8 @@ enum plan_attr_id {
                          * unmapped host root gets EOVERFLOW). unshare(1) keeps the caller's ids. */
   PA_LOOPBACK_UP = 68,  /* flag: stage 1 brings "lo" up once its new network namespace exists (runc,
                          * crun do; unshare(1) does not) */
+  PA_CGROUP_JOIN_V2 = 69, /* str: the cgroup v2 directory stage 1 is forked into (clone3 CLONE_INTO_CGROUP;
+                         * stage 0 writes its PID to cgroup.procs on kernels without that) */
 };
 
 enum plan_nested_attr_id {

@@ -46,7 +46,8 @@ struct launch_config {
   ARRAY(struct ns_ref) persists;
   const char *uid_map, *gid_map, *time_offsets;
   bool setgroups_deny;
-  ARRAY(const char *) cgroup_procs;
+  ARRAY(const char *) cgroup_v1_dirs; /* see cgroup_join.h */
+  const char *cgroup_v2_dir;
   const char *enter_root, *enter_cwd;
   /* root filesystem */
   const char *rootfs;

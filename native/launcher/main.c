@@ -10,6 +10,7 @@
  *   stage 2  the container process: propagation, mounts, root, terminal, identity, the `start`
  *            gate, seccomp (and its listener), a clean fd table and signal state, exec.
  * Stage sync points are named in plan_ids.h. */
+#include "cgroup_join.h"
 #include "config.h"
 #include "console.h"
 #include "handover.h"
@@ -114,18 +115,6 @@ static int write_file(const char *path, const char *value) {
   return err;
 }
 
-static void join_cgroups(const struct launch_config *cfg, pid_t pid) {
-  char value[16];
-  snprintf(value, sizeof value, "%d", pid);
-  for (size_t i = 0; i < cfg->cgroup_procs.len; i++) {
-    int err = write_file(cfg->cgroup_procs.items[i], value);
-    if (err) {
-      kill(pid, SIGKILL);
-      fail("join cgroup", cfg->cgroup_procs.items[i], err);
-    }
-  }
-}
-
 static void write_proc_file(pid_t pid, const char *name, const char *value) {
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/%s", pid, name);
@@ -199,7 +188,8 @@ int main(int argc, char **argv, char **envp) {
     foreground_block_signals();
   }
 
-  pid_t stage1 = fork();
+  bool placed_v2;
+  pid_t stage1 = cgroup_fork_into(&cfg, &placed_v2);
   if (stage1 < 0) fail("fork", "stage 1", errno);
   if (stage1 == 0) {
     close(sync[0]);
@@ -210,7 +200,7 @@ int main(int argc, char **argv, char **envp) {
   if (relay[1] >= 0) close(relay[1]);
   /* The agent learns the state is complete when the connection closes: only stage 2 keeps it. */
   if (host.listener >= 0) close(host.listener);
-  join_cgroups(&cfg, stage1);
+  if (cfg.cgroup_v2_dir && !placed_v2) cgroup_join_v2_by_pid(&cfg, stage1);
   stage_send(sync[0], STAGE_SYNC_GO);
 
   pid_t child = -1;

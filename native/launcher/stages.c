@@ -1,4 +1,5 @@
 #include "stages.h"
+#include "cgroup_join.h"
 #include "console.h"
 #include "handover.h"
 #include "hooks.h"
@@ -104,6 +105,7 @@ void stage1_run(const struct launch_config *cfg, const struct host_fds *host, in
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL); /* stage 0 blocks them all in the foreground */
   expect(sync, STAGE_SYNC_GO);
+  cgroup_join_v1_self(cfg); /* before namespaces: a new cgroup namespace is rooted where we are */
 
   namespaces_join(cfg);
   if (cfg->ns_new & CLONE_NEWUSER) {

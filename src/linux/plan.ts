@@ -46,6 +46,12 @@ export interface LauncherHook {
   stdin: string;
 }
 
+/** Cgroup directories the container process joins: one per v1 hierarchy, and the v2 one. */
+export interface CgroupJoin {
+  v1: string[];
+  v2?: string;
+}
+
 export interface LaunchPlan {
   args: string[];
   env: string[];
@@ -64,7 +70,8 @@ export interface LaunchPlan {
   uidMap?: string;
   gidMap?: string;
   setgroupsDeny?: boolean;
-  cgroupProcs?: string[];
+  /** The container's cgroup directories; how each is joined: native/launcher/cgroup_join.h. */
+  cgroupJoin?: CgroupJoin;
   timeOffsets?: string;
   enterRoot?: string;
   enterCwd?: string;
@@ -192,7 +199,8 @@ export function encodePlan(p: LaunchPlan): Buffer {
   for (const ns of p.join ?? []) w.nested(PA.NS_JOIN, (n) => n.u32(NA.NS_TYPE, ns.type).str(NA.NS_PATH, ns.path));
   for (const ns of p.persist ?? []) w.nested(PA.NS_PERSIST, (n) => n.u32(NA.NS_TYPE, ns.type).str(NA.NS_PATH, ns.path));
   w.str(PA.UID_MAP, p.uidMap).str(PA.GID_MAP, p.gidMap).flag(PA.SETGROUPS_DENY, p.setgroupsDeny);
-  for (const c of p.cgroupProcs ?? []) w.str(PA.CGROUP_JOIN, c);
+  for (const dir of p.cgroupJoin?.v1 ?? []) w.str(PA.CGROUP_JOIN, dir);
+  w.str(PA.CGROUP_JOIN_V2, p.cgroupJoin?.v2);
   w.str(PA.TIME_OFFSETS, p.timeOffsets).str(PA.ENTER_ROOT, p.enterRoot).str(PA.ENTER_CWD, p.enterCwd);
   w.str(PA.ROOTFS, p.rootfs).u32(PA.ROOT_PROPAGATION, p.rootPropagation);
   w.flag(PA.ROOT_READONLY, p.rootReadonly).flag(PA.NO_PIVOT, p.noPivot);

@@ -2,7 +2,7 @@
 // decision here is unit-tested without root (test/unit/compile.test.ts).
 import * as path from "node:path";
 import { CLONE, MS } from "../linux/plan-ids.ts";
-import { seccompListenerState, type LaunchPlan, type MountStep, type NamespaceRef } from "../linux/plan.ts";
+import { seccompListenerState, type CgroupJoin, type LaunchPlan, type MountStep, type NamespaceRef } from "../linux/plan.ts";
 import { capabilitySets } from "./capabilities.ts";
 import { DEFAULT_DEVICES, DEV_SYMLINKS, mergeDevices, specDevice } from "./devices.ts";
 import { parseMountOptions, rootPropagation } from "./mount-options.ts";
@@ -45,7 +45,7 @@ export interface CompileOptions {
   consoleSocket?: string;
   foreground?: boolean;
   noPivot?: boolean;
-  cgroupProcs?: string[];
+  cgroupJoin?: CgroupJoin;
   host: HostView;
   /** linux.seccomp compiled already (the runtime's cache); otherwise compiled here. */
   seccomp?: CompiledSeccomp;
@@ -255,7 +255,7 @@ export function compileCreate(spec: Spec, opts: CompileOptions, notes: string[] 
     usernsRoot: newUser || undefined,
     loopbackUp: (newNamespaces & CLONE.NEWNET) !== 0 || undefined,
     gidMap: idMap(linux.gidMappings),
-    cgroupProcs: opts.cgroupProcs,
+    cgroupJoin: opts.cgroupJoin,
     timeOffsets: timeOffsets(spec),
     hostname: spec.hostname,
     domainname: spec.domainname,

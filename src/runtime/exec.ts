@@ -1,7 +1,7 @@
 // `exec`: a new process in every namespace and cgroup of a running container.
 import { readFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
-import { procsFiles } from "../linux/cgroups/index.ts";
+import { cgroupJoin } from "../linux/cgroups/index.ts";
 import { launch, type Stdio } from "../linux/launcher.ts";
 import type { LaunchPlan } from "../linux/plan.ts";
 import { compileProcess, containerJoins } from "../oci/compile.ts";
@@ -86,7 +86,7 @@ export function compileExec(rec: ContainerRecord, proc: Process, opts: ExecOptio
   return {
     ...compileProcess(proc, "process", notes),
     join: containerJoins(rec.config, rec.pid),
-    cgroupProcs: rec.cgroup ? procsFiles(rec.cgroup) : undefined,
+    cgroupJoin: rec.cgroup ? cgroupJoin(rec.cgroup) : undefined,
     foreground: !opts.detach || undefined,
     consoleSocket: opts.consoleSocket,
     setsid: true,

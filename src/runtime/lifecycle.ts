@@ -4,10 +4,10 @@ import { resolve } from "node:path";
 import { errnoMessage, UserError } from "../common/errors.ts";
 import { trace } from "../common/trace.ts";
 import {
-  cgroupPids, createCgroup, destroyCgroup, detectLayout, freezerState, planCgroup, procsFiles, resolveCgroupPath, thaw,
+  cgroupPids, createCgroup, destroyCgroup, detectLayout, freezerState, planCgroup, cgroupJoin, resolveCgroupPath, thaw,
   type CgroupHandle,
 } from "../linux/cgroups/index.ts";
-import { launch, LAUNCHER_PATH, type Launched, type Stdio } from "../linux/launcher.ts";
+import { launch, LAUNCHER_PATH, type Launched, type LaunchOptions, type Stdio } from "../linux/launcher.ts";
 import { pollReadable } from "../linux/libc.ts";
 import { isAlive, readStat, waitGone } from "../linux/proc.ts";
 import { compileCreate } from "../oci/compile.ts";
@@ -32,6 +32,8 @@ export interface CreateOptions {
   /** Keep the launcher as the container's parent and return its exit (used by `run`). */
   foreground?: boolean;
   stdio?: [Stdio, Stdio, Stdio];
+  /** Who starts the launcher (default: us); the engine has its container's monitor do it. */
+  spawnLauncher?: LaunchOptions["spawn"];
 }
 
 export function writePidFile(file: string | undefined, pid: number): void {
@@ -88,7 +90,7 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
       consoleSocket: opts.consoleSocket,
       foreground: opts.foreground,
       noPivot: opts.noPivot,
-      cgroupProcs: cgroup ? procsFiles(cgroup) : undefined,
+      cgroupJoin: cgroup ? cgroupJoin(cgroup) : undefined,
       host: hostView(layout, cgroup),
       seccomp: spec.linux?.seccomp ? compileSeccompCached(spec.linux.seccomp as never, store.root) : undefined,
     }, notes);
@@ -104,6 +106,7 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
     trace("plan compiled");
     launched = await launch(plan, {
       stdio: opts.stdio,
+      spawn: opts.spawnLauncher,
       onHooks: async (pid) => {
         const state = stateAt("creating", pid);
         // prestart is the legacy hook "after start is called": runc and crun give it "created".

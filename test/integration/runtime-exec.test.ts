@@ -50,6 +50,21 @@ describe.skipIf(!canRun)("exec", () => {
     expect(host).toContain(`nsbox-runtime/${id}`);
   });
 
+  // The launcher joins v1 hierarchies through `tasks` and forks into the v2 one with
+  // CLONE_INTO_CGROUP (native/launcher/cgroup_join.h): every line must name the container's path.
+  test("the init and an exec'd process are in the container's cgroup in every hierarchy", () => {
+    const { id, pid } = startContainer(["sleep", "30"]);
+    const hierarchies = readFileSync("/proc/self/cgroup", "utf8").trim().split("\n").length;
+    const e = sb.rt(["exec", "-d", "--pid-file", `${sb.root}/exec.pid`, id, "sleep", "30"]);
+    expect(e.code).toBe(0);
+    const execPid = Number(readFileSync(`${sb.root}/exec.pid`, "utf8"));
+    for (const p of [pid, execPid]) {
+      const lines = readFileSync(`/proc/${p}/cgroup`, "utf8").trim().split("\n");
+      expect(lines).toHaveLength(hierarchies);
+      for (const line of lines) expect(line).toEndWith(`/nsbox-runtime/${id}`);
+    }
+  });
+
   test("in a user-namespace container: root inside, the mapped uid on the host", () => {
     const { id, pid } = startContainer(["sleep", "30"], (s) => userNamespace(s, 300000));
     const r = sb.rt(["exec", id, "sh", "-c", "id -u; cat /proc/self/uid_map; readlink /proc/self/ns/user"]);

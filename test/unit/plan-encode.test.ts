@@ -107,7 +107,7 @@ describe("encodePlan round trip", () => {
     uidMap: "0 1000 1\n1 100000 65536\n",
     gidMap: "0 1000 1\n",
     setgroupsDeny: true,
-    cgroupProcs: ["/sys/fs/cgroup/memory/c1/cgroup.procs", "/sys/fs/cgroup/pids/c1/cgroup.procs"],
+    cgroupJoin: { v1: ["/sys/fs/cgroup/memory/c1", "/sys/fs/cgroup/pids/c1"], v2: "/sys/fs/cgroup/unified/c1" },
     rootfs: "/b/rootfs",
     rootPropagation: MS.SLAVE | MS.REC,
     rootReadonly: true,
@@ -175,7 +175,8 @@ describe("encodePlan round trip", () => {
   test("repeated attributes keep their order", () => {
     expect(all(attrs, PA.ARG).map(str)).toEqual(plan.args);
     expect(all(attrs, PA.ENV).map(str)).toEqual(plan.env);
-    expect(all(attrs, PA.CGROUP_JOIN).map(str)).toEqual(plan.cgroupProcs!);
+    expect(all(attrs, PA.CGROUP_JOIN).map(str)).toEqual(plan.cgroupJoin!.v1);
+    expect(all(attrs, PA.CGROUP_JOIN_V2).map(str)).toEqual([plan.cgroupJoin!.v2!]);
     expect(all(attrs, PA.MASK_PATH).map(str)).toEqual(plan.maskedPaths!);
     expect(all(attrs, PA.READONLY_PATH).map(str)).toEqual(plan.readonlyPaths!);
   });

@@ -8,6 +8,7 @@ import type { CgroupWrite } from "./plan-context.ts";
 import type { CgroupPlan, PlannedDir } from "./plan.ts";
 import type { CgroupHandle } from "./paths.ts";
 import { planResources } from "./plan.ts";
+import type { CgroupJoin } from "../plan.ts";
 import type { LinuxResources } from "./resources.ts";
 
 function writeError(w: CgroupWrite, file: string, value: string, err: unknown): CgroupIOError {
@@ -117,8 +118,13 @@ export function updateCgroup(handle: CgroupHandle, resources: LinuxResources): s
   return [...ctx.warnings, ...applyWrites(ctx.writes)];
 }
 
+/** The container's directories as the launcher joins them (native/launcher/cgroup_join.h). */
+export function cgroupJoin(handle: CgroupHandle): CgroupJoin {
+  return { v1: handle.dirs.filter((d) => d.version === 1).map((d) => d.dir), v2: handle.dirs.find((d) => d.version === 2)?.dir };
+}
+
 /** The cgroup.procs files a process writes its PID into to join the container's cgroup. */
-export function procsFiles(handle: CgroupHandle): string[] {
+function procsFiles(handle: CgroupHandle): string[] {
   return handle.dirs.map((d) => `${d.dir}/cgroup.procs`);
 }
 

@@ -8,7 +8,7 @@ export { planCgroup, planResources, type CgroupPlan, type PlannedDir } from "./p
 export type { CgroupWrite } from "./plan-context.ts";
 export { DEFAULT_DEVICE_RULES, deviceRuleLine } from "./plan-devices.ts";
 export { sharesToWeight, blkioWeightToIoWeight, swapToV2 } from "./convert.ts";
-export { createCgroup, applyWrites, updateCgroup, procsFiles, addProcess, type CreatedCgroup } from "./apply.ts";
+export { createCgroup, applyWrites, updateCgroup, cgroupJoin, addProcess, type CreatedCgroup } from "./apply.ts";
 export { freeze, thaw, freezerState, type FreezerState, type FreezeOptions } from "./freezer.ts";
 export { readStats } from "./stats.ts";
 export type { CgroupStats } from "./stats-types.ts";
