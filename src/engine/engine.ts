@@ -19,6 +19,7 @@ import { execInContainer, type ExecOptions } from "./exec.ts";
 import { streamLogs, type LogOptions, type LogSink } from "./logs.ts";
 import { killContainer, pauseContainer, removeContainer, restartContainer, stopContainer } from "./ops.ts";
 import { startContainer, type StartOptions } from "./start.ts";
+import { copyFrom, copyTo, type CopyFromResult } from "./cp/copy.ts";
 import { notifyWaiters, waitCondition, type WaitCondition } from "./wait.ts";
 import type { ContainerJSON, ContainerState, CreateRequest, HostConfig } from "./types.ts";
 
@@ -303,6 +304,15 @@ export class Engine {
   logs(ref: string, opts: LogOptions = {}, sink?: LogSink): Promise<void> {
     const r = this.row(ref);
     return streamLogs(this.paths.log(r.id), opts, () => this.state(r).Running || this.state(r).Restarting, sink);
+  }
+
+  /** A tar archive of the container's `path` (running or not; see cp/copy.ts). */
+  copyFrom(ref: string, path: string): CopyFromResult {
+    return copyFrom(this, ref, path);
+  }
+  /** Unpacks a tar archive into the container's existing directory `dir` (running or not). */
+  copyTo(ref: string, dir: string, archive: Uint8Array | ReadableStream<Uint8Array>): Promise<void> {
+    return copyTo(this, ref, dir, archive);
   }
 
   /** Containers whose namespaces come from `id` (--net/--pid/--ipc/--uts=container:id). */

@@ -1,5 +1,5 @@
 // `nsbox container SUBCOMMAND`: docker's management form (ls, rm, inspect, …), plus `cleanup`,
-// the monitor's exit command for --rm containers, and `prune`.
+// the monitor's exit command for --rm containers, `cp-helper` (cp of a stopped container), and `prune`.
 import { UserError } from "../../common/errors.ts";
 import { openEngine, parse } from "../../engine/cli/common.ts";
 import { cleanupContainer, removeContainer } from "../../engine/ops.ts";
@@ -24,6 +24,12 @@ export async function run(argv: string[]): Promise<number> {
     const e = openEngine(v);
     for (const id of positionals) await cleanupContainer(e, id);
     return 0;
+  }
+  if (sub === "cp-helper") {
+    // `cp` of a stopped container, run by the engine under `unshare --mount` (src/engine/cp/stopped.ts).
+    const { values: v, positionals } = parse(rest, {}, "container cp-helper");
+    const { execTarInStoppedContainer } = await import("../../engine/cp/stopped.ts");
+    execTarInStoppedContainer(openEngine(v), positionals[0]!, positionals.slice(1));
   }
   if (sub === "prune") {
     const { values: v } = parse(rest, { force: { type: "boolean", short: "f" }, filter: { type: "string", multiple: true } }, "container prune");
