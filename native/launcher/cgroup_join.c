@@ -1,5 +1,6 @@
 /* See cgroup_join.h for why the launcher joins cgroups this way. */
 #include "cgroup_join.h"
+#include "fileio.h"
 #include "report.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -15,16 +16,10 @@
 #define CLONE_INTO_CGROUP 0x200000000ULL
 #endif
 
-/* One write(2) of the whole value, as kernel files want it; 0 or an errno (EIO: short write). */
+/* DIR/FILE into `path` (for the error message), then the value written to it. */
 static int write_value(const char *dir, const char *file, const char *value, char *path, size_t size) {
   snprintf(path, size, "%s/%s", dir, file);
-  int fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  size_t len = strlen(value);
-  ssize_t n = write(fd, value, len);
-  int err = n < 0 ? errno : n != (ssize_t)len ? EIO : 0;
-  close(fd);
-  return err;
+  return write_file(path, value);
 }
 
 pid_t cgroup_fork_into(const struct launch_config *cfg, bool *placed_v2) {

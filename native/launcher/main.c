@@ -13,6 +13,7 @@
 #include "cgroup_join.h"
 #include "config.h"
 #include "console.h"
+#include "fileio.h"
 #include "handover.h"
 #include "plan_ids.h"
 #include "report.h"
@@ -102,17 +103,6 @@ static void open_host_side(struct launch_config *cfg, struct host_fds *h) {
   if (cfg->console_socket) h->console = connect_unix("connect console socket", cfg->console_socket);
   /* Connected now: stage 2 sends on it from inside the container, where the path is unreachable. */
   if (cfg->seccomp_listener) h->listener = connect_unix("connect seccomp listener socket", cfg->seccomp_listener);
-}
-
-/* One write(2) of the whole value (kernel files take it at once); 0 or an errno (EIO: short). */
-static int write_file(const char *path, const char *value) {
-  int fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  size_t len = strlen(value);
-  ssize_t n = write(fd, value, len);
-  int err = n < 0 ? errno : n != (ssize_t)len ? EIO : 0;
-  close(fd);
-  return err;
 }
 
 static void write_proc_file(pid_t pid, const char *name, const char *value) {

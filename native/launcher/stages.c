@@ -1,5 +1,6 @@
 #include "stages.h"
 #include "cgroup_join.h"
+#include "fileio.h"
 #include "console.h"
 #include "handover.h"
 #include "hooks.h"
@@ -64,12 +65,8 @@ static void send_pid(int sock, pid_t pid) {
 }
 
 static void write_self(const char *path, const char *value) {
-  int fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) fail("open", path, errno);
-  size_t len = strlen(value);
-  ssize_t n = write(fd, value, len);
-  if (n != (ssize_t)len) fail("write", path, n < 0 ? errno : EIO);
-  close(fd);
+  int err = write_file(path, value);
+  if (err) fail("write", path, err);
 }
 
 /* A child of stage 0, not of us: stage 1 exits as soon as it has reported, and a parent-death
