@@ -1,5 +1,6 @@
 // `nsbox`: the engine's command line. Each command lives in its own module under commands/ and is
 // imported only when used, so `nsbox X` pays start-up only for X.
+import pkg from "../../package.json" with { type: "json" };
 import { runMain, UserError } from "../common/errors.ts";
 
 type Command = { run(argv: string[]): Promise<number>; summary: string };
@@ -52,6 +53,9 @@ function usage(): string {
     "Commands:",
     ...Object.keys(commands).sort().map((c) => `  ${c}`),
     "",
+    "Options:",
+    "  -v, --version  Print version information and quit",
+    "",
     "Run 'nsbox COMMAND --help' for more information on a command.",
   ].join("\n");
 }
@@ -61,6 +65,10 @@ runMain("nsbox", async () => {
   if (!name || name === "--help" || name === "-h" || name === "help") {
     console.log(usage());
     return name ? 0 : 1;
+  }
+  if (name === "--version" || name === "-v") {
+    console.log(`nsbox version ${pkg.version}`);
+    return 0;
   }
   const load = commands[name];
   if (!load) throw new UserError(`'${name}' is not a nsbox command. See 'nsbox --help'`, 125);

@@ -1,0 +1,37 @@
+// The compiled executables setup builds (bin/nsbox, bin/nsbox-runtime): version, help and an
+// unknown command, as docker and runc answer them. Run from bin/, so this also checks that the
+// compiled chunks (setup builds with --splitting) load.
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { top } from "../helpers/cli.ts";
+
+const version = JSON.parse(readFileSync(join(top, "package.json"), "utf8")).version as string;
+
+function bin(name: string, args: string[]) {
+  const r = Bun.spawnSync([join(top, "bin", name), ...args]);
+  return { code: r.exitCode, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+}
+
+describe("bin/nsbox", () => {
+  test("--version and -v print the package version", () => {
+    for (const flag of ["--version", "-v"]) expect(bin("nsbox", [flag])).toEqual({ code: 0, stdout: `nsbox version ${version}\n`, stderr: "" });
+  });
+  test("--help lists the commands; no command is a usage error", () => {
+    const help = bin("nsbox", ["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("  unshare\n");
+    expect(bin("nsbox", []).code).toBe(1);
+  });
+  test("an unknown command: one line, exit 125", () => {
+    expect(bin("nsbox", ["frobnicate"])).toEqual({ code: 125, stdout: "", stderr: "nsbox: 'frobnicate' is not a nsbox command. See 'nsbox --help'\n" });
+  });
+});
+
+describe("bin/nsbox-runtime", () => {
+  test("--version names the runtime and the spec version", () => {
+    const r = bin("nsbox-runtime", ["--version"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^nsbox-runtime version ${version.replaceAll(".", "\\.")}\nspec: 1\\.\\d+\\.\\d+\n$`));
+  });
+});
