@@ -2,7 +2,6 @@
 // The launcher gets the plan and reports back on fd 3, a socketpair Bun creates for us.
 import { closeSync, readSync, writeSync } from "node:fs";
 import { encodePlan, type LaunchPlan } from "./plan.ts";
-import type { Subprocess } from "bun";
 import { SYNC } from "./plan-ids.ts";
 import { socketpair } from "./libc.ts";
 
@@ -45,10 +44,23 @@ export class LaunchError extends Error {
 /** A file descriptor, inherit/ignore, or (stdin only) bytes to feed it. */
 export type Stdio = "inherit" | "ignore" | number | Buffer;
 
+/** The launcher process as launch() follows it. */
+export interface LauncherProcess {
+  /** Its exit status (read after a failure, or in foreground mode). */
+  readonly exited: Promise<number>;
+  kill(sig?: NodeJS.Signals | number): void;
+}
+
 export interface LaunchOptions {
   stdio?: [Stdio, Stdio, Stdio];
   /** With plan.hookSync: called once the mounts are done and before pivot_root, with the PID. */
   onHooks?: (pid: number) => Promise<void>;
+  /**
+   * Starts the launcher with `sync` as its fd 3, instead of as our child: the engine has its
+   * per-container monitor start it, so that the container's init ends up the monitor's child.
+   * `stdio` is then the spawner's business. Must not keep `sync` open.
+   */
+  spawn?: (sync: number) => LauncherProcess;
 }
 
 export interface Launched {
@@ -61,7 +73,7 @@ export interface Launched {
 }
 
 /** Reads "\n"-terminated lines from the (blocking) sync socket until EOF. */
-function* lines(fd: number): Generator<string> {
+export function* lines(fd: number): Generator<string> {
   const buf = Buffer.alloc(4096);
   let buffered = "";
   for (let n; (n = readSync(fd, buf)) > 0; ) {
@@ -90,9 +102,11 @@ export async function launch(plan: LaunchPlan, opts: LaunchOptions = {}): Promis
   // known to its event loop, and under load lines were lost from it (create failed with "exited
   // before starting the process"). The launcher's end becomes its fd 3; ours only we read.
   const [sock, theirs] = socketpair();
-  let proc;
+  let proc: LauncherProcess;
   try {
-    proc = Bun.spawn([LAUNCHER_PATH], { stdio: [...(opts.stdio ?? ["inherit", "inherit", "inherit"]), theirs] });
+    proc = opts.spawn
+      ? opts.spawn(theirs)
+      : Bun.spawn([LAUNCHER_PATH], { stdio: [...(opts.stdio ?? ["inherit", "inherit", "inherit"]), theirs] });
   } finally {
     closeSync(theirs);
   }
@@ -103,7 +117,7 @@ export async function launch(plan: LaunchPlan, opts: LaunchOptions = {}): Promis
   }
 }
 
-async function follow(proc: Subprocess, sock: number, plan: LaunchPlan, opts: LaunchOptions): Promise<Launched> {
+async function follow(proc: LauncherProcess, sock: number, plan: LaunchPlan, opts: LaunchOptions): Promise<Launched> {
   writeAll(sock, encodePlan(plan));
   let pid = 0;
   let failure: LaunchError | undefined;
@@ -141,11 +155,12 @@ async function follow(proc: Subprocess, sock: number, plan: LaunchPlan, opts: La
         await opts.onHooks?.(pid);
       } catch (err) {
         // Stage 2 would wait for our byte forever (or until we exit): end it and the launcher.
-        for (const target of [pid, proc.pid]) {
-          try {
-            process.kill(target, "SIGKILL");
-          } catch {}
-        }
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {}
+        try {
+          proc.kill("SIGKILL");
+        } catch {}
         await proc.exited;
         throw err;
       }
@@ -156,14 +171,14 @@ async function follow(proc: Subprocess, sock: number, plan: LaunchPlan, opts: La
       break;
     }
   }
-  const exited = proc.exited;
   if (failure) {
-    await exited;
+    await proc.exited;
     throw failure;
   }
   if (!pid) {
-    const code = await exited;
+    const code = await proc.exited;
     throw new LaunchError("stage0", "launcher", `exited with status ${code} before starting the process`, 0);
   }
-  return { pid, exited, signal: (sig) => proc.kill(sig) };
+  // A getter: a spawner's `exited` may be costly, or not meant to be read while all goes well.
+  return { pid, get exited() { return proc.exited; }, signal: (sig) => proc.kill(sig) };
 }
