@@ -1,5 +1,6 @@
 // Errors a user can act on. Every command entry point catches these and prints one line,
 // `PROGRAM: MESSAGE`, then exits with `exitCode` (125 mirrors docker's "engine error").
+import { printErr } from "./output.ts";
 
 export class UserError extends Error {
   constructor(message: string, readonly exitCode = 1) {
@@ -40,10 +41,10 @@ export async function runMain(program: string, main: () => Promise<number>): Pro
     code = await main();
   } catch (err) {
     if (err instanceof UserError) {
-      process.stderr.write(`${program}: ${err.message}\n`);
+      printErr(`${program}: ${err.message}`);
       code = err.exitCode;
     } else {
-      process.stderr.write(`${program}: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
+      printErr(`${program}: internal error: ${err instanceof Error ? err.stack : String(err)}`);
       code = 1;
     }
   }

@@ -3,6 +3,7 @@
 import { appendFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import { parseFlags } from "../common/flags.ts";
+import { printErr } from "../common/output.ts";
 import { trace } from "../common/trace.ts";
 import { DEFAULT_ROOT, StateStore } from "./state.ts";
 trace("main loaded");
@@ -98,8 +99,9 @@ try {
   code = await main(process.argv.slice(2));
 } catch (err) {
   const msg = err instanceof UserError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
-  process.stderr.write(`nsbox-runtime: ${msg}\n`);
+  printErr(`nsbox-runtime: ${msg}`);
   log("error", msg);
   code = err instanceof UserError ? err.exitCode : 1;
 }
+trace("exit");
 process.exit(code);

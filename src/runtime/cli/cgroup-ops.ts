@@ -6,6 +6,7 @@ import { freeze, readOomCounters, readStats, thaw, updateCgroup, type LinuxResou
 import { containerStatus } from "../lifecycle.ts";
 import type { GlobalOptions } from "../main.ts";
 import type { ContainerRecord } from "../state.ts";
+import { printErr } from "../../common/output.ts";
 
 function loadWithCgroup(g: GlobalOptions, id: string | undefined, verb: string): ContainerRecord {
   if (!id) throw new UserError(`${verb}: expected a container id`);
@@ -93,7 +94,7 @@ export async function updateCommand(argv: string[], g: GlobalOptions): Promise<n
   const rec = loadWithCgroup(g, positionals[0], "update");
   if (containerStatus(g.store, rec) === "stopped") throw new UserError(`update ${rec.id}: container is stopped`);
   const resources = updateResources(v);
-  for (const warning of updateCgroup(rec.cgroup!, resources)) process.stderr.write(`nsbox-runtime: warning: ${warning}\n`);
+  for (const warning of updateCgroup(rec.cgroup!, resources)) printErr(`nsbox-runtime: warning: ${warning}`);
   return 0;
 }
 

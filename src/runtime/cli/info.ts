@@ -8,6 +8,7 @@ import { defaultSpec, rootlessSpec } from "../../oci/defaults.ts";
 import { containerStatus } from "../lifecycle.ts";
 import type { GlobalOptions } from "../main.ts";
 import { features } from "../features.ts";
+import { printErr } from "../../common/output.ts";
 
 export async function listCommand(argv: string[], g: GlobalOptions): Promise<number> {
   const { values: v } = parseFlags(argv, { format: { type: "string", short: "f" }, quiet: { type: "boolean", short: "q" } }, "list");
@@ -19,7 +20,7 @@ export async function listCommand(argv: string[], g: GlobalOptions): Promise<num
     } catch (err) {
       // One unreadable state file must not hide the other containers (runc warns and goes on);
       // one deleted since ids() was read is simply gone.
-      if (existsSync(g.store.dir(id))) process.stderr.write(`nsbox-runtime: warning: list: ${(err as Error).message}\n`);
+      if (existsSync(g.store.dir(id))) printErr(`nsbox-runtime: warning: list: ${(err as Error).message}`);
       return [];
     }
     const status = containerStatus(g.store, rec);
