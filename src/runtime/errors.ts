@@ -2,6 +2,7 @@
 //   nsbox-runtime: create c1: mount proc on /proc: Operation not permitted
 import { UserError } from "../common/errors.ts";
 import { LaunchError } from "../linux/launcher.ts";
+import { printErr } from "../common/output.ts";
 
 const EXDEV = 18;
 
@@ -20,5 +21,5 @@ export function describeFailure(verb: string, id: string, err: unknown): Error {
 
 /** What was accepted but not carried out (dropped capabilities, skipped mounts), one line each. */
 export function printWarnings(notes: string[]): void {
-  for (const note of notes) process.stderr.write(`nsbox-runtime: warning: ${note}\n`);
+  for (const note of notes) printErr(`nsbox-runtime: warning: ${note}`);
 }

@@ -5,6 +5,7 @@
 import { UserError } from "../common/errors.ts";
 import type { LauncherHook } from "../linux/plan.ts";
 import type { Hook, State } from "../oci/spec.ts";
+import { printErr } from "../common/output.ts";
 
 export type HookKind = "prestart" | "createRuntime" | "createContainer" | "startContainer" | "poststart" | "poststop";
 
@@ -41,7 +42,7 @@ export async function runHooksWarnOnly(kind: HookKind, hooks: Hook[] | undefined
     try {
       await runHook(kind, hook, state);
     } catch (err) {
-      process.stderr.write(`nsbox-runtime: warning: ${(err as Error).message}\n`);
+      printErr(`nsbox-runtime: warning: ${(err as Error).message}`);
     }
   }
 }

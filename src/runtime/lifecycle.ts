@@ -20,6 +20,7 @@ import { runCreateContainerHooks } from "./hooks-in-container.ts";
 import { containerResources } from "./resources.ts";
 import { OCI_VERSION, StateStore, type ContainerRecord } from "./state.ts";
 import { compileSeccompCached, saveSeccomp } from "./seccomp-cache.ts";
+import { printErr } from "../common/output.ts";
 
 export interface CreateOptions {
   id: string;
@@ -218,7 +219,7 @@ export async function remove(store: StateStore, id: string, force = false): Prom
     if (force && existsSync(store.dir(id))) {
       // An unreadable state file: without it the id could never be used again. Its process and
       // cgroup are unknown, so say so.
-      process.stderr.write(`nsbox-runtime: warning: delete ${id}: ${(err as Error).message}; removed its state directory only\n`);
+      printErr(`nsbox-runtime: warning: delete ${id}: ${(err as Error).message}; removed its state directory only`);
       return store.remove(id);
     }
     if (force) return;
