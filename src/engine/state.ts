@@ -55,8 +55,9 @@ export function mergeState(
     FinishedAt: st.FinishedAt || stored.FinishedAt,
     Restarting: st.Restarting,
   };
-  if (st.Running && !alive.init) {
+  if (st.Running && !alive.init && !alive.monitor) {
     // The monitor was killed and the container went with it (or it died unseen): exited, unknown code.
+    // (A live monitor is recording the exit it has just reaped: running until it has.)
     return { ...s, Status: "exited", Running: false, Paused: false, Pid: 0, ExitCode: 255, Error: s.Error || "the container's monitor died" };
   }
   if (st.Running) return { ...s, Status: frozen ? "paused" : "running", Running: true, Paused: frozen, Restarting: false };
