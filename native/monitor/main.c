@@ -1,5 +1,5 @@
 /* nsbox-monitor main: arguments, detaching, and the container's life cycle:
- *   create (runtime) -> "created PID" to the engine -> wait for its "s" -> start (runtime) ->
+ *   create (runtime, or the launcher the engine drives: then its "pid N" first) -> "created PID" to the engine -> wait for its "s" -> start (runtime) ->
  *   "ready" -> serve until the init exits -> status.json -> delete (runtime) -> restart policy ->
  *   exit command.
  * Talks to the engine over fd 3 (a socketpair) until ready, with the launcher's error contract:
@@ -40,7 +40,9 @@ static void parse_args(struct monitor_config *cfg, int argc, char **argv) {
       {"id", 1, 0, 'i'}, {"dir", 1, 0, 'd'}, {"bundle", 1, 0, 'b'}, {"socket", 1, 0, 's'},
       {"log", 1, 0, 'l'}, {"log-max", 1, 0, 'm'}, {"runtime", 1, 0, 'r'}, {"runtime-arg", 1, 0, 'a'},
       {"terminal", 0, 0, 't'}, {"stdin", 0, 0, 'I'}, {"stdin-once", 0, 0, 'O'}, {"restart", 1, 0, 'R'},
-      {"oom-file", 1, 0, 'o'}, {"start-fifo", 1, 0, 'f'}, {"loopback", 0, 0, 'L'}, {"console-size", 1, 0, 'z'}, {0, 0, 0, 0}};
+      {"oom-file", 1, 0, 'o'}, {"start-fifo", 1, 0, 'f'}, {"loopback", 0, 0, 'L'}, {"console-size", 1, 0, 'z'},
+      {"launcher", 1, 0, 'X'}, {"console-socket", 1, 0, 'C'}, {"runtime-state", 1, 0, 'S'}, {"cgroup", 1, 0, 'g'},
+      {0, 0, 0, 0}};
   int c;
   while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
     switch (c) {
@@ -62,6 +64,13 @@ static void parse_args(struct monitor_config *cfg, int argc, char **argv) {
     case 'o': cfg->oom_file = optarg; break;
     case 'f': cfg->start_fifo = optarg; break;
     case 'L': cfg->loopback = true; break;
+    case 'X': cfg->launcher = optarg; break;
+    case 'C': cfg->console_socket = optarg; break;
+    case 'S': cfg->runtime_state = optarg; break;
+    case 'g':
+      if (cfg->n_cgroups >= MAX_CGROUPS) usage_fail("too many --cgroup");
+      cfg->cgroups[cfg->n_cgroups++] = optarg;
+      break;
     case 'z':
       if (sscanf(optarg, "%hux%hu", &cfg->rows, &cfg->cols) != 2) usage_fail("--console-size: expected ROWSxCOLS");
       break;
@@ -72,6 +81,7 @@ static void parse_args(struct monitor_config *cfg, int argc, char **argv) {
   for (int i = 0; optind < argc && i < MAX_EXIT_ARGS; i++) cfg->exit_args[i] = argv[optind++];
   if (!cfg->id || !cfg->dir || !cfg->bundle || !cfg->socket_path || !cfg->log_path || !cfg->runtime)
     usage_fail("usage: nsbox-monitor --id ID --dir DIR --bundle DIR --socket PATH --log FILE --runtime PATH [...] [EXIT-COMMAND...]");
+  if (cfg->terminal && !cfg->console_socket) usage_fail("--terminal needs --console-socket");
 }
 
 /* Double fork and setsid: the monitor outlives the CLI that started it and has no terminal. */
@@ -128,7 +138,7 @@ static bool backoff(const struct monitor_config *cfg, long *delay_ms, time_t ran
 }
 
 static void run_exit_command(const struct monitor_config *cfg) {
-  if (!cfg->exit_args[0]) return;
+  if (!exit_command_wanted(cfg)) return;
   pid_t pid = fork();
   if (pid == 0) {
     sigset_t all;
@@ -148,11 +158,21 @@ static void close_io(struct container_io *io) {
   io->in = io->out = io->err = -1;
 }
 
+/* The engine went away before start (killed, or gave up): leave nothing behind. */
+__attribute__((noreturn)) static void abandon(const struct monitor_config *cfg, struct container_io *io, int pid) {
+  if (pid > 0) kill(pid, SIGKILL);
+  close_io(io);
+  delete_container(cfg);
+  unlink(cfg->socket_path);
+  _exit(1);
+}
+
 int main(int argc, char **argv) {
   struct monitor_config cfg = {.log_max = 0, .restart = RESTART_NO};
   parse_args(&cfg, argc, argv);
   if (fcntl(PLAN_FD, F_GETFD) < 0) usage_fail("fd 3 must be the engine's sync socket");
   fcntl(PLAN_FD, F_SETFD, FD_CLOEXEC);
+  if (cfg.launcher && fcntl(LAUNCHER_FD, F_SETFD, FD_CLOEXEC) < 0) usage_fail("--launcher: fd 4 must be the launcher's plan socket");
   report_set_stage("monitor");
   signal(SIGPIPE, SIG_IGN);
   detach();
@@ -180,7 +200,8 @@ int main(int argc, char **argv) {
   char err[512];
   for (bool first = true;; first = false) {
     err[0] = '\0';
-    int pid = runtime_create(&cfg, &io, err, sizeof err);
+    int pid = first && cfg.launcher ? launcher_create(&cfg, &io, err, sizeof err) : runtime_create(&cfg, &io, err, sizeof err);
+    if (pid == -2) abandon(&cfg, &io, 0);
     if (pid < 0) {
       close_io(&io);
       if (first) fail_msg("runtime create", err);
@@ -192,8 +213,7 @@ int main(int argc, char **argv) {
     if (cfg.loopback && loopback_up(pid, err, sizeof err) < 0) {
       kill(pid, SIGKILL);
       close_io(&io);
-      char ignored[512];
-      runtime_simple(&cfg, "delete", "--force", ignored, sizeof ignored);
+      delete_container(&cfg);
       if (first) fail_msg("loopback", err);
       snprintf(st.error, sizeof st.error, "%s", err);
       status_write(cfg.dir, &st);
@@ -204,20 +224,14 @@ int main(int argc, char **argv) {
       char go = 0;
       ssize_t n;
       do n = read(PLAN_FD, &go, 1); while (n < 0 && errno == EINTR);
-      if (n != 1 || go != 's') { /* the engine went away before start: leave nothing behind */
-        kill(pid, SIGKILL);
-        runtime_simple(&cfg, "delete", "--force", err, sizeof err);
-        unlink(cfg.socket_path);
-        _exit(1);
-      }
+      if (n != 1 || go != 's') abandon(&cfg, &io, pid);
     }
     int start_rc = cfg.start_fifo ? start_by_fifo(cfg.start_fifo, pid, err, sizeof err)
                                  : runtime_simple(&cfg, "start", NULL, err, sizeof err);
     if (start_rc != 0) {
       kill(pid, SIGKILL);
       close_io(&io);
-      char ignored[512];
-      runtime_simple(&cfg, "delete", "--force", ignored, sizeof ignored);
+      delete_container(&cfg);
       if (first) fail_msg("runtime start", err);
       snprintf(st.error, sizeof st.error, "%s", err);
       st.restarting = false;
@@ -244,7 +258,7 @@ int main(int argc, char **argv) {
     st.restarting = again;
     status_write(cfg.dir, &st);
     close_clients();
-    runtime_simple(&cfg, "delete", "--force", err, sizeof err);
+    delete_container(&cfg);
     if (!again || !backoff(&cfg, &delay_ms, time(NULL) - started)) {
       if (st.restarting) st.restarting = false, status_write(cfg.dir, &st);
       break;

@@ -1,5 +1,6 @@
 // Starting a container: resolve the namespaces it joins, write the OCI bundle, start its monitor
-// (which runs the runtime's create and, on our word, start).
+// (which runs the runtime's create and, on our word, start; for nsbox-runtime the create is done
+// here, runtime-inline.ts).
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import { trace } from "../common/trace.ts";
@@ -12,10 +13,11 @@ import type { Mount } from "../oci/spec.ts";
 import { containerCgroup, oomFile } from "./cgroup.ts";
 import type { Row } from "./db.ts";
 import type { Engine } from "./engine.ts";
-import { spawnMonitor } from "./monitor.ts";
+import { spawnMonitor, type MonitorArgs } from "./monitor.ts";
 import { networkPlan, setupNetwork } from "./network.ts";
 import { isPinned, pin, pinPath, PINNED, type PinnedType } from "./pin.ts";
 import { forceRuntimeDelete, waitMonitorGone } from "./ops.ts";
+import { createInline, deleteInline, inlineMonitorArgs } from "./runtime-inline.ts";
 import { ensureRootfs } from "./rootfs.ts";
 import { NSBOX_CLI } from "./paths.ts";
 import { runtimeCommand } from "./runtimes.ts";
@@ -144,7 +146,10 @@ async function startRow(e: Engine, r: Row, opts: StartOptions): Promise<void> {
   // A monitor still finishing the previous run (deleting the runtime's state) must be gone first.
   await waitMonitorGone(e, id, 5000);
   // A monitor killed with -9 (or a reboot) left the runtime's state of the last run behind.
-  forceRuntimeDelete(e, r);
+  const rt = runtimeCommand(r.doc.HostConfig.Runtime, e.paths);
+  const inline = rt.name === "nsbox";
+  if (inline) await deleteInline(e.paths.runtimeRoot, id);
+  else forceRuntimeDelete(e, r);
   const rootfs = ensureRootfs(e, r);
   const cfg = r.doc.Config;
   const hostname = hostnameOf(e, r);
@@ -165,21 +170,26 @@ async function startRow(e: Engine, r: Row, opts: StartOptions): Promise<void> {
   mkdirSync(`${e.paths.root}/engine/sock`, { recursive: true, mode: 0o700 });
   rmSync(`${dir}/stopped`, { force: true });
   rmSync(e.paths.status(id), { force: true });
-  const rt = runtimeCommand(r.doc.HostConfig.Runtime, e.paths);
   const restart = r.doc.HostConfig.RestartPolicy;
-  const monitor = await spawnMonitor({
-    id, dir, bundle: dir, socket: e.paths.socket(id), log: e.paths.log(id), logMax: LOG_MAX,
+  const socket = e.paths.socket(id);
+  const args: MonitorArgs = {
+    id, dir, bundle: dir, socket, log: e.paths.log(id), logMax: LOG_MAX,
     runtime: rt.path, runtimeArgs: rt.args, terminal: cfg.Tty, stdin: cfg.OpenStdin, stdinOnce: cfg.StdinOnce,
     restart: restart.Name === "on-failure" ? `on-failure:${restart.MaximumRetryCount}` : restart.Name || "no",
     oomFile: oomFile(containerCgroup(id)),
-    startFifo: rt.name === "nsbox" ? `${e.paths.runtimeRoot}/${id}/exec.fifo` : undefined,
-    loopback: networkPlan(r.doc.HostConfig.NetworkMode).kind === "none",
     consoleSize: cfg.Tty ? r.doc.HostConfig.ConsoleSize : undefined,
+    consoleSocket: cfg.Tty ? `${socket}.con` : undefined,
     exitCommand: r.doc.HostConfig.AutoRemove ? [...NSBOX_CLI, "container", "cleanup", "--root", e.paths.root, id] : undefined,
-  }).catch((err) => {
+  };
+  // nsbox-runtime: created here, started through its exec fifo, deleted by the monitor by hand,
+  // all without a runtime process; it brings lo up itself. Others: their own create and start.
+  const monitor = await (inline
+    ? createInline(e.paths.runtimeRoot, { ...args, ...inlineMonitorArgs(e.paths.runtimeRoot, id) })
+    : spawnMonitor({ ...args, loopback: networkPlan(r.doc.HostConfig.NetworkMode).kind === "none" })
+  ).catch((err) => {
     throw startFailure(err, r);
   });
-  trace("start: runtime create done (monitor: created)");
+  trace("start: container created (monitor: created)");
   try {
     // A pinned network namespace from an earlier run still has its interfaces: set up only a new one.
     const rejoined = spec.linux!.namespaces!.some((n) => n.type === "network" && n.path?.startsWith(dir));
@@ -201,7 +211,7 @@ async function startRow(e: Engine, r: Row, opts: StartOptions): Promise<void> {
     await monitor.start();
     trace("start: ready");
   } catch (err) {
-    monitor.abort();
+    await monitor.abort();
     // A failure of our own setup (an unknown network, a port in use) is docker's 125 engine error.
     if (err instanceof UserError) throw err.exitCode === 1 ? new UserError(err.message, 125) : err;
     throw startFailure(err, r);
