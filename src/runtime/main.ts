@@ -1,11 +1,11 @@
 // `nsbox-runtime`: an OCI runtime with runc's command line. Global flags come before the
-// command; each command's module is imported only when used (start-up time is our performance).
-import { appendFileSync } from "node:fs";
+// command; each command's module is imported only when used (start-up time is our performance:
+// this chunk loads no node:fs, so --version and help pay nothing for it; docs/performance.md).
 import { UserError } from "../common/errors.ts";
 import { parseFlags } from "../common/flags.ts";
 import { printErr } from "../common/output.ts";
 import { trace } from "../common/trace.ts";
-import { DEFAULT_ROOT, StateStore } from "./state.ts";
+import type { StateStore } from "./state.ts";
 trace("main loaded");
 
 export interface GlobalOptions {
@@ -32,7 +32,7 @@ const commands: Record<string, () => Promise<Command>> = {
   events: () => import("./cli/cgroup-ops.ts").then((m) => m.eventsCommand),
 };
 
-const USAGE = `Usage: nsbox-runtime [global options] COMMAND [options] [ID] [args...]
+const usage = (defaultRoot: string) => `Usage: nsbox-runtime [global options] COMMAND [options] [ID] [args...]
 
 An OCI runtime (runc's command line). Commands:
   create   create a container (it waits for start)     start    run the created container's process
@@ -45,7 +45,7 @@ An OCI runtime (runc's command line). Commands:
   events   resource stats and OOM events (--stats: once)
 
 Global options:
-  --root DIR          state directory (default ${DEFAULT_ROOT})
+  --root DIR          state directory (default ${defaultRoot})
   --log FILE          append errors and debug messages to FILE
   --log-format FMT    text or json (default text)
   --debug             debug messages
@@ -60,7 +60,8 @@ function log(level: string, msg: string): void {
   const time = new Date().toISOString();
   const line = logFormat === "json" ? JSON.stringify({ level, msg, time }) : `time="${time}" level=${level} msg="${msg.replace(/"/g, '\\"')}"`;
   try {
-    appendFileSync(logFile, line + "\n");
+    // Loaded here, not at the top: see the header.
+    (require("node:fs") as typeof import("node:fs")).appendFileSync(logFile, line + "\n");
   } catch {}
 }
 
@@ -83,13 +84,13 @@ async function main(argv: string[]): Promise<number> {
   }
   const [name, ...rest] = positionals;
   if (!name || values.help || name === "help") {
-    console.log(USAGE);
+    console.log(usage((await import("./state.ts")).DEFAULT_ROOT));
     return name || values.help ? 0 : 1;
   }
   const load = commands[name];
   if (!load) throw new UserError(`unknown command "${name}" (see nsbox-runtime --help)`);
+  const [{ DEFAULT_ROOT, StateStore }, cmd] = await Promise.all([import("./state.ts"), load()]);
   const store = new StateStore((values.root as string) ?? DEFAULT_ROOT);
-  const cmd = await load();
   trace(`${name} loaded`);
   return cmd(rest, { store, debug: !!values.debug });
 }
