@@ -1,11 +1,12 @@
 // `exec`: a new process in a running container, through the runtime's own exec (runc grammar),
 // so it works the same for nsbox-runtime, runc and crun.
-import { readFileSync } from "node:fs";
+import { closeSync, readFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import { capabilityNames } from "../oci/capabilities.ts";
 import type { Engine } from "./engine.ts";
 import { runtimeCommand } from "./runtimes.ts";
 import { resolveUser } from "./user.ts";
+import { openRelayPty, relayPty } from "./exec-tty.ts";
 
 export interface ExecOptions {
   cmd: string[];
@@ -16,6 +17,8 @@ export interface ExecOptions {
   workdir?: string;
   user?: string;
   privileged?: boolean;
+  /** -it: the detach sequence (default Ctrl-P Ctrl-Q); detaching leaves the process running. */
+  detachKeys?: Uint8Array;
 }
 
 function readOr(path: string): string {
@@ -55,9 +58,31 @@ export async function execInContainer(e: Engine, ref: string, o: ExecOptions): P
   // --privileged: every capability we hold (the container's bounding set still limits what sticks).
   const bounding = /CapBnd:\s*([0-9a-f]+)/.exec(readOr("/proc/self/status"))?.[1];
   const caps = o.privileged && bounding ? capabilityNames(BigInt(`0x${bounding}`)) : undefined;
+  // -it on a terminal: our own pty in between, so we see the detach keys (exec-tty.ts). The
+  // runtime gets its own session: the user's terminal hanging up must not reach a detached exec.
+  const relay = o.tty && o.interactive && !o.detach && process.stdin.isTTY ? openRelayPty() : undefined;
+  if (relay) relay.resize(process.stdout.rows || 24, process.stdout.columns || 80);
   const proc = Bun.spawn(execArgv(rt, r.id, o, user, caps), {
-    stdio: [o.interactive ? "inherit" : "ignore", "inherit", "pipe"],
+    stdio: relay ? [relay.peer, relay.peer, "pipe"] : [o.interactive ? "inherit" : "ignore", "inherit", "pipe"],
+    detached: !!relay,
   });
+  let relayed: Promise<boolean> | undefined;
+  if (relay) {
+    closeSync(relay.peer);
+    // Our size changes go to the relay pty, and SIGWINCH to the runtime's process group (its own
+    // session, so no terminal signals it): the runtime copies the new size to the container's pty.
+    const onResize = () => {
+      relay.resize(process.stdout.rows || 24, process.stdout.columns || 80);
+      try {
+        process.kill(-proc.pid, "SIGWINCH");
+      } catch {}
+    };
+    process.stdout.on("resize", onResize);
+    void proc.exited.then(() => process.stdout.off("resize", onResize));
+    relayed = relayPty(relay, o.detachKeys);
+    // docker's exec reports the detach as its EscapeError: "read escape sequence", exit 1.
+    if (await Promise.race([relayed, proc.exited.then(() => false)])) return process.stderr.write("read escape sequence\n"), 1;
+  }
   // Pass the process's stderr through, but recognize the runtime's own "not found" failure.
   let errText = "";
   const reader = (proc.stderr as ReadableStream<Uint8Array>).getReader();
@@ -68,6 +93,7 @@ export async function execInContainer(e: Engine, ref: string, o: ExecOptions): P
     process.stderr.write(value);
   }
   const code = await proc.exited;
+  await relayed; // the last output
   if (code !== 0 && /^nsbox-runtime: exec /m.test(errText)) {
     if (/No such file or directory|not found/i.test(errText)) return 127;
     if (/Permission denied/i.test(errText)) return 126;

@@ -101,3 +101,30 @@ test("an invalid --detach-keys: one clear line, 125, nothing created", () => {
   }
   expect(lab.ok(["ps", "-aq"])).toBe(before);
 });
+
+test("exec -it: the detach keys leave the exec'd shell running (docker: 'read escape sequence', exit 1)", async () => {
+  lab.ok(["run", "-d", "--name", "xdk", "--net", "none", "busybox", "sleep", "60"]);
+  const r = await underPty([...NSBOX, "exec", "-it", "--detach-keys", "ctrl-x", "xdk", "sh", "-c", "echo started; stty size; exec sleep 30"], ["\x18"]);
+  expect(r.code).toBe(1);
+  expect(r.out).toContain("started");
+  expect(r.out).toContain("read escape sequence");
+  expect(r.out).toMatch(/\d+ \d+/); // a real window size, not 0 0
+  expect(r.out).not.toMatch(/^0 0/m);
+  expect(lab.ok(["exec", "xdk", "ps", "-o", "args"])).toContain("sleep 30"); // the exec'd process lives on
+  // And with the default keys an exec's exit code still comes back.
+  const d = await underPty([...NSBOX, "exec", "-it", "xdk", "sh"], ["echo x-$((3*3))\r", "exit 5\r"]);
+  expect(d.code).toBe(5);
+  expect(d.out).toContain("x-9");
+  lab.ok(["rm", "-f", "xdk"]);
+}, 20000);
+
+test("exec -it through the relay pty: starts with our size and follows its changes", async () => {
+  lab.ok(["run", "-d", "--name", "xsz", "--net", "none", "busybox", "sleep", "60"]);
+  const nsbox = NSBOX.map((a) => `'${a}'`).join(" ");
+  const script = `T=$(tty); stty rows 33 cols 99; (sleep 1; stty -F $T rows 40 cols 120) & exec ${nsbox} exec -it xsz sh -c 'stty size; sleep 1.6; stty size'`;
+  const p = Bun.spawn(["script", "-qfec", script, "/dev/null"], { env: lab.env, stdin: "pipe", stdout: "pipe" });
+  const out = await new Response(p.stdout).text();
+  p.stdin.end();
+  expect(out.replace(/\r/g, "")).toBe("33 99\n40 120\n");
+  lab.ok(["rm", "-f", "xsz"]);
+}, 15000);

@@ -1,0 +1,85 @@
+// `exec -it` with detach keys: a pty of our own between the user's terminal and the runtime's exec
+// (which relays its stdin/stdout to the container-side pty and copies its stdin's window size), so
+// the CLI sees the keystrokes. On the detach keys the exec'd process must live on, as in docker: our
+// pty master is handed to a drainer (`cat` to /dev/null) that keeps it open until the process exits.
+import { dlopen, FFIType, ptr } from "bun:ffi";
+import { closeSync, constants, openSync, writeSync } from "node:fs";
+import tty from "node:tty";
+import { DetachScanner } from "./detach-keys.ts";
+
+const TIOCSWINSZ = 0x5414;
+
+let lib: ReturnType<typeof openLibc> | undefined;
+const libc = () => (lib ??= openLibc());
+
+function openLibc() {
+  const { i32, u64, ptr: P } = FFIType;
+  return dlopen("libc.so.6", {
+    posix_openpt: { args: [i32], returns: i32 },
+    grantpt: { args: [i32], returns: i32 },
+    unlockpt: { args: [i32], returns: i32 },
+    ptsname_r: { args: [i32, P, u64], returns: i32 },
+    ioctl: { args: [i32, u64, P], returns: i32 },
+    dup: { args: [i32], returns: i32 },
+  }).symbols;
+}
+
+export interface RelayPty {
+  master: number;
+  /** The peer, for the runtime's stdio (close our copy once it is spawned). */
+  peer: number;
+  resize(rows: number, cols: number): void;
+}
+
+export function openRelayPty(): RelayPty {
+  const c = libc();
+  const master = c.posix_openpt(constants.O_RDWR | constants.O_NOCTTY | constants.O_CLOEXEC);
+  const name = Buffer.alloc(128);
+  if (master < 0 || c.grantpt(master) !== 0 || c.unlockpt(master) !== 0 || c.ptsname_r(master, ptr(name), name.length) !== 0)
+    throw new Error("exec: cannot open a pseudo-terminal");
+  const peer = openSync(name.toString("latin1", 0, name.indexOf(0)), constants.O_RDWR | constants.O_NOCTTY);
+  const resize = (rows: number, cols: number) => {
+    const ws = new Uint16Array([rows, cols, 0, 0]);
+    c.ioctl(master, TIOCSWINSZ, ptr(ws));
+  };
+  return { master, peer, resize };
+}
+
+/**
+ * Relays our stdin (raw) to the master and the master to our stdout until the exec'd side closes
+ * (resolves false) or the detach keys are typed (resolves true; a copy of the master then goes to a
+ * drainer, so the exec'd process keeps its terminal and runs on).
+ */
+export async function relayPty(pty: RelayPty, keys: Uint8Array | undefined): Promise<boolean> {
+  const spare = libc().dup(pty.master); // for the drainer: the stream below closes the master
+  const scanner = new DetachScanner(keys);
+  const out = new tty.ReadStream(pty.master);
+  let detached = false;
+  const raw = process.stdin.isTTY;
+  if (raw) process.stdin.setRawMode(true);
+  const ended = new Promise<void>((res) => {
+    out.on("close", res);
+    out.on("end", res);
+    out.on("error", res); // EIO once the exec'd side closed its end
+  });
+  out.on("data", (d: Buffer) => process.stdout.write(d));
+  const onInput = (d: Buffer) => {
+    const { forward, detached: now } = scanner.feed(d);
+    try {
+      if (forward.length) writeSync(pty.master, forward);
+    } catch {}
+    if (now) {
+      detached = true;
+      out.destroy();
+    }
+  };
+  process.stdin.on("data", onInput);
+  await ended;
+  process.stdin.off("data", onInput);
+  if (raw) process.stdin.setRawMode(false);
+  process.stdin.pause();
+  // Its own session: the hang-up of the terminal we were attached to must not reach it.
+  if (detached) Bun.spawn(["cat"], { stdio: [spare, "ignore", "ignore"], detached: true }).unref();
+  closeSync(spare);
+  return detached;
+}
