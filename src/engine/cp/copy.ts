@@ -27,7 +27,8 @@ function containerTar(e: Engine, ref: string, tarArgs: string[], stdin: "pipe" |
         const rt = runtimeCommand(r.doc.HostConfig.Runtime, e.paths);
         return [rt.path, ...rt.args, "exec", r.id, "tar", ...tarArgs];
       })()
-    : ["unshare", "--mount", "--propagation", "private", "--", ...NSBOX_CLI, "container", "cp-helper", "--root", e.paths.root, r.id, ...tarArgs];
+    : // our own unshare (the launcher), not util-linux's: nsbox does its namespaces itself
+      [...NSBOX_CLI, "unshare", "--mount", "--propagation", "private", "--", ...NSBOX_CLI, "container", "cp-helper", "--root", e.paths.root, r.id, ...tarArgs];
   const proc = Bun.spawn(argv, { stdin, stdout: stdin === "pipe" ? "ignore" : "pipe", stderr: "pipe" });
   return { proc: proc as never, name: r.name };
 }

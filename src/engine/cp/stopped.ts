@@ -2,7 +2,7 @@
 // does it: on the container's root filesystem with its volumes and bind mounts (and the engine's
 // /etc/hostname, hosts, resolv.conf) mounted where the container would see them.
 //
-// Runs as a helper process (`nsbox container cp-helper`) started under `unshare --mount
+// Runs as a helper process (`nsbox container cp-helper`) started under `nsbox unshare --mount
 // --propagation private`: every mount it makes — the overlay again if it lost its mount, the
 // volumes — lives in that private mount namespace and is gone when the helper exits, so nothing
 // stays mounted on the host. It then chroots into the root and executes the host's static busybox
