@@ -86,9 +86,10 @@ export interface DestroyOptions {
 export async function destroyCgroup(handle: CgroupHandle, opts: DestroyOptions = {}): Promise<void> {
   const timeoutMs = opts.timeoutMs ?? 5000;
   // The common case, delete of a stopped container, leaves empty leaf cgroups: one rmdir each
-  // removes them (~0.8 ms less than reading every cgroup.procs and directory first). A cgroup
+  // removes them (~1 ms less than reading every cgroup.procs and directory first). A cgroup
   // with processes or child cgroups refuses (EBUSY); only then kill and remove the tree.
-  if (opts.kill && !removeEmpty(handle)) await killAll(handle, timeoutMs);
+  if (removeEmpty(handle)) return;
+  if (opts.kill) await killAll(handle, timeoutMs);
   const deadline = Date.now() + (opts.kill ? timeoutMs : 500);
   const errors: Error[] = [];
   for (const d of handle.dirs) {
