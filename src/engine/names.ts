@@ -1,5 +1,5 @@
 // Container names: docker's rule for user names, and generated adjective_surname names.
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomHex } from "../common/random.ts";
 import { UserError } from "../common/errors.ts";
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
@@ -18,5 +18,5 @@ export function generateName(): string {
 }
 
 export function newId(): string {
-  return randomBytes(32).toString("hex");
+  return randomHex(32);
 }

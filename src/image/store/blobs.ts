@@ -3,7 +3,7 @@
 // into place, so a blob path that exists always holds exactly its digest's bytes. Concurrent
 // writers of the same blob each write their own temp file; the rename is idempotent.
 import * as fs from "node:fs";
-import { randomBytes } from "node:crypto";
+import { randomHex } from "../../common/random.ts";
 import { UserError } from "../../common/errors.ts";
 import { type Digest, digestOf, hexOf, newHasher, sha256 } from "../digest.ts";
 
@@ -56,7 +56,7 @@ export class BlobStore {
   }
 
   tempPath(tag = "tmp"): string {
-    return `${this.ingestDir}/${tag}-${process.pid}-${randomBytes(6).toString("hex")}`;
+    return `${this.ingestDir}/${tag}-${process.pid}-${randomHex(6)}`;
   }
 
   /** Stores bytes; when `expected` is given the bytes must hash to it. */

@@ -4,7 +4,7 @@
 // diff_id, then renamed into place, so an existing layer dir is always complete. Two processes
 // unpacking the same layer at once both finish; one rename wins and the other copy is removed.
 import * as fs from "node:fs";
-import { randomBytes } from "node:crypto";
+import { randomHex } from "../../common/random.ts";
 import { type Digest, decompress, digestOf, hexOf, newHasher, readFileChunks, tap } from "../digest.ts";
 import { unpackLayer } from "../unpack.ts";
 import { DigestMismatchError, type BlobStore } from "./blobs.ts";
@@ -30,7 +30,7 @@ export class LayerStore {
   /** Unpacks a layer blob unless already there; verifies its uncompressed digest (diff_id). */
   async ensure(blob: Digest, diffId: Digest, onWarning?: (m: string) => void): Promise<void> {
     if (this.has(diffId)) return;
-    const tmp = `${this.dir}/.tmp-${process.pid}-${randomBytes(6).toString("hex")}`;
+    const tmp = `${this.dir}/.tmp-${process.pid}-${randomHex(6)}`;
     fs.mkdirSync(tmp, 0o755);
     try {
       const actual = await unpackInto(this.blobs.path(blob), tmp, "layer", onWarning);
@@ -55,7 +55,7 @@ export class LayerStore {
 
   remove(diffId: Digest): void {
     // Rename first so a half-removed layer is never seen under its real name.
-    const doomed = `${this.dir}/.rm-${hexOf(diffId)}-${randomBytes(4).toString("hex")}`;
+    const doomed = `${this.dir}/.rm-${hexOf(diffId)}-${randomHex(4)}`;
     try {
       fs.renameSync(this.path(diffId), doomed);
     } catch {
