@@ -2,7 +2,8 @@
 // record as JSON. The name column is UNIQUE, so of many concurrent creates with the same name
 // exactly one wins, with no lock files. `complete` is 0 while a create is half done; rows left
 // at 0 by a killed CLI (creator_pid gone) are what reconciliation removes.
-import { Database } from "bun:sqlite";
+import type { Database } from "bun:sqlite";
+import { openStore } from "../common/sqlite.ts";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { UserError } from "../common/errors.ts";
@@ -49,11 +50,7 @@ export class ContainerDb {
 
   constructor(path: string) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.db = new Database(path, { create: true });
-    // The busy timeout first: switching to WAL itself needs the lock other processes may hold.
-    this.db.run("PRAGMA busy_timeout = 10000");
-    this.db.run("PRAGMA journal_mode = WAL");
-    this.db.run("PRAGMA synchronous = NORMAL");
+    this.db = openStore(path);
     this.db.run(SCHEMA);
   }
 

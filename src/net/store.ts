@@ -2,7 +2,8 @@
 // container per network) and published ports. Why SQLite: several nsbox processes attach at once;
 // UNIQUE(network, ip) plus BEGIN IMMEDIATE makes a duplicate address impossible, and a process
 // killed mid-transaction leaves nothing half-written.
-import { Database } from "bun:sqlite";
+import type { Database } from "bun:sqlite";
+import { openStore } from "../common/sqlite.ts";
 import { mkdirSync } from "node:fs";
 import type { PortBinding } from "./ports.ts";
 
@@ -75,10 +76,8 @@ export class NetStore {
 
   constructor(dir: string, readonly: boolean = false) {
     if (!readonly) mkdirSync(dir, { recursive: true, mode: 0o700 });
-    this.db = new Database(`${dir}/net.db`, readonly ? { readonly: true } : { create: true });
-    this.db.exec("PRAGMA busy_timeout = 15000;");
+    this.db = openStore(`${dir}/net.db`, { busyTimeoutMs: 15000, readonly });
     if (!readonly) {
-      this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
       this.db.exec(schema);
       const cols = this.db.query("PRAGMA table_info(ports)").all() as { name: string }[];
       if (!cols.some((c) => c.name === "rule_handle")) this.db.exec("ALTER TABLE ports ADD COLUMN rule_handle INTEGER NOT NULL DEFAULT 0");

@@ -3,7 +3,8 @@
 // atomic multi-row updates (retag = remove name + add name), one writer at a time with a busy
 // timeout, and survives kill -9 — the same reasons the engine keeps its metadata in SQLite.
 // Content (blobs, layers) stays in files; only names and small facts live here.
-import { Database } from "bun:sqlite";
+import type { Database } from "bun:sqlite";
+import { openStore } from "../../common/sqlite.ts";
 import type { Digest } from "../digest.ts";
 
 export interface ImageRow {
@@ -30,8 +31,7 @@ export class Records {
   readonly db: Database;
 
   constructor(path: string) {
-    this.db = new Database(path, { create: true });
-    this.db.exec("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+    this.db = openStore(path);
     this.db.exec(schema);
   }
 
