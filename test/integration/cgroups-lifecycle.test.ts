@@ -125,7 +125,8 @@ describe.skipIf(!usable)("cgroups on this machine", () => {
 
   test("stats: pids, memory limit, CPU time of a busy process", async () => {
     const { entry, handle } = make({ memory: { limit: 64 << 20 }, pids: { limit: 9 } });
-    const p = join(entry, "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; echo done; sleep 100");
+    // sleep is forked (so counted) before "done" is written: the read below sees both processes.
+    const p = join(entry, "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; sleep 100 & echo done; wait");
     go(p);
     const reader = p.stdout.getReader();
     await reader.read();
