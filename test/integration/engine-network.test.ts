@@ -34,7 +34,7 @@ test("two containers on a user network talk over TCP by name; another network is
   expect(fromOther.stdout).not.toContain("connected");
   lab.ok(["rm", "-f", "db"]);
   lab.ok(["network", "rm", "app", "other"]);
-  await lab.until("the endpoints' veths to go", () => vethCount() === before, 5000);
+  await lab.until("the endpoints' veths to go", () => vethCount() === before, 15000);
   expect(lab.ok(["network", "ls", "-q"]).split("\n").filter(Boolean).length).toBeLessThanOrEqual(1); // only the default bridge
 });
 
@@ -81,6 +81,6 @@ test("kill -9 of the CLI during run -d on the bridge: the next run removes what 
   if (ids.length) lab.ok(["rm", "-f", ...ids]);
   // The kernel tears a dead network namespace down asynchronously (its veth goes a moment later;
   // PID 1 here also reaps the inits slowly): wait for it, a bounded time.
-  await lab.until("the endpoints' veths to go", () => vethCount() === before, 5000);
+  await lab.until("the endpoints' veths to go", () => vethCount() === before, 15000);
   expect(vethCount()).toBe(before);
 }, 60000);
