@@ -6,12 +6,14 @@
 // The container's init must still be the monitor's child (the monitor is the subreaper that keeps
 // it running, logging and restarting with no nsbox process alive), so the monitor starts the
 // launcher: we hand it the launcher's end of the plan socket (its fd 4) and follow the launcher's
-// protocol here (plan, cgroups, state directory, sync lines). Once we have the PID we tell the
-// monitor, which goes on as with any runtime ("created", our "s", "ready"). It also removes the
-// state and cgroups itself after each exit (--runtime-state, --cgroup), and its restarts run
+// protocol here (plan, cgroups, state directory, sync lines). Both start first, while we write
+// the bundle (the launcher waits for its plan). Once we have the PID we tell the monitor, which
+// goes on as with any runtime ("created", our "s", "ready"). It also removes the state and
+// cgroups itself after each exit (--runtime-state, --cgroup), and its restarts run
 // `nsbox-runtime create`, so the state directory tells the truth to `nsbox-runtime state/list`.
-import { existsSync } from "node:fs";
-import { LAUNCHER_PATH } from "../linux/launcher.ts";
+import { closeSync, existsSync } from "node:fs";
+import { LAUNCHER_PATH, type LauncherProcess } from "../linux/launcher.ts";
+import { socketpair } from "../linux/libc.ts";
 import { create, remove } from "../runtime/lifecycle.ts";
 import { StateStore } from "../runtime/state.ts";
 import { containerCgroup } from "./cgroup.ts";
@@ -23,37 +25,72 @@ export function inlineMonitorArgs(runtimeRoot: string, id: string): Pick<Monitor
   return { startFifo: store.fifo(id), runtimeState: store.dir(id), cgroups: containerCgroup(id)?.dirs.map((d) => d.dir) };
 }
 
-/** Creates the container (bundle a.bundle) with nsbox-runtime's state under runtimeRoot; resolves once it is "created". */
-export async function createInline(runtimeRoot: string, a: MonitorArgs): Promise<Monitor> {
-  const store = new StateStore(runtimeRoot);
-  let link: MonitorLink | undefined;
-  let made = false;
-  let pid: number;
-  try {
-    const { launched } = await create(store, {
-      id: a.id,
-      bundle: a.bundle,
-      consoleSocket: a.terminal ? a.consoleSocket : undefined,
-      spawnLauncher: (sync) => {
-        const started = (link = MonitorLink.spawn({ ...a, launcher: LAUNCHER_PATH }, sync));
-        return {
-          get exited() {
-            return Promise.resolve(started.launcherExited());
-          },
-          kill: () => started.abort(true),
-        };
-      },
-    });
-    made = true;
-    link!.sendPid(launched.pid);
-    pid = link!.created();
-  } catch (err) {
-    // create() removes what it made when it fails itself; after that the container is ours to delete.
-    link?.abort(true);
-    if (made) await remove(store, a.id, true).catch(() => {});
-    throw err;
+/** A container's monitor and launcher, started before its bundle exists; then create() or abort(). */
+export class InlineStart {
+  private closed = false;
+
+  private constructor(
+    private readonly store: StateStore,
+    private readonly a: MonitorArgs,
+    private readonly link: MonitorLink,
+    /** Our end of the launcher's plan socket. */
+    private readonly sock: number,
+  ) {}
+
+  static begin(runtimeRoot: string, a: MonitorArgs): InlineStart {
+    const [sock, theirs] = socketpair();
+    let link: MonitorLink;
+    try {
+      link = MonitorLink.spawn({ ...a, ...inlineMonitorArgs(runtimeRoot, a.id), launcher: LAUNCHER_PATH }, theirs);
+    } catch (err) {
+      closeSync(sock);
+      throw err;
+    } finally {
+      closeSync(theirs);
+    }
+    return new InlineStart(new StateStore(runtimeRoot), a, link, sock);
   }
-  return wrap(link!, pid, true, () => remove(store, a.id, true));
+
+  /** Creates the container from the bundle now written; resolves once it is "created". */
+  async create(): Promise<Monitor> {
+    const { store, a, link } = this;
+    const proc: LauncherProcess = {
+      get exited() {
+        return Promise.resolve(link.launcherExited());
+      },
+      kill: () => link.abort(true),
+    };
+    let made = false;
+    let pid: number;
+    try {
+      const { launched } = await create(store, {
+        id: a.id, bundle: a.bundle, consoleSocket: a.terminal ? a.consoleSocket : undefined, launcher: { sock: this.sock, proc },
+      });
+      made = true;
+      link.sendPid(launched.pid);
+      pid = link.created();
+    } catch (err) {
+      // create() removes what it made when it fails itself; after that the container is ours to delete.
+      this.abort();
+      if (made) await remove(store, a.id, true).catch(() => {});
+      throw err;
+    } finally {
+      this.closeSock();
+    }
+    return wrap(link, pid, true, () => remove(store, a.id, true));
+  }
+
+  /** Gives up before or during create: the monitor is killed, and the launcher sees its plan socket close. */
+  abort(): void {
+    this.link.abort(true);
+    this.closeSock();
+  }
+
+  private closeSock(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.sock);
+  }
 }
 
 /** What a monitor killed with -9 (or a reboot) left of the last run, deleted in this process. */

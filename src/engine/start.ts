@@ -9,7 +9,7 @@ import { release } from "node:os";
 import { capabilityNames } from "../oci/capabilities.ts";
 import { DEFAULT_SECCOMP_PROFILE } from "../oci/seccomp/default-profile.ts";
 import { seccompFromProfile, type SeccompProfile } from "../oci/seccomp/profile.ts";
-import type { Mount } from "../oci/spec.ts";
+import type { Mount, Spec } from "../oci/spec.ts";
 import { containerCgroup, oomFile } from "./cgroup.ts";
 import type { Row } from "./db.ts";
 import type { Engine } from "./engine.ts";
@@ -17,10 +17,10 @@ import { spawnMonitor, type MonitorArgs } from "./monitor.ts";
 import { networkPlan, setupNetwork } from "./network.ts";
 import { isPinned, pin, pinPath, PINNED, type PinnedType } from "./pin.ts";
 import { forceRuntimeDelete, waitMonitorGone } from "./ops.ts";
-import { createInline, deleteInline, inlineMonitorArgs } from "./runtime-inline.ts";
+import { deleteInline, InlineStart } from "./runtime-inline.ts";
 import { ensureRootfs } from "./rootfs.ts";
 import { NSBOX_CLI } from "./paths.ts";
-import { runtimeCommand } from "./runtimes.ts";
+import { runtimeCommand, type RuntimeCommand } from "./runtimes.ts";
 import { buildSpec, capabilities, mergeEnv, type NsChoice, type SpecInputs } from "./spec.ts";
 import { resolveUser } from "./user.ts";
 
@@ -138,6 +138,46 @@ export async function startContainer(e: Engine, ref: string, opts: StartOptions 
   }
 }
 
+/** The container's OCI bundle (config.json in its directory), from its record. */
+function writeBundle(e: Engine, r: Row): Spec {
+  const rootfs = ensureRootfs(e, r);
+  const cfg = r.doc.Config;
+  const hostname = hostnameOf(e, r);
+  const user = resolveUser(cfg.User, readOr(`${rootfs}/etc/passwd`), readOr(`${rootfs}/etc/group`));
+  const available = boundingCaps();
+  const caps = capabilities(r.doc.HostConfig, available);
+  const spec = buildSpec({
+    id: r.id, config: cfg, host: r.doc.HostConfig, rootfs, args: [r.doc.Path, ...r.doc.Args],
+    env: mergeEnv(cfg.Env, [], hostname, cfg.Tty).concat(user.home && !cfg.Env.some((x) => x.startsWith("HOME=")) ? [`HOME=${user.home}`] : []),
+    user, hostname, namespaces: nsChoices(e, r),
+    etcFiles: { hostname: r.doc.HostnamePath, hosts: r.doc.HostsPath, resolvConf: r.doc.ResolvConfPath },
+    mounts: specMounts(r),
+    availableCaps: available,
+    initPath: r.doc.HostConfig.Init ? initBinary() : undefined,
+    seccomp: seccompFor(r.doc.HostConfig, caps) as Record<string, unknown> | undefined,
+  });
+  writeFileSync(`${e.paths.dir(r.id)}/config.json`, JSON.stringify(spec));
+  trace("start: bundle written");
+  return spec;
+}
+
+/** What the monitor is told, whichever runtime creates the container. */
+function monitorArgs(e: Engine, r: Row, rt: RuntimeCommand): MonitorArgs {
+  const { id } = r;
+  const cfg = r.doc.Config;
+  const restart = r.doc.HostConfig.RestartPolicy;
+  const socket = e.paths.socket(id);
+  return {
+    id, dir: e.paths.dir(id), bundle: e.paths.dir(id), socket, log: e.paths.log(id), logMax: LOG_MAX,
+    runtime: rt.path, runtimeArgs: rt.args, terminal: cfg.Tty, stdin: cfg.OpenStdin, stdinOnce: cfg.StdinOnce,
+    restart: restart.Name === "on-failure" ? `on-failure:${restart.MaximumRetryCount}` : restart.Name || "no",
+    oomFile: oomFile(containerCgroup(id)),
+    consoleSize: cfg.Tty ? r.doc.HostConfig.ConsoleSize : undefined,
+    consoleSocket: cfg.Tty ? `${socket}.con` : undefined,
+    exitCommand: r.doc.HostConfig.AutoRemove ? [...NSBOX_CLI, "container", "cleanup", "--root", e.paths.root, id] : undefined,
+  };
+}
+
 async function startRow(e: Engine, r: Row, opts: StartOptions): Promise<void> {
   const state = e.state(r);
   if (state.Running) return; // docker answers 304 and the CLI prints the name
@@ -150,41 +190,23 @@ async function startRow(e: Engine, r: Row, opts: StartOptions): Promise<void> {
   const inline = rt.name === "nsbox";
   if (inline) await deleteInline(e.paths.runtimeRoot, id);
   else forceRuntimeDelete(e, r);
-  const rootfs = ensureRootfs(e, r);
-  const cfg = r.doc.Config;
-  const hostname = hostnameOf(e, r);
-  const user = resolveUser(cfg.User, readOr(`${rootfs}/etc/passwd`), readOr(`${rootfs}/etc/group`));
-  const caps = capabilities(r.doc.HostConfig, boundingCaps());
-  const spec = buildSpec({
-    id, config: cfg, host: r.doc.HostConfig, rootfs, args: [r.doc.Path, ...r.doc.Args],
-    env: mergeEnv(cfg.Env, [], hostname, cfg.Tty).concat(user.home && !cfg.Env.some((x) => x.startsWith("HOME=")) ? [`HOME=${user.home}`] : []),
-    user, hostname, namespaces: nsChoices(e, r),
-    etcFiles: { hostname: r.doc.HostnamePath, hosts: r.doc.HostsPath, resolvConf: r.doc.ResolvConfPath },
-    mounts: specMounts(r),
-    availableCaps: boundingCaps(),
-    initPath: r.doc.HostConfig.Init ? initBinary() : undefined,
-    seccomp: seccompFor(r.doc.HostConfig, caps) as Record<string, unknown> | undefined,
-  });
-  writeFileSync(`${dir}/config.json`, JSON.stringify(spec));
-  trace("start: bundle written");
   mkdirSync(`${e.paths.root}/engine/sock`, { recursive: true, mode: 0o700 });
   rmSync(`${dir}/stopped`, { force: true });
   rmSync(e.paths.status(id), { force: true });
-  const restart = r.doc.HostConfig.RestartPolicy;
-  const socket = e.paths.socket(id);
-  const args: MonitorArgs = {
-    id, dir, bundle: dir, socket, log: e.paths.log(id), logMax: LOG_MAX,
-    runtime: rt.path, runtimeArgs: rt.args, terminal: cfg.Tty, stdin: cfg.OpenStdin, stdinOnce: cfg.StdinOnce,
-    restart: restart.Name === "on-failure" ? `on-failure:${restart.MaximumRetryCount}` : restart.Name || "no",
-    oomFile: oomFile(containerCgroup(id)),
-    consoleSize: cfg.Tty ? r.doc.HostConfig.ConsoleSize : undefined,
-    consoleSocket: cfg.Tty ? `${socket}.con` : undefined,
-    exitCommand: r.doc.HostConfig.AutoRemove ? [...NSBOX_CLI, "container", "cleanup", "--root", e.paths.root, id] : undefined,
-  };
-  // nsbox-runtime: created here, started through its exec fifo, deleted by the monitor by hand,
-  // all without a runtime process; it brings lo up itself. Others: their own create and start.
-  const monitor = await (inline
-    ? createInline(e.paths.runtimeRoot, { ...args, ...inlineMonitorArgs(e.paths.runtimeRoot, id) })
+  const args = monitorArgs(e, r, rt);
+  // nsbox-runtime: created here (its monitor and launcher start now and wait for the plan while
+  // we write the bundle), started through its exec fifo, deleted by the monitor by hand: no
+  // runtime process; it brings lo up itself. Other runtimes: their own create and start.
+  const early = inline ? InlineStart.begin(e.paths.runtimeRoot, args) : undefined;
+  let spec: Spec;
+  try {
+    spec = writeBundle(e, r);
+  } catch (err) {
+    early?.abort();
+    throw err;
+  }
+  const monitor = await (early
+    ? early.create()
     : spawnMonitor({ ...args, loopback: networkPlan(r.doc.HostConfig.NetworkMode).kind === "none" })
   ).catch((err) => {
     throw startFailure(err, r);

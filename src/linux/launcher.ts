@@ -56,11 +56,12 @@ export interface LaunchOptions {
   /** With plan.hookSync: called once the mounts are done and before pivot_root, with the PID. */
   onHooks?: (pid: number) => Promise<void>;
   /**
-   * Starts the launcher with `sync` as its fd 3, instead of as our child: the engine has its
-   * per-container monitor start it, so that the container's init ends up the monitor's child.
-   * `stdio` is then the spawner's business. Must not keep `sync` open.
+   * A launcher someone else started, waiting for its plan on the other end of `sock` (our end,
+   * which stays the caller's to close): the engine has its per-container monitor start it, so
+   * that the container's init ends up the monitor's child, and early, while the engine is still
+   * writing the bundle. `stdio` is then the starter's business.
    */
-  spawn?: (sync: number) => LauncherProcess;
+  started?: { sock: number; proc: LauncherProcess };
 }
 
 export interface Launched {
@@ -98,15 +99,14 @@ function writeAll(fd: number, data: Buffer): void {
  * its own namespaces (the caller removes what it created itself, such as state or cgroups).
  */
 export async function launch(plan: LaunchPlan, opts: LaunchOptions = {}): Promise<Launched> {
+  if (opts.started) return follow(opts.started.proc, opts.started.sock, plan, opts);
   // Our own socketpair rather than Bun's extra "pipe": Bun's end of that is non-blocking and
   // known to its event loop, and under load lines were lost from it (create failed with "exited
   // before starting the process"). The launcher's end becomes its fd 3; ours only we read.
   const [sock, theirs] = socketpair();
   let proc: LauncherProcess;
   try {
-    proc = opts.spawn
-      ? opts.spawn(theirs)
-      : Bun.spawn([LAUNCHER_PATH], { stdio: [...(opts.stdio ?? ["inherit", "inherit", "inherit"]), theirs] });
+    proc = Bun.spawn([LAUNCHER_PATH], { stdio: [...(opts.stdio ?? ["inherit", "inherit", "inherit"]), theirs] });
   } finally {
     closeSync(theirs);
   }

@@ -33,8 +33,8 @@ export interface CreateOptions {
   /** Keep the launcher as the container's parent and return its exit (used by `run`). */
   foreground?: boolean;
   stdio?: [Stdio, Stdio, Stdio];
-  /** Who starts the launcher (default: us); the engine has its container's monitor do it. */
-  spawnLauncher?: LaunchOptions["spawn"];
+  /** A launcher already started (default: we start one); the engine has its container's monitor do it. */
+  launcher?: LaunchOptions["started"];
 }
 
 export function writePidFile(file: string | undefined, pid: number): void {
@@ -107,7 +107,7 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
     trace("plan compiled");
     launched = await launch(plan, {
       stdio: opts.stdio,
-      spawn: opts.spawnLauncher,
+      started: opts.launcher,
       onHooks: async (pid) => {
         const state = stateAt("creating", pid);
         // prestart is the legacy hook "after start is called": runc and crun give it "created".
