@@ -153,4 +153,17 @@ describe("cli", () => {
     const badref = nsbox(["tag", "nope", "UPPER"], root);
     expect(badref.stderr.toString()).toBe("nsbox: No such image: nope\n");
   });
+
+  test("archive paths that do not work: docker's one line, exit 1, nothing written", () => {
+    nsbox(["load", "-i", imgTar], root);
+    const line = (args: string[]) => {
+      const r = nsbox(args, root);
+      return [r.exitCode, r.stderr.toString()];
+    };
+    expect(line(["load", "-i", `${base}/missing.tar`])).toEqual([1, `nsbox: open ${base}/missing.tar: no such file or directory\n`]);
+    expect(line(["load", "-i", base])).toEqual([1, `nsbox: read ${base}: is a directory\n`]);
+    expect(line(["import", `${base}/missing.tar`, "x/y"])).toEqual([1, `nsbox: open ${base}/missing.tar: no such file or directory\n`]);
+    expect(line(["save", "-o", `${base}/no/such/dir/out.tar`, "example.com/two:1"])).toEqual([1, `nsbox: invalid output path: directory "${base}/no/such/dir" does not exist\n`]);
+    expect(fs.readdirSync(`${root}/image/ingest`)).toEqual([]);
+  });
 });

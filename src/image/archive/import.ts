@@ -5,6 +5,7 @@ import { type Digest, decompress, digestOf, newHasher, readFileChunks, tap } fro
 import { hostPlatform } from "../platform.ts";
 import { formatReference, parseReference } from "../reference.ts";
 import type { Image, ImageStore } from "../store.ts";
+import { archiveInput } from "./input.ts";
 import { compressionOf } from "../digest.ts";
 import { type ContainerConfig, type ImageConfig, type Manifest, MediaType } from "../types.ts";
 
@@ -72,7 +73,7 @@ export async function importRootfs(store: ImageStore, file: string, ref: string 
   const name = ref ? formatReference(parseReference(ref)) : undefined;
   const config = applyChanges({ Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"] }, changes);
   return store.leases.hold([], async () => {
-    const source = file === "-" ? (Bun.stdin.stream() as AsyncIterable<Uint8Array>) : readFileChunks(file);
+    const source = archiveInput(file);
     const layer = await store.blobs.putStream(source, undefined, "layer");
     // The diff_id is the digest of the uncompressed tar; checking it is a tar at all comes with unpack.
     const h = newHasher();

@@ -2,11 +2,12 @@
 // and OCI image layouts (oci-layout + index.json + blobs/), plain or gzip/zstd compressed.
 // Layer data streams straight into the blob store; every blob named by digest is verified.
 import { UserError } from "../../common/errors.ts";
-import { type Digest, decompress, isDigest, parseDigest, readFileChunks, sha256 } from "../digest.ts";
+import { type Digest, decompress, isDigest, parseDigest, sha256 } from "../digest.ts";
 import { hostPlatform, pickManifest } from "../platform.ts";
 import { formatReference, parseReference } from "../reference.ts";
 import type { Image, ImageStore } from "../store.ts";
 import { readTar } from "../tar/reader.ts";
+import { archiveInput } from "./input.ts";
 import { compressionOf } from "../digest.ts";
 import { type Descriptor, type Index, isIndexType, type Manifest, MediaType } from "../types.ts";
 
@@ -96,7 +97,7 @@ interface DockerArchiveEntry {
 }
 
 export async function loadArchive(store: ImageStore, file: string, onProgress?: (e: LoadEvent) => void): Promise<Image[]> {
-  const source = file === "-" ? (Bun.stdin.stream() as AsyncIterable<Uint8Array>) : readFileChunks(file);
+  const source = archiveInput(file);
   // Hold a lease on the whole load: nothing it stored is collected until it has committed.
   return store.leases.hold([], async () => {
     const a = await readArchive(store, source, onProgress);

@@ -2,6 +2,7 @@
 // and skopeo's docker-archive:) and an OCI image layout (oci-layout, index.json), as docker 25+
 // writes it. Blobs are written once each under blobs/sha256/, as stored.
 import * as fs from "node:fs";
+import { dirname } from "node:path";
 import { UserError } from "../../common/errors.ts";
 import type { Digest } from "../digest.ts";
 import { familiarName } from "../reference.ts";
@@ -48,6 +49,10 @@ class TarOut {
 
 export function saveImages(store: ImageStore, refs: string[], output: string): void {
   const images = refs.map((r) => ({ ref: r, img: store.get(r) }));
+  // docker's check and wording: the directory must exist (we write OUTPUT.tmp-PID there first).
+  const dir = dirname(output);
+  if (output !== "-" && !fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+    throw new UserError(`invalid output path: directory "${dir}" does not exist`);
   const fd = output === "-" ? 1 : fs.openSync(`${output}.tmp-${process.pid}`, "w", 0o644);
   try {
     const out = new TarOut(fd);
