@@ -13,6 +13,7 @@ export interface ParsedFlags {
   positionals: string[];
 }
 
+/** `where` prefixes error messages (a subcommand's name); "" for none. */
 export function parseFlags(argv: string[], spec: FlagSpec, where: string): ParsedFlags {
   const options: OptionSpec[] = Object.entries(spec).map(([name, s]) => ({
     name,
@@ -26,14 +27,14 @@ export function parseFlags(argv: string[], spec: FlagSpec, where: string): Parse
   try {
     parsed = getopt(normalized, options);
   } catch (err) {
-    throw new UserError(`${where}: ${(err as Error).message}`);
+    throw new UserError(where ? `${where}: ${(err as Error).message}` : (err as Error).message);
   }
   const values: ParsedFlags["values"] = {};
   for (const { name, value } of parsed.options) {
     const s = spec[name]!;
     if (s.type === "boolean") {
       if (value !== undefined && value !== "true" && value !== "false")
-        throw new UserError(`${where}: --${name}: "${value}" is not true or false`);
+        throw new UserError(`${where ? `${where}: ` : ""}--${name}: "${value}" is not true or false`);
       values[name] = value !== "false";
     } else if (s.multiple) {
       values[name] = [...((values[name] as string[] | undefined) ?? []), value!];

@@ -73,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
       debug: { type: "boolean" }, "systemd-cgroup": { type: "boolean" }, rootless: { type: "string" },
       criu: { type: "string" }, version: { type: "boolean", short: "v" }, help: { type: "boolean", short: "h" },
     },
-    "nsbox-runtime",
+    "", // global options: the "nsbox-runtime: " prefix is the program's, added once by the catch below
   );
   logFile = values.log as string | undefined;
   logFormat = (values["log-format"] as string) ?? "text";

@@ -81,4 +81,9 @@ describe("version and help", () => {
     for (const cmd of ["create", "start", "run", "state", "kill", "delete", "exec", "list", "ps", "spec", "features"]) expect(help.stdout).toContain(cmd);
     expect(sb.rt([]).code).not.toBe(0);
   });
+
+  test("an unknown option is one line with the program's name once", () => {
+    expect(sb.rt(["--roott", "/tmp", "list"])).toMatchObject({ code: 1, stdout: "", stderr: "nsbox-runtime: unrecognized option '--roott'\n" });
+    expect(sb.rt(["create", "--bundlee", "x", "c1"])).toMatchObject({ code: 1, stderr: "nsbox-runtime: create: unrecognized option '--bundlee'\n" });
+  });
 });
