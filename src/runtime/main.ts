@@ -1,6 +1,7 @@
 // `nsbox-runtime`: an OCI runtime with runc's command line. Global flags come before the
 // command; each command's module is imported only when used (start-up time is our performance:
 // this chunk loads no node:fs, so --version and help pay nothing for it; docs/performance.md).
+import pkg from "../../package.json" with { type: "json" };
 import { UserError } from "../common/errors.ts";
 import { parseFlags } from "../common/flags.ts";
 import { printErr } from "../common/output.ts";
@@ -79,7 +80,8 @@ async function main(argv: string[]): Promise<number> {
   logFormat = (values["log-format"] as string) ?? "text";
   if (logFormat !== "text" && logFormat !== "json") throw new UserError(`--log-format: "${logFormat}" is not text or json`);
   if (values.version) {
-    console.log("nsbox-runtime version 0.1.0\nspec: 1.2.0");
+    const { OCI_VERSION } = await import("./state.ts");
+    console.log(`nsbox-runtime version ${pkg.version}\nspec: ${OCI_VERSION}`);
     return 0;
   }
   const [name, ...rest] = positionals;
