@@ -2,7 +2,7 @@
 // attach stream's framing, ps lines and filters, the monitor's argv, network plans.
 import { describe, expect, test } from "bun:test";
 import { demux } from "../../src/engine/attach.ts";
-import { psFilter, statusText, humanDuration } from "../../src/engine/cli/ps-format.ts";
+import { psFilter, statusText } from "../../src/engine/cli/ps-format.ts";
 import { parseEntries, selectEntries } from "../../src/engine/logs.ts";
 import { monitorArgv } from "../../src/engine/monitor.ts";
 import { networkPlan } from "../../src/engine/network.ts";
@@ -74,8 +74,8 @@ describe("ps", () => {
     expect(statusText(c({}), now)).toBe("Created");
     expect(statusText(c({ State: { ...emptyState(), Status: "running", Running: true, StartedAt: "2026-01-01T00:09:55Z" } }), now)).toBe("Up 5 seconds");
     expect(statusText(c({ State: { ...emptyState(), Status: "exited", ExitCode: 130, FinishedAt: "2026-01-01T00:08:00Z" } }), now)).toBe("Exited (130) 2 minutes ago");
-    expect(humanDuration(90 * 1000)).toBe("2 minutes");
-    expect(humanDuration(61 * 1000)).toBe("About a minute");
+    expect(statusText(c({ State: { ...emptyState(), Status: "exited", ExitCode: 137, FinishedAt: "2026-01-01T00:09:59.600Z" } }), now)).toBe("Exited (137) Less than a second ago");
+    expect(statusText(c({ State: { ...emptyState(), Status: "exited", ExitCode: 0, FinishedAt: "2026-01-01T00:09:59Z" } }), now)).toBe("Exited (0) 1 second ago");
   });
   test("filters: same key ORs, different keys AND; bad filters refused", () => {
     const web = c({}), db = c({ Id: "ff00", Name: "/db", Config: { Image: "redis", Labels: {} } as never });

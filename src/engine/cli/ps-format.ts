@@ -1,30 +1,15 @@
 // `ps` lines as docker prints them: the Status column ("Up 5 seconds", "Exited (0) 2 minutes ago",
 // "Created"), the quoted, truncated command, and the filters scripts use.
 import { UserError } from "../../common/errors.ts";
-import { timeAgo } from "../../image/cli/format.ts";
+import { humanDuration, timeAgo } from "../../image/cli/format.ts";
 import type { ContainerJSON } from "../types.ts";
-
-/** docker's HumanDuration for "Up …" ("Less than a second", "5 seconds", "About a minute", …). */
-export function humanDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 1) return "Less than a second";
-  if (s === 1) return "1 second";
-  if (s < 60) return `${s} seconds`;
-  const m = Math.round(s / 60);
-  if (m === 1) return "About a minute";
-  if (m < 60) return `${m} minutes`;
-  const h = Math.round(s / 3600);
-  if (h === 1) return "About an hour";
-  if (h < 48) return `${h} hours`;
-  return `${Math.round(h / 24)} days`;
-}
 
 export function statusText(c: ContainerJSON, now = Date.now()): string {
   const s = c.State;
-  if (s.Status === "restarting") return `Restarting (${s.ExitCode}) ${timeAgo(s.FinishedAt, now).replace(/^A(n)? /, "1 ").toLowerCase()}`;
+  if (s.Status === "restarting") return `Restarting (${s.ExitCode}) ${timeAgo(s.FinishedAt, now)}`;
   if (s.Running) return `Up ${humanDuration(now - Date.parse(s.StartedAt))}${s.Paused ? " (Paused)" : ""}`;
   if (s.Status === "exited") {
-    const when = Date.parse(s.FinishedAt) > 0 ? ` ${timeAgo(s.FinishedAt, now).replace(/^(A|An) /, "1 ").toLowerCase()}` : "";
+    const when = Date.parse(s.FinishedAt) > 0 ? ` ${timeAgo(s.FinishedAt, now)}` : "";
     return `Exited (${s.ExitCode})${when}`; // no time when the monitor died before it could record one
   }
   return "Created";

@@ -11,16 +11,33 @@ export function humanSize(bytes: number): string {
   return `${i === 0 ? v : Number(v.toPrecision(3))}${units[i]}`;
 }
 
+/**
+ * docker's units.HumanDuration (go-units): seconds and minutes truncated, hours rounded
+ * ("Less than a second", "1 second", "5 seconds", "About a minute", "About an hour", "3 days", …).
+ * The one relative-time wording of every list (images, ps CREATED and STATUS, history, networks).
+ */
+export function humanDuration(ms: number): string {
+  const seconds = Math.trunc(ms / 1000);
+  if (seconds < 1) return "Less than a second";
+  if (seconds === 1) return "1 second";
+  if (seconds < 60) return `${seconds} seconds`;
+  const minutes = Math.trunc(ms / 60_000);
+  if (minutes === 1) return "About a minute";
+  if (minutes < 60) return `${minutes} minutes`;
+  const hours = Math.trunc(ms / 3_600_000 + 0.5);
+  if (hours === 1) return "About an hour";
+  if (hours < 48) return `${hours} hours`;
+  if (hours < 24 * 7 * 2) return `${Math.trunc(hours / 24)} days`;
+  if (hours < 24 * 30 * 2) return `${Math.trunc(hours / 24 / 7)} weeks`;
+  if (hours < 24 * 365 * 2) return `${Math.trunc(hours / 24 / 30)} months`;
+  return `${Math.trunc(ms / 3_600_000 / 24 / 365)} years`;
+}
+
+/** docker's "CREATED" and "Exited (0) … ago" wording: HumanDuration(now - when) + " ago". */
 export function timeAgo(when: Date | number | string, now = Date.now()): string {
   const t = new Date(when).getTime();
   if (!Number.isFinite(t) || t < 0) return "N/A";
-  const s = Math.max(0, Math.round((now - t) / 1000));
-  const steps: [number, string][] = [[60 * 60 * 24 * 365, "year"], [60 * 60 * 24 * 30, "month"], [60 * 60 * 24 * 7, "week"], [60 * 60 * 24, "day"], [60 * 60, "hour"], [60, "minute"]];
-  for (const [secs, unit] of steps) {
-    const n = Math.floor(s / secs);
-    if (n >= 1) return n === 1 ? `${unit === "hour" ? "An" : "A"} ${unit} ago` : `${n} ${unit}s ago`;
-  }
-  return s < 1 ? "Less than a second ago" : `${s} seconds ago`;
+  return `${humanDuration(now - t)} ago`;
 }
 
 /** Columns separated by at least 3 spaces, as docker prints them. */
