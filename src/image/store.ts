@@ -175,12 +175,15 @@ export class ImageStore {
     return out;
   }
 
-  /** `image prune`: removes dangling images (no names), or with `all` every image no container uses. */
-  prune(all = false): { deleted: Digest[]; reclaimed: number } {
+  /**
+   * `image prune`: removes dangling images (no names), or with `all` every image no container uses;
+   * `selected` (the --filter) may keep some of those.
+   */
+  prune(all = false, selected: (img: Image) => boolean = () => true): { deleted: Digest[]; reclaimed: number } {
     const inUse = new Set(this.records.rootfsUsers().map((u) => u.image));
     const deleted: Digest[] = [];
     for (const img of this.list()) {
-      if (inUse.has(img.id) || (!all && img.names.length > 0)) continue;
+      if (inUse.has(img.id) || (!all && img.names.length > 0) || !selected(img)) continue;
       this.records.tx(() => {
         for (const n of img.names) this.records.deleteName(n);
         this.records.deleteImage(img.id);

@@ -48,8 +48,8 @@ export class Networking {
   removeNetwork(nameOrId: string): Promise<NetworkRow> {
     return removeNetwork(this.ctx, nameOrId);
   }
-  pruneNetworks(): Promise<string[]> {
-    return pruneNetworks(this.ctx);
+  pruneNetworks(selected?: (row: NetworkRow) => boolean): Promise<string[]> {
+    return pruneNetworks(this.ctx, selected);
   }
   /** Removes every network including the default one (tests, uninstall). */
   removeAllNetworks(): Promise<void> {

@@ -141,12 +141,12 @@ export async function removeNetwork(ctx: NetContext, nameOrId: string): Promise<
   return row;
 }
 
-/** Removes every user network with no endpoint; returns their names. */
-export async function pruneNetworks(ctx: NetContext): Promise<string[]> {
+/** Removes every user network with no endpoint (that `selected`, the --filter, takes); returns their names. */
+export async function pruneNetworks(ctx: NetContext, selected: (row: NetworkRow) => boolean = () => true): Promise<string[]> {
   const removed = ctx.store.tx(() => {
     const out: NetworkRow[] = [];
     for (const row of ctx.store.networks()) {
-      if (row.isDefault || ctx.store.endpoints({ network: row.id }).length) continue;
+      if (row.isDefault || ctx.store.endpoints({ network: row.id }).length || !selected(row)) continue;
       removeRow(ctx, row);
       out.push(row);
     }

@@ -1,7 +1,8 @@
 // `nsbox container SUBCOMMAND`: docker's management form (ls, rm, inspect, …), plus `cleanup`,
 // the monitor's exit command for --rm containers, `cp-helper` (cp of a stopped container), and `prune`.
 import { UserError } from "../../common/errors.ts";
-import { openEngine, parse } from "../../engine/cli/common.ts";
+import { pruneFilter } from "../../common/filters.ts";
+import { openEngine, parse, usage } from "../../engine/cli/common.ts";
 import { cleanupContainer, removeContainer } from "../../engine/ops.ts";
 
 export const summary = "Manage containers";
@@ -31,25 +32,32 @@ export async function run(argv: string[]): Promise<number> {
     const { execTarInStoppedContainer } = await import("../../engine/cp/stopped.ts");
     execTarInStoppedContainer(openEngine(v), positionals[0]!, positionals.slice(1));
   }
-  if (sub === "prune") {
-    const { values: v } = parse(rest, { force: { type: "boolean", short: "f" }, filter: { type: "string", multiple: true } }, "container prune");
-    const e = openEngine(v);
-    const gone: string[] = [];
-    for (const c of e.list(true).filter((c) => c.State.Status === "exited" || c.State.Status === "created")) {
-      try {
-        await removeContainer(e, c.Id, false);
-        gone.push(c.Id);
-      } catch (err) {
-        if (!(err instanceof UserError)) throw err;
-        process.stderr.write(`nsbox: ${err.message}\n`); // e.g. an owner whose dependents remain
-      }
-    }
-    if (gone.length) console.log(["Deleted Containers:", ...gone, ""].join("\n"));
-    console.log("Total reclaimed space: 0B");
-    return 0;
-  }
+  if (sub === "prune") return prune(rest);
   const name = ALIASES[sub ?? ""] ?? sub;
   const load = name ? SUBS[name] : undefined;
   if (!load) throw new UserError(`'container ${sub ?? ""}' is not a nsbox command. Commands: ls, ${Object.keys(SUBS).join(", ")}, cleanup, prune`, 1);
   return (await load()).run(rest);
+}
+
+/** docker's `container prune [-f] [--filter label=…|label!=…|until=…]`: stopped containers only. */
+async function prune(argv: string[]): Promise<number> {
+  const { values: v, positionals } = parse(argv, { force: { type: "boolean", short: "f" }, filter: { type: "string", multiple: true } }, "container prune");
+  if (v.help) return console.log(usage("container prune [OPTIONS]", "Remove all stopped containers", ["    --filter filter   label=K[=V], label!=K[=V], until=TIMESTAMP|DURATION", "-f, --force           do not prompt for confirmation"])), 0;
+  if (positionals.length) throw new UserError(`"container prune" accepts no arguments.`, 1);
+  const selected = pruneFilter((v.filter as string[] | undefined) ?? []);
+  const e = openEngine(v);
+  const gone: string[] = [];
+  for (const c of e.list(true)) {
+    if (!(c.State.Status === "exited" || c.State.Status === "created") || !selected(c.Config.Labels, c.Created)) continue;
+    try {
+      await removeContainer(e, c.Id, false);
+      gone.push(c.Id);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      process.stderr.write(`nsbox: ${err.message}\n`); // e.g. an owner whose dependents remain
+    }
+  }
+  if (gone.length) console.log(["Deleted Containers:", ...gone, ""].join("\n"));
+  console.log("Total reclaimed space: 0B");
+  return 0;
 }

@@ -1,5 +1,6 @@
 // `nsbox image SUBCOMMAND`: inspect and prune, plus docker's aliases (ls, rm, tag, load, save, ...).
 import { UserError } from "../../common/errors.ts";
+import { pruneFilter } from "../../common/filters.ts";
 import { help, openStore, parseFlags } from "../../image/cli/common.ts";
 import { goTemplate, humanSize } from "../../image/cli/format.ts";
 import { inspectImage } from "../../image/inspect.ts";
@@ -52,10 +53,16 @@ async function inspect(argv: string[]): Promise<number> {
   return missing ? 1 : 0;
 }
 
+/** docker's `image prune [-a] [-f] [--filter label=…|label!=…|until=…]`. */
 async function prune(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { all: { type: "boolean", short: "a" }, force: { type: "boolean", short: "f" } });
-  if (values.help) return console.log(help("image prune [OPTIONS]", "Remove unused images", ["-a, --all     remove all images not used by a container, not just dangling ones", "-f, --force   do not prompt for confirmation"])), 0;
-  const r = openStore(values).prune(values.all);
+  const { values } = parseFlags(argv, { all: { type: "boolean", short: "a" }, force: { type: "boolean", short: "f" }, filter: { type: "string", multiple: true } });
+  if (values.help) return console.log(help("image prune [OPTIONS]", "Remove unused images", ["-a, --all             remove all images not used by a container, not just dangling ones", "    --filter filter   label=K[=V], label!=K[=V], until=TIMESTAMP|DURATION", "-f, --force           do not prompt for confirmation"])), 0;
+  const selected = pruneFilter(values.filter ?? []);
+  const store = openStore(values);
+  const r = store.prune(values.all, (img) => {
+    const cfg = store.config(img);
+    return selected(cfg.config?.Labels, cfg.created);
+  });
   if (r.deleted.length) console.log(["Deleted Images:", ...r.deleted.map((d) => `deleted: ${d}`), ""].join("\n"));
   console.log(`Total reclaimed space: ${humanSize(r.reclaimed)}`);
   return 0;

@@ -1,19 +1,10 @@
 // `nsbox logs [-f] [--tail N] [-t] [--since T] [--until T] CONTAINER`
 import { UserError } from "../../common/errors.ts";
+import { parseTimestamp } from "../../common/filters.ts";
 import { openEngine, parse, usage } from "../../engine/cli/common.ts";
 import { streamLogs } from "../../engine/logs.ts";
 
 export const summary = "Fetch the logs of a container";
-
-/** docker's --since/--until: RFC3339 date, unix seconds, or a duration before now (10m, 1h30m). */
-export function parseTime(flag: string, s: string, now = Date.now()): number {
-  if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
-  const d = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(s);
-  if (d && s) return (now - ((Number(d[1] ?? 0) * 60 + Number(d[2] ?? 0)) * 60 + Number(d[3] ?? 0)) * 1000) / 1000;
-  const t = Date.parse(s);
-  if (Number.isNaN(t)) throw new UserError(`invalid value for "${flag}": "${s}"`, 125);
-  return t / 1000;
-}
 
 export async function run(argv: string[]): Promise<number> {
   const { values: v, positionals } = parse(
@@ -36,8 +27,8 @@ export async function run(argv: string[]): Promise<number> {
       follow: !!v.follow,
       tail: tail === undefined || tail === "all" || Number(tail) < 0 ? undefined : Number(tail),
       timestamps: !!v.timestamps,
-      since: v.since ? parseTime("--since", v.since as string) : undefined,
-      until: v.until ? parseTime("--until", v.until as string) : undefined,
+      since: v.since ? parseTimestamp("--since", v.since as string) / 1000 : undefined,
+      until: v.until ? parseTimestamp("--until", v.until as string) / 1000 : undefined,
     },
     () => {
       const st = e.state(r);

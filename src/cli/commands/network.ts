@@ -1,6 +1,7 @@
 // `nsbox network SUBCOMMAND`: create, ls, inspect, rm, prune, connect, disconnect (docker's), plus
 // reconcile (clean up what a crash left). The work is in src/net; this file only parses and prints.
 import { UserError } from "../../common/errors.ts";
+import { pruneFilter } from "../../common/filters.ts";
 import { help, parseFlags } from "../../image/cli/common.ts";
 import { goTemplate, table, timeAgo } from "../../image/cli/format.ts";
 import { Networking } from "../../net/index.ts";
@@ -103,11 +104,13 @@ async function rm(argv: string[]): Promise<number> {
   return failed ? 1 : 0;
 }
 
+/** docker's `network prune [-f] [--filter label=…|label!=…|until=…]`: user networks with no container. */
 async function prune(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { force: { type: "boolean", short: "f" } });
-  if (values.help) return console.log(help("network prune [OPTIONS]", "Remove all unused networks", ["-f, --force   do not prompt for confirmation"])), 0;
-  const removed = await open(values).pruneNetworks();
-  if (removed.length) console.log(["Deleted Networks:", ...removed].join("\n"));
+  const { values } = parseFlags(argv, { force: { type: "boolean", short: "f" }, filter: { type: "string", multiple: true } });
+  if (values.help) return console.log(help("network prune [OPTIONS]", "Remove all unused networks", ["    --filter filter   label=K[=V], label!=K[=V], until=TIMESTAMP|DURATION", "-f, --force           do not prompt for confirmation"])), 0;
+  const selected = pruneFilter(values.filter ?? []);
+  const removed = await open(values).pruneNetworks((row) => selected(row.labels, row.created));
+  if (removed.length) console.log(["Deleted Networks:", ...removed, ""].join("\n"));
   return 0;
 }
 

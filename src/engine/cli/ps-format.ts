@@ -1,6 +1,6 @@
 // `ps` lines as docker prints them: the Status column ("Up 5 seconds", "Exited (0) 2 minutes ago",
 // "Created"), the quoted, truncated command, and the filters scripts use.
-import { UserError } from "../../common/errors.ts";
+import { matchLabels, parseFilters } from "../../common/filters.ts";
 import { humanDuration, timeAgo } from "../../image/cli/format.ts";
 import type { ContainerJSON } from "../types.ts";
 
@@ -52,28 +52,20 @@ export function psRows(list: ContainerJSON[], noTrunc: boolean): string[][] {
   return rows;
 }
 
-/** --filter name=REGEX | id=PREFIX | status=STATE | label=K[=V] | ancestor=IMAGE; same key ORs, keys AND. */
+/** ps's filter keys (docker's subset scripts use); `label` and `label!` follow moby's label rules. */
+const PS_FILTERS = ["name", "id", "status", "label", "label!", "ancestor", "exited"];
+
+/** --filter name=REGEX | id=PREFIX | status=STATE | label=K[=V] | ancestor=IMAGE; same key ORs, keys AND (labels: all hold). */
 export function psFilter(filters: string[]): (c: ContainerJSON) => boolean {
-  const byKey = new Map<string, string[]>();
-  for (const f of filters) {
-    const i = f.indexOf("=");
-    if (i < 0) throw new UserError(`bad format of filter (expected name=value): ${f}`, 125);
-    const k = f.slice(0, i);
-    if (!["name", "id", "status", "label", "ancestor", "exited"].includes(k)) throw new UserError(`invalid filter '${k}'`, 125);
-    byKey.set(k, [...(byKey.get(k) ?? []), f.slice(i + 1)]);
-  }
+  const byKey = parseFilters(filters, PS_FILTERS);
   const test = (k: string, val: string, c: ContainerJSON): boolean => {
     switch (k) {
       case "name": return new RegExp(val).test(c.Name.slice(1));
       case "id": return c.Id.startsWith(val);
       case "status": return c.State.Status === val;
       case "exited": return c.State.Status === "exited" && String(c.State.ExitCode) === val;
-      case "ancestor": return c.Config.Image === val || c.Image === val || c.Image.startsWith(`sha256:${val}`);
-      default: {
-        const [lk, lv] = val.split("=");
-        return lk! in c.Config.Labels && (lv === undefined || c.Config.Labels[lk!] === lv);
-      }
+      default: return c.Config.Image === val || c.Image === val || c.Image.startsWith(`sha256:${val}`); // ancestor
     }
   };
-  return (c) => [...byKey].every(([k, vals]) => vals.some((val) => test(k, val, c)));
+  return (c) => matchLabels(byKey, c.Config.Labels) && [...byKey].every(([k, vals]) => k.startsWith("label") || vals.some((val) => test(k, val, c)));
 }
