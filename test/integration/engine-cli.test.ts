@@ -38,3 +38,38 @@ test("container prune --filter: label=K=V, label!=K, until=TIMESTAMP select what
   expect(names()).toEqual(["p-new", "p-up"]);
   lab.ok(["rm", "-f", "p-new", "p-up"]);
 }, 20000);
+
+test("prune without -f asks as docker does; only y/Y proceeds, EOF cancels with exit 0", () => {
+  create("--name", "ask");
+  const prompt = "WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ";
+  for (const stdin of ["", "n\n", "yes\n"]) {
+    const r = lab.nsbox(["container", "prune"], { stdin });
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, prompt, ""]);
+    expect(names()).toEqual(["ask"]);
+  }
+  const r = lab.nsbox(["container", "prune"], { stdin: " Y \n" });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toStartWith(`${prompt}Deleted Containers:\n`);
+  expect(names()).toEqual([]);
+
+  const img = lab.nsbox(["image", "prune", "-a"], { stdin: "" });
+  expect([img.code, img.stdout]).toEqual([0, "WARNING! This will remove all images without at least one container associated to them.\nAre you sure you want to continue? [y/N] "]);
+  expect(lab.ok(["images", "-q"])).not.toBe("");
+  const dangling = lab.nsbox(["image", "prune"], { stdin: "" });
+  expect(dangling.stdout).toBe("WARNING! This will remove all dangling images.\nAre you sure you want to continue? [y/N] ");
+  // --filter keeps every image but the ones it selects: busybox has no label "nosuch".
+  expect(lab.ok(["image", "prune", "-a", "-f", "--filter", "label=nosuch"])).toBe("Total reclaimed space: 0B");
+  expect(lab.ok(["images", "-q"])).not.toBe("");
+}, 20000);
+
+test("network prune: asks, and takes label filters", () => {
+  lab.ok(["network", "create", "--label", "keep=1", "n-keep"]);
+  lab.ok(["network", "create", "n-spare"]);
+  const nets = () => lab.ok(["network", "ls", "--format", "{{.Name}}"]).split("\n").filter((n) => n.startsWith("n-")).sort();
+  const r = lab.nsbox(["network", "prune"], { stdin: "" });
+  expect([r.code, r.stdout]).toEqual([0, "WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue? [y/N] "]);
+  expect(nets()).toEqual(["n-keep", "n-spare"]);
+  expect(lab.ok(["network", "prune", "-f", "--filter", "label!=keep"])).toBe("Deleted Networks:\nn-spare");
+  expect(nets()).toEqual(["n-keep"]);
+  lab.ok(["network", "rm", "n-keep"]);
+}, 20000);

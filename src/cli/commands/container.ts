@@ -1,6 +1,7 @@
 // `nsbox container SUBCOMMAND`: docker's management form (ls, rm, inspect, …), plus `cleanup`,
 // the monitor's exit command for --rm containers, `cp-helper` (cp of a stopped container), and `prune`.
 import { UserError } from "../../common/errors.ts";
+import { confirm } from "../../common/confirm.ts";
 import { pruneFilter } from "../../common/filters.ts";
 import { openEngine, parse, usage } from "../../engine/cli/common.ts";
 import { cleanupContainer, removeContainer } from "../../engine/ops.ts";
@@ -45,6 +46,8 @@ async function prune(argv: string[]): Promise<number> {
   if (v.help) return console.log(usage("container prune [OPTIONS]", "Remove all stopped containers", ["    --filter filter   label=K[=V], label!=K[=V], until=TIMESTAMP|DURATION", "-f, --force           do not prompt for confirmation"])), 0;
   if (positionals.length) throw new UserError(`"container prune" accepts no arguments.`, 1);
   const selected = pruneFilter((v.filter as string[] | undefined) ?? []);
+  // docker cancels silently with exit 0 ("container prune has been cancelled" is a Cancelled error).
+  if (!v.force && !confirm("WARNING! This will remove all stopped containers.\nAre you sure you want to continue?")) return 0;
   const e = openEngine(v);
   const gone: string[] = [];
   for (const c of e.list(true)) {

@@ -1,4 +1,5 @@
 // `nsbox image SUBCOMMAND`: inspect and prune, plus docker's aliases (ls, rm, tag, load, save, ...).
+import { confirm } from "../../common/confirm.ts";
 import { UserError } from "../../common/errors.ts";
 import { pruneFilter } from "../../common/filters.ts";
 import { help, openStore, parseFlags } from "../../image/cli/common.ts";
@@ -58,6 +59,11 @@ async function prune(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, { all: { type: "boolean", short: "a" }, force: { type: "boolean", short: "f" }, filter: { type: "string", multiple: true } });
   if (values.help) return console.log(help("image prune [OPTIONS]", "Remove unused images", ["-a, --all             remove all images not used by a container, not just dangling ones", "    --filter filter   label=K[=V], label!=K[=V], until=TIMESTAMP|DURATION", "-f, --force           do not prompt for confirmation"])), 0;
   const selected = pruneFilter(values.filter ?? []);
+  const warning = values.all
+    ? "WARNING! This will remove all images without at least one container associated to them."
+    : "WARNING! This will remove all dangling images.";
+  // docker cancels silently with exit 0 ("image prune has been cancelled" is a Cancelled error).
+  if (!values.force && !confirm(`${warning}\nAre you sure you want to continue?`)) return 0;
   const store = openStore(values);
   const r = store.prune(values.all, (img) => {
     const cfg = store.config(img);

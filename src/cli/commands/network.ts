@@ -1,5 +1,6 @@
 // `nsbox network SUBCOMMAND`: create, ls, inspect, rm, prune, connect, disconnect (docker's), plus
 // reconcile (clean up what a crash left). The work is in src/net; this file only parses and prints.
+import { confirm } from "../../common/confirm.ts";
 import { UserError } from "../../common/errors.ts";
 import { pruneFilter } from "../../common/filters.ts";
 import { help, parseFlags } from "../../image/cli/common.ts";
@@ -109,6 +110,8 @@ async function prune(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, { force: { type: "boolean", short: "f" }, filter: { type: "string", multiple: true } });
   if (values.help) return console.log(help("network prune [OPTIONS]", "Remove all unused networks", ["    --filter filter   label=K[=V], label!=K[=V], until=TIMESTAMP|DURATION", "-f, --force           do not prompt for confirmation"])), 0;
   const selected = pruneFilter(values.filter ?? []);
+  // docker cancels silently with exit 0 ("network prune has been cancelled" is a Cancelled error).
+  if (!values.force && !confirm("WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue?")) return 0;
   const removed = await open(values).pruneNetworks((row) => selected(row.labels, row.created));
   if (removed.length) console.log(["Deleted Networks:", ...removed, ""].join("\n"));
   return 0;
