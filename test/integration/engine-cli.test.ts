@@ -73,3 +73,17 @@ test("network prune: asks, and takes label filters", () => {
   expect(nets()).toEqual(["n-keep"]);
   lab.ok(["network", "rm", "n-keep"]);
 }, 20000);
+
+test("errors are one line, 'nsbox: MESSAGE', with no second prefix", () => {
+  const cases: [string[], number, string][] = [
+    [["network", "rm", "nosuch"], 1, "nsbox: network nosuch not found\n"],
+    [["network", "inspect", "nosuch"], 1, "nsbox: network nosuch not found\n"],
+    [["inspect", "nosuch"], 1, "nsbox: No such object: nosuch\n"],
+    [["image", "inspect", "nosuch"], 1, "nsbox: No such image: nosuch\n"],
+    [["rm", "nosuch"], 1, "nsbox: No such container: nosuch\n"],
+  ];
+  for (const [args, code, stderr] of cases) {
+    const r = lab.nsbox(args);
+    expect([args, r.code, r.stderr]).toEqual([args, code, stderr]);
+  }
+});

@@ -149,7 +149,7 @@ describe("cli", () => {
     expect(fs.readdirSync(`${root}/image/ingest`)).toEqual([]);
     expect(fs.readdirSync(`${root}/image/blobs/sha256`)).toEqual([]);
     const missing = nsbox(["image", "inspect", "nope"], root);
-    expect([missing.exitCode, missing.stderr.toString()]).toEqual([1, "Error: No such image: nope\n"]);
+    expect([missing.exitCode, missing.stderr.toString()]).toEqual([1, "nsbox: No such image: nope\n"]);
     const badref = nsbox(["tag", "nope", "UPPER"], root);
     expect(badref.stderr.toString()).toBe("nsbox: No such image: nope\n");
   });

@@ -43,7 +43,7 @@ async function inspect(argv: string[]): Promise<number> {
   for (const ref of positionals) {
     const img = store.resolve(ref);
     if (!img) {
-      process.stderr.write(`Error: No such image: ${ref}\n`);
+      process.stderr.write(`nsbox: No such image: ${ref}\n`);
       missing++;
       continue;
     }

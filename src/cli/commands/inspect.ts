@@ -17,7 +17,7 @@ export async function run(argv: string[]): Promise<number> {
       found.push(e.inspect(ref));
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      process.stderr.write(`nsbox: Error: No such object: ${ref}\n`);
+      process.stderr.write(`nsbox: No such object: ${ref}\n`);
       failed = true;
     }
   }

@@ -76,7 +76,7 @@ async function inspect(argv: string[]): Promise<number> {
       out.push(net.inspectNetwork(name));
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      process.stderr.write(`Error: ${err.message}\n`);
+      process.stderr.write(`nsbox: ${err.message}\n`);
       missing++;
     }
   }
@@ -98,7 +98,7 @@ async function rm(argv: string[]): Promise<number> {
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
       if (values.force && / not found$/.test(err.message)) continue;
-      process.stderr.write(`Error response from daemon: ${err.message}\n`);
+      process.stderr.write(`nsbox: ${err.message}\n`);
       failed++;
     }
   }
