@@ -20,6 +20,8 @@ export function imageRoot(root?: string): string {
 
 export interface Image extends ImageRow {
   names: string[];
+  /** On commit()'s result only: the names that commit set (an archive's tags, a pull's name). */
+  tagged?: string[];
 }
 
 export interface RemoveResult {
@@ -128,7 +130,7 @@ export class ImageStore {
       this.records.putImage({ id: configDigest, manifest: manifestDigest, indexDigest, created: Date.now() });
       for (const n of names) this.records.setName(n, configDigest);
     });
-    return this.withNames(this.records.image(configDigest)!);
+    return { ...this.withNames(this.records.image(configDigest)!), tagged: names };
   }
 
   /** `tag SOURCE TARGET`: TARGET must be a name (no digest). */

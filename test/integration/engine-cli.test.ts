@@ -87,3 +87,11 @@ test("errors are one line, 'nsbox: MESSAGE', with no second prefix", () => {
     expect([args, r.code, r.stderr]).toEqual([args, code, stderr]);
   }
 });
+
+test("load prints the archive's tags only, not the other names the image has here", () => {
+  lab.ok(["tag", "busybox", "bb:extra"]);
+  const r = lab.nsbox(["load", "-i", `${import.meta.dir}/../../build/images/busybox.tar`]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toBe("Loaded image: busybox:latest\n");
+  lab.ok(["rmi", "bb:extra"]);
+});

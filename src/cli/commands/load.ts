@@ -16,9 +16,11 @@ export async function run(argv: string[]): Promise<number> {
   const progress = values.quiet ? undefined : new LoadProgress(process.stderr.isTTY === true);
   const images = await loadArchive(store, values.input ?? "-", progress && ((e) => progress.event(e)));
   progress?.finish();
+  // As docker: the tags the archive gave, not every name the image already had here.
   for (const img of images) {
-    if (img.names.length === 0) console.log(`Loaded image ID: ${img.id}`);
-    for (const n of img.names) console.log(`Loaded image: ${familiarName(n)}`);
+    const tags = img.tagged ?? img.names;
+    if (tags.length === 0) console.log(`Loaded image ID: ${img.id}`);
+    for (const n of tags) console.log(`Loaded image: ${familiarName(n)}`);
   }
   return 0;
 }
