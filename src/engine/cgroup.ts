@@ -1,13 +1,9 @@
 // The container's cgroup as the runtime made it from linux.cgroupsPath = /nsbox/<id>.
-import { cgroupHandle, detectLayout, dirFor, resolveCgroupPath, type CgroupHandle, type CgroupLayout } from "../linux/cgroups/index.ts";
-
-// Read once per process: every state query needs it (mountinfo parsed each time cost ~0.3 ms a
-// call, several calls per command), and the hierarchies mounted do not change under us.
-let layout: CgroupLayout | undefined;
+import { cgroupHandle, detectLayout, dirFor, resolveCgroupPath, type CgroupHandle } from "../linux/cgroups/index.ts";
 
 export function containerCgroup(id: string): CgroupHandle | undefined {
   try {
-    layout ??= detectLayout();
+    const layout = detectLayout(); // read once per process
     if (layout.kind === "none") return undefined;
     return cgroupHandle(layout, resolveCgroupPath(`/nsbox/${id}`, id));
   } catch {

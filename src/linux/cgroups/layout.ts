@@ -125,15 +125,21 @@ function layoutKind(hs: Hierarchy[]): LayoutKind {
   return hs.length ? "v1" : "none";
 }
 
-/** The layout of the machine (as seen by this process). */
+let detected: CgroupLayout | undefined;
+
+/**
+ * The layout of the machine (as seen by this process), read once: parsing mountinfo costs ~1 ms
+ * in a fresh process (more with every container's mounts), and an engine command needs the
+ * layout several times; the cgroup hierarchies mounted do not change under a command.
+ */
 export function detectLayout(): CgroupLayout {
-  return parseLayout(readFileSync("/proc/self/mountinfo", "utf8"), readFileSync("/proc/self/cgroup", "utf8"), (mp) => {
+  return (detected ??= parseLayout(readFileSync("/proc/self/mountinfo", "utf8"), readFileSync("/proc/self/cgroup", "utf8"), (mp) => {
     try {
       return readFileSync(`${mp}/cgroup.controllers`, "utf8");
     } catch {
       return "";
     }
-  });
+  }));
 }
 
 /** v2 names of the v1 controllers that were renamed or folded into cpu. */
