@@ -46,12 +46,17 @@ const commands: Record<string, () => Promise<Command>> = {
   port: () => import("./commands/port.ts"),
 };
 
-function usage(): string {
+async function usage(): Promise<string> {
+  const { SUMMARIES } = await import("./summaries.ts");
+  const names = Object.keys(commands).sort();
+  const width = Math.max(...names.map((c) => c.length)) + 3;
   return [
-    "Usage: nsbox COMMAND [OPTIONS]",
+    "Usage:  nsbox COMMAND [OPTIONS]",
+    "",
+    "Containers, images, networks and namespaces, daemonless (docker's command line)",
     "",
     "Commands:",
-    ...Object.keys(commands).sort().map((c) => `  ${c}`),
+    ...names.map((c) => `  ${c.padEnd(width)}${SUMMARIES[c] ?? ""}`.trimEnd()),
     "",
     "Options:",
     "  -v, --version  Print version information and quit",
@@ -63,7 +68,7 @@ function usage(): string {
 runMain("nsbox", async () => {
   const [name, ...rest] = process.argv.slice(2);
   if (!name || name === "--help" || name === "-h" || name === "help") {
-    console.log(usage());
+    console.log(await usage());
     return name ? 0 : 1;
   }
   if (name === "--version" || name === "-v") {
