@@ -51,7 +51,7 @@ async function usage(): Promise<string> {
   const names = Object.keys(commands).sort();
   const width = Math.max(...names.map((c) => c.length)) + 3;
   return [
-    "Usage:  nsbox COMMAND [OPTIONS]",
+    "Usage:  nsbox [--root DIR] COMMAND [OPTIONS]",
     "",
     "Containers, images, networks and namespaces, daemonless (docker's command line)",
     "",
@@ -59,14 +59,36 @@ async function usage(): Promise<string> {
     ...names.map((c) => `  ${c.padEnd(width)}${SUMMARIES[c] ?? ""}`.trimEnd()),
     "",
     "Options:",
-    "  -v, --version  Print version information and quit",
+    "      --root DIR  State root (default $NSBOX_ROOT or /var/lib/nsbox); also accepted after the command",
+    "  -v, --version   Print version information and quit",
     "",
     "Run 'nsbox COMMAND --help' for more information on a command.",
   ].join("\n");
 }
 
+/**
+ * Global flags before the command, as podman takes them (`nsbox --root X ps`): only --root, which
+ * every command also takes after its name. It sets $NSBOX_ROOT, which the engine, image store and
+ * networking read when no --root follows the command, and which our children (the monitor's
+ * exit command, cp's helper) inherit.
+ */
+function globalFlags(argv: string[]): string[] {
+  for (;;) {
+    const a = argv[0];
+    if (a === "--root") {
+      if (argv.length < 2 || !argv[1]) throw new UserError("flag needs an argument: --root", 125);
+      process.env.NSBOX_ROOT = argv[1];
+      argv = argv.slice(2);
+    } else if (a?.startsWith("--root=")) {
+      if (a.length === 7) throw new UserError("flag needs an argument: --root", 125);
+      process.env.NSBOX_ROOT = a.slice(7);
+      argv = argv.slice(1);
+    } else return argv;
+  }
+}
+
 runMain("nsbox", async () => {
-  const [name, ...rest] = process.argv.slice(2);
+  const [name, ...rest] = globalFlags(process.argv.slice(2));
   if (!name || name === "--help" || name === "-h" || name === "help") {
     console.log(await usage());
     return name ? 0 : 1;
@@ -76,7 +98,10 @@ runMain("nsbox", async () => {
     return 0;
   }
   const load = commands[name];
-  if (!load) throw new UserError(`'${name}' is not a nsbox command. See 'nsbox --help'`, 125);
+  if (!load) {
+    if (name.startsWith("-")) throw new UserError(`unknown flag: ${name} (the only global flag is --root DIR; a command's flags go after it). See 'nsbox --help'`, 125);
+    throw new UserError(`'${name}' is not a nsbox command. See 'nsbox --help'`, 125);
+  }
   const cmd = await load();
   return cmd.run(rest);
 });

@@ -1,7 +1,8 @@
 // The engine CLI's docker-compatible edges, with real containers: prune filters and confirmation,
 // error lines, terminals refused off a terminal, help and global flags, load's output.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { EngineLab } from "./engine-util.ts";
+import { existsSync } from "node:fs";
+import { EngineLab, NSBOX } from "./engine-util.ts";
 
 let lab: EngineLab;
 beforeAll(() => {
@@ -95,3 +96,20 @@ test("load prints the archive's tags only, not the other names the image has her
   expect(r.stdout).toBe("Loaded image: busybox:latest\n");
   lab.ok(["rmi", "bb:extra"]);
 });
+
+test("--root before the command is the global flag (as podman's); other flags there are named as such", () => {
+  const other = `${lab.root}-other`; // an empty root: $NSBOX_ROOT is overridden by the global flag
+  const env = { ...lab.env, NSBOX_ROOT: other };
+  const cli = (args: string[]) => {
+    const p = Bun.spawnSync([...NSBOX, ...args], { env, stdout: "pipe", stderr: "pipe" });
+    return { code: p.exitCode, stdout: p.stdout.toString(), stderr: p.stderr.toString() };
+  };
+  create("--name", "global-root");
+  expect(cli(["--root", lab.root, "ps", "-a", "--format", "{{.Names}}"]).stdout).toBe("global-root\n");
+  expect(cli([`--root=${lab.root}`, "run", "--rm", "--net", "none", "busybox", "echo", "hi"])).toEqual({ code: 0, stdout: "hi\n", stderr: "" });
+  expect(names()).toEqual(["global-root"]);
+  expect(cli(["--debug", "ps"])).toMatchObject({ code: 125, stderr: expect.stringMatching(/^nsbox: unknown flag: --debug \(the only global flag is --root DIR/) });
+  expect(cli(["--root"])).toMatchObject({ code: 125, stderr: "nsbox: flag needs an argument: --root\n" });
+  expect(existsSync(other)).toBe(false);
+  lab.ok(["rm", "global-root"]);
+}, 15000);
