@@ -52,7 +52,8 @@ test("a detached -t container logs its pty output", async () => {
 
 test("the pty starts with our terminal's size and follows its changes", async () => {
   const nsbox = NSBOX.map((a) => `'${a}'`).join(" ");
-  const script = `stty rows 33 cols 99; ${nsbox} run --rm -it --net none busybox sh -c 'stty size; sleep 1; stty size' & sleep 0.6; stty rows 40 cols 120; wait`;
+  // `<$T`: a non-interactive sh gives a background job /dev/null as stdin, and -it needs a terminal.
+  const script = `T=$(tty); stty rows 33 cols 99; ${nsbox} run --rm -it --net none busybox sh -c 'stty size; sleep 1; stty size' <$T & sleep 0.6; stty rows 40 cols 120; wait`;
   const p = Bun.spawn(["script", "-qfec", script, "/dev/null"], { env: lab.env, stdin: "pipe", stdout: "pipe" });
   const out = await new Response(p.stdout).text();
   p.stdin.end();
@@ -128,3 +129,47 @@ test("exec -it through the relay pty: starts with our size and follows its chang
   expect(out.replace(/\r/g, "")).toBe("33 99\n40 120\n");
   lab.ok(["rm", "-f", "xsz"]);
 }, 15000);
+
+test("-i -t with stdin not a terminal: docker's refusal, exit 1, nothing created (run and exec); -t alone or -d is fine", async () => {
+  const msg = "nsbox: cannot attach stdin to a TTY-enabled container because stdin is not a terminal\n";
+  const before = lab.ok(["ps", "-aq"]);
+  // A real pipe, as `echo 'echo hi' | nsbox run -it --rm busybox sh` (which hung before).
+  const piped = async (args: string[]) => {
+    const p = Bun.spawn(["sh", "-c", `echo 'echo hi' | exec "$@"`, "sh", ...NSBOX, ...args], { env: lab.env, stdout: "pipe", stderr: "pipe" });
+    const timer = setTimeout(() => p.kill("SIGKILL"), 10_000);
+    const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+    clearTimeout(timer);
+    return { code, stdout, stderr };
+  };
+  expect(await piped(["run", "-it", "--rm", "--net", "none", "busybox", "sh"])).toEqual({ code: 1, stdout: "", stderr: msg });
+  expect(lab.ok(["ps", "-aq"])).toBe(before);
+  lab.ok(["run", "-d", "--name", "notty", "--net", "none", "busybox", "sleep", "30"]);
+  expect(await piped(["exec", "-it", "notty", "sh"])).toEqual({ code: 1, stdout: "", stderr: msg });
+  expect(await piped(["exec", "-i", "notty", "sh"])).toEqual({ code: 0, stdout: "hi\n", stderr: "" });
+  expect(await piped(["run", "--rm", "-t", "--net", "none", "busybox", "echo", "tty-out"])).toEqual({ code: 0, stdout: "tty-out\r\n", stderr: "" });
+  const d = await piped(["run", "-dit", "--name", "dit", "--net", "none", "busybox", "sh"]);
+  expect(d.code).toBe(0);
+  expect(lab.inspect("dit").State.Running).toBe(true);
+  lab.ok(["rm", "-f", "notty", "dit"]);
+}, 20000);
+
+test("start -ai of a -t container does not proxy signals (docker's start): SIGTERM ends the CLI, the container runs on", async () => {
+  lab.ok(["create", "-it", "--name", "nosig", "--net", "none", "busybox", "sh"]);
+  const pidFile = `${lab.root}/start-cli.pid`;
+  const nsbox = NSBOX.map((a) => `'${a}'`).join(" ");
+  const p = Bun.spawn(["script", "-qfec", `echo $$ > ${pidFile}; exec ${nsbox} start -ai nosig`, "/dev/null"], { env: lab.env, stdin: "pipe", stdout: "pipe" });
+  await lab.until("the attached start", () => lab.inspect("nosig").State.Running && Bun.file(pidFile).size > 0, 10_000);
+  await Bun.sleep(300);
+  process.kill(Number(await Bun.file(pidFile).text()), "SIGTERM");
+  // Proxied, the SIGTERM would go to the container's interactive sh, which ignores it, and the CLI
+  // would stay attached until our SIGKILL.
+  let stuck = false;
+  const timer = setTimeout(() => ((stuck = true), p.kill("SIGKILL")), 8_000);
+  await p.exited;
+  clearTimeout(timer);
+  expect(stuck).toBe(false);
+  expect(p.exitCode).toBe(143); // 128 + SIGTERM, after giving the terminal back
+  expect(lab.inspect("nosig").State.Running).toBe(true);
+  expect(lab.ok(["exec", "nosig", "sh", "-c", "echo alive"])).toBe("alive");
+  lab.ok(["rm", "-f", "nosig"]);
+}, 20000);

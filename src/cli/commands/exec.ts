@@ -1,6 +1,6 @@
 // `nsbox exec [-d] [-i] [-t] [-e K=V] [-w DIR] [-u USER] [--privileged] CONTAINER CMD...`
 import { UserError } from "../../common/errors.ts";
-import { openEngine, parse, usage } from "../../engine/cli/common.ts";
+import { checkTty, openEngine, parse, usage } from "../../engine/cli/common.ts";
 import { parseDetachKeys } from "../../engine/detach-keys.ts";
 import { execInContainer } from "../../engine/exec.ts";
 
@@ -21,6 +21,7 @@ export async function run(argv: string[]): Promise<number> {
   const [ref, ...cmd] = positionals;
   if (!ref || !cmd.length) throw new UserError('"exec" requires at least 2 arguments.', 1);
   const detachKeys = parseDetachKeys(v["detach-keys"] as string | undefined);
+  if (!v.detach) await checkTty(!!v.interactive, !!v.tty);
   const e = openEngine(v);
   return execInContainer(e, ref, {
     cmd, tty: !!v.tty, interactive: !!v.interactive, detach: !!v.detach, env: v.env as string[] | undefined,

@@ -1,5 +1,5 @@
 // `nsbox run`: create + start (+ attach, wait, remove), docker's flags and exit codes.
-import { openEngine, usage } from "../../engine/cli/common.ts";
+import { checkTty, openEngine, usage } from "../../engine/cli/common.ts";
 import { removeContainer } from "../../engine/ops.ts";
 import { parseRunArgs, RUN_FLAGS } from "../../engine/run-options.ts";
 import { startContainer } from "../../engine/start.ts";
@@ -12,6 +12,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const o = parseRunArgs(argv, "run");
+  if (!o.detach) await checkTty(!!o.request.Config.OpenStdin, !!o.request.Config.Tty);
   const e = openEngine({ root: o.root });
   const { Id } = await e.create(o.request);
   const auto = !!o.request.HostConfig?.AutoRemove;

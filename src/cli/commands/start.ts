@@ -15,7 +15,9 @@ export async function run(argv: string[]): Promise<number> {
   if (v.attach || v.interactive) {
     if (positionals.length !== 1) throw new UserError("you cannot start and attach multiple containers at once", 1);
     const r = e.row(positionals[0]!);
-    return runAttached(e, r.id, { stdin: !!v.interactive && r.doc.Config.OpenStdin, tty: r.doc.Config.Tty, sigProxy: true, detachKeys });
+    // As docker's start (start.go): the signals we receive are forwarded only to a container
+    // without a terminal; with one, ^C and friends reach it through its pty.
+    return runAttached(e, r.id, { stdin: !!v.interactive && r.doc.Config.OpenStdin, tty: r.doc.Config.Tty, sigProxy: !r.doc.Config.Tty, detachKeys });
   }
   return eachRef(positionals, "start", (ref) => startContainer(e, ref));
 }

@@ -33,3 +33,15 @@ export async function eachRef(refs: string[], verb: string, fn: (ref: string) =>
   }
   return failed ? 1 : 0;
 }
+
+/**
+ * docker's CheckTty (run, exec): a terminal in the container fed from our stdin needs our stdin to
+ * be a terminal; from a pipe or a file it would never see an end of input (a pty has no EOF, only
+ * ^D typed on a terminal), so `echo cmd | nsbox run -it … sh` would hang. Refused with docker's
+ * line and exit 1, before anything is created. node:tty is loaded only for -i -t.
+ */
+export async function checkTty(attachStdin: boolean, tty: boolean): Promise<void> {
+  if (!tty || !attachStdin) return;
+  const { isatty } = await import("node:tty");
+  if (!isatty(0)) throw new UserError("cannot attach stdin to a TTY-enabled container because stdin is not a terminal", 1);
+}

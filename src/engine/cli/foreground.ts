@@ -37,6 +37,15 @@ export async function runAttached(e: Engine, id: string, opts: ForegroundOptions
   };
   const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"];
   if (opts.sigProxy) for (const s of signals) process.on(s, forward);
+  // Not proxied (a terminal's start -a, as docker's; --sig-proxy=false): a signal that ends us
+  // first gives the terminal back out of raw mode, as docker's CLI does, and exits 128+N.
+  const ending: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+  const leave = (sig: NodeJS.Signals) => {
+    if (raw) process.stdin.setRawMode(false);
+    if (autoRemove) rmSync(leasePath(e, id), { force: true }); // the monitor's cleanup removes it at its exit
+    process.exit(128 + ending[sig]!);
+  };
+  if (!opts.sigProxy) for (const s of Object.keys(ending)) process.on(s, leave);
   const onResize = () => resize(ctl, process.stdout.rows ?? 24, process.stdout.columns ?? 80);
   // process.stdout only with -t: building that stream costs ~7 ms of start-up.
   const followSize = opts.tty && process.stdout.isTTY;
@@ -50,6 +59,7 @@ export async function runAttached(e: Engine, id: string, opts: ForegroundOptions
   } finally {
     if (raw) process.stdin.setRawMode(false);
     if (opts.sigProxy) for (const s of signals) process.off(s, forward);
+    else for (const s of Object.keys(ending)) process.off(s, leave);
     if (followSize) process.stdout.off("resize", onResize);
     if (opts.stdin) process.stdin.pause();
   }
