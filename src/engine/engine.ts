@@ -227,7 +227,8 @@ export class Engine {
     try {
       const dir = this.paths.dir(id);
       mkdirSync(dir, { recursive: true, mode: 0o711 });
-      const fs = await this.images.prepareRootfs(img.id, id);
+      // --rm: its writable layer goes at its exit, so it need not survive a crash (cheaper unmount).
+      const fs = await this.images.prepareRootfs(img.id, id, { volatile: host.AutoRemove });
       (doc as ContainerJSON & { GraphDriver?: unknown }).GraphDriver = { Name: fs.mode, Data: { MergedDir: fs.rootfsPath } };
       doc.Mounts = this.prepareMounts(host);
       writeFileSync(`${dir}/hostname`, `${doc.Config.Hostname}\n`);

@@ -203,7 +203,8 @@ export class ImageStore {
    * A writable root filesystem for a container: overlayfs over the image's layers with the
    * container's own upper dir, or a copy where overlayfs can't be mounted (with a warning).
    */
-  async prepareRootfs(ref: string, containerId: string, opts: { mode?: RootfsMode } = {}): Promise<PreparedRootfs> {
+  /** opts.volatile: a writable layer that need not survive a crash (a container removed at its exit). */
+  async prepareRootfs(ref: string, containerId: string, opts: { mode?: RootfsMode; volatile?: boolean } = {}): Promise<PreparedRootfs> {
     validateContainerId(containerId);
     const img = this.get(ref);
     const manifest = this.manifest(img);
@@ -216,7 +217,7 @@ export class ImageStore {
     const mode = opts.mode ?? (process.env.NSBOX_ROOTFS_MODE as RootfsMode | undefined);
     let made;
     try {
-      made = await createRootfs(base, containerId, layers, (d) => this.blobs.path(d), mode, this.warn);
+      made = await createRootfs(base, containerId, layers, (d) => this.blobs.path(d), mode, this.warn, opts.volatile);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "EEXIST") throw new UserError(`container ${containerId} already has a root filesystem`);
       throw e;

@@ -33,12 +33,16 @@ export function validateContainerId(id: string): void {
   if (!CONTAINER_ID.test(id)) throw new Error(`invalid container id '${id}' (letters, digits, '_', '.', '-'; at most 128)`);
 }
 
-/** The overlay mount options for layers given bottom-first (overlayfs lists the top layer first). */
-export function overlayOptions(lowerBottomFirst: string[], upper: string, work: string): string {
+/**
+ * The overlay mount options for layers given bottom-first (overlayfs lists the top layer first).
+ * volatile (Linux 5.10): overlayfs skips syncing the upper layer, so unmounting costs ~0.1 ms
+ * instead of ~1 ms of writeback; the writable layer is then not to be reused after a crash.
+ */
+export function overlayOptions(lowerBottomFirst: string[], upper: string, work: string, volatile = false): string {
   for (const p of [...lowerBottomFirst, upper, work]) {
     if (/[,:\\]/.test(p)) throw new Error(`path '${p}' has a character overlayfs options can't carry (',', ':' or '\\')`);
   }
-  const data = `lowerdir=${[...lowerBottomFirst].reverse().join(":")},upperdir=${upper},workdir=${work}`;
+  const data = `lowerdir=${[...lowerBottomFirst].reverse().join(":")},upperdir=${upper},workdir=${work}${volatile ? ",volatile" : ""}`;
   if (data.length > MAX_MOUNT_DATA) throw new Error(`image has too many layers (${lowerBottomFirst.length}) for one overlay mount under this store root`);
   return data;
 }
@@ -50,6 +54,7 @@ export async function createRootfs(
   blobPath: (d: Digest) => string,
   want: RootfsMode | undefined,
   warn: (m: string) => void,
+  volatile = false,
 ): Promise<{ path: string; mode: RootfsMode }> {
   fs.mkdirSync(base, { mode: 0o700 }); // fails with EEXIST when the container already has one
   try {
@@ -57,7 +62,14 @@ export async function createRootfs(
       const upper = `${base}/upper`, work = `${base}/work`, merged = `${base}/merged`;
       for (const d of [upper, work, merged]) fs.mkdirSync(d, 0o755);
       try {
-        mount("overlay", merged, "overlay", 0, overlayOptions(layers.map((l) => l.dir), upper, work));
+        const lower = layers.map((l) => l.dir);
+        try {
+          mount("overlay", merged, "overlay", 0, overlayOptions(lower, upper, work, volatile));
+        } catch (e) {
+          // A kernel without volatile (before 5.10) refuses the option: mount as usual.
+          if (!volatile || !(e instanceof SysError && e.code === "EINVAL")) throw e;
+          mount("overlay", merged, "overlay", 0, overlayOptions(lower, upper, work));
+        }
         return { path: merged, mode: "overlay" };
       } catch (e) {
         if (want === "overlay" || !(e instanceof SysError)) throw e;
