@@ -219,9 +219,10 @@ async function startRow(e: Engine, r: Row, opts: StartOptions): Promise<void> {
       const settings = await setupNetwork(e, r, monitor.pid);
       if (settings) e.db.update(id, (d) => Object.assign(d.NetworkSettings, settings));
     }
-    // Pin our own new namespaces, and let the monitor's restarts rejoin them (config.json is reread).
+    // Pin our own new namespaces, and let the monitor's restarts rejoin them (config.json is
+    // reread). Not for --rm: it never runs again, and the pins would cost mounts at both ends.
     let repinned = false;
-    for (const n of spec.linux!.namespaces!) {
+    for (const n of r.doc.HostConfig.AutoRemove ? [] : spec.linux!.namespaces!) {
       if (!(PINNED as readonly string[]).includes(n.type) || n.path) continue;
       pin(dir, n.type as PinnedType, monitor.pid);
       n.path = pinPath(dir, n.type as PinnedType);

@@ -1,7 +1,8 @@
 // The default runtime without runtime processes: the engine does nsbox-runtime's create in its own
 // process, the monitor starts the launcher (so the container's init is the monitor's child) and
 // deletes the runtime's state and cgroups itself after the exit; nsbox-runtime's own `state`
-// tells the truth throughout. A --rm container's writable layer is a volatile overlay.
+// tells the truth throughout. A --rm container (it never runs again) has a volatile writable layer
+// and no pinned namespaces.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { detectLayout } from "../../src/linux/cgroups/index.ts";
@@ -68,4 +69,15 @@ test("--rm: the writable layer is a volatile overlay (removed at exit, it need n
   expect(kept).toMatch(/ - overlay /);
   expect(kept).not.toMatch(/\bvolatile\b/);
   lab.ok(["rm", "kept"]);
+}, 20000);
+
+test("--rm: no pinned namespaces (it never runs again); without --rm, net and ipc are pinned", async () => {
+  const { isPinned } = await import("../../src/engine/pin.ts");
+  const once = lab.ok(["run", "-d", "--rm", "--net", "none", "busybox", "sleep", "5"]);
+  const kept = lab.ok(["run", "-d", "--net", "none", "busybox", "sleep", "5"]);
+  for (const type of ["network", "ipc"] as const) {
+    expect(isPinned(`${lab.root}/engine/containers/${once}`, type)).toBe(false);
+    expect(isPinned(`${lab.root}/engine/containers/${kept}`, type)).toBe(true);
+  }
+  lab.ok(["rm", "-f", once, kept]);
 }, 20000);
