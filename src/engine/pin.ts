@@ -4,7 +4,7 @@
 // docker's "container:X breaks when X restarts". PID namespaces can't be pinned this way (a PID
 // namespace whose init died accepts no new process), nor need UTS ones (docker refuses
 // --uts=container:X). The mounts go at `rm`.
-import { closeSync, mkdirSync, openSync, readFileSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from "node:fs";
 import { MNT_DETACH, mount, umount } from "../image/sys.ts";
 
 export const PINNED = ["network", "ipc"] as const;
@@ -33,6 +33,7 @@ export function pin(dir: string, type: PinnedType, pid: number): void {
 }
 
 export function unpinAll(dir: string): void {
+  if (!existsSync(`${dir}/ns`)) return; // never pinned (a --rm container, or one that never ran)
   let mounts = "";
   try {
     mounts = readFileSync("/proc/self/mountinfo", "utf8");
