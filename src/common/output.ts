@@ -1,15 +1,20 @@
 // Printing lines on stdout and stderr without process.stdout / process.stderr: Bun builds those
 // Node streams on first use, which costs ~8 ms in a compiled binary (docs/performance.md), more
-// than a whole `nsbox-runtime start`. console.log and console.error write natively, at once (in
-// order with our children's output), and print a single string argument verbatim: no format
-// directives are applied, so the bytes are the same as `write(line + "\n")`.
+// than a whole `nsbox-runtime start`. console.log writes natively, at once (in order with our
+// children's output), and prints a single string argument verbatim: no format directives are
+// applied, so the bytes are the same as `write(line + "\n")`.
 
 /** Prints `line` and a newline on stdout. */
 export function printOut(line: string): void {
   console.log(line);
 }
 
-/** Prints `line` and a newline on stderr. */
+/**
+ * Prints `line` and a newline on stderr, verbatim. Not console.error: on a terminal Bun paints
+ * its output red, which docker's and runc's error lines are not. writeSync(2) blocks until it is
+ * written (nothing lost by the process.exit that follows an error); node:fs is loaded by nearly
+ * every command already, and an error path does not count its milliseconds.
+ */
 export function printErr(line: string): void {
-  console.error(line);
+  (require("node:fs") as typeof import("node:fs")).writeSync(2, `${line}\n`);
 }

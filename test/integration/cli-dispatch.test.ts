@@ -28,6 +28,18 @@ describe("bin/nsbox", () => {
   });
 });
 
+describe("error lines on a terminal", () => {
+  // Bun's console.error paints red on a tty; docker's and runc's error lines are plain.
+  test("are plain text, no colour escapes", () => {
+    for (const [name, args] of [["nsbox", "frobnicate"], ["nsbox-runtime", "state nosuch"]] as const) {
+      const r = Bun.spawnSync(["script", "-qc", `${join(top, "bin", name)} ${args}`, "/dev/null"]);
+      const out = r.stdout.toString();
+      expect(out).toStartWith(`${name}: `);
+      expect(out).not.toContain("\x1b[");
+    }
+  });
+});
+
 describe("bin/nsbox-runtime", () => {
   test("--version names the runtime and the spec version", () => {
     const r = bin("nsbox-runtime", ["--version"]);
