@@ -121,9 +121,9 @@ export function startFailure(err: unknown, r: Row): UserError {
   const msg = err instanceof LaunchError ? (err.path || err.message) : (err as Error).message;
   const cmd = r.doc.Path;
   if (/no such file or directory|not found/i.test(msg) && /exec/i.test(msg))
-    return new UserError(`failed to start container ${r.name}: exec: "${cmd}": executable file not found in $PATH: ${msg}`, 127);
+    return new UserError(`failed to start container ${r.name}: exec: "${cmd}": executable file not found in $PATH`, 127);
   if (/permission denied/i.test(msg) && /exec/i.test(msg))
-    return new UserError(`failed to start container ${r.name}: exec: "${cmd}": permission denied: ${msg}`, 126);
+    return new UserError(`failed to start container ${r.name}: exec: "${cmd}": permission denied`, 126);
   return new UserError(`failed to start container ${r.name}: ${msg}`, 125);
 }
 
