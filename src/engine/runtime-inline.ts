@@ -14,7 +14,8 @@
 import { closeSync, existsSync } from "node:fs";
 import { LAUNCHER_PATH, type LauncherProcess } from "../linux/launcher.ts";
 import { socketpair } from "../linux/libc.ts";
-import { create, remove } from "../runtime/lifecycle.ts";
+import { create } from "../runtime/lifecycle.ts";
+import { remove } from "../runtime/operations.ts";
 import { StateStore } from "../runtime/state.ts";
 import { containerCgroup } from "./cgroup.ts";
 import { MonitorLink, wrap, type Monitor, type MonitorArgs } from "./monitor.ts";

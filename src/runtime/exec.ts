@@ -9,7 +9,7 @@ import { compileSeccomp } from "../oci/seccomp/index.ts";
 import type { Process } from "../oci/spec.ts";
 import { ConfigError, validateProcess } from "../oci/validate.ts";
 import { describeFailure, printWarnings } from "./errors.ts";
-import { containerStatus, writePidFile } from "./lifecycle.ts";
+import { containerStatus, writePidFile } from "./operations.ts";
 import { type CompiledFilter, loadSeccomp } from "./seccomp-cache.ts";
 import type { ContainerRecord, StateStore } from "./state.ts";
 

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { UserError } from "../../common/errors.ts";
 import { parseFlags } from "../../common/flags.ts";
 import { freeze, readOomCounters, readStats, thaw, updateCgroup, type LinuxResources } from "../../linux/cgroups/index.ts";
-import { containerStatus } from "../lifecycle.ts";
+import { containerStatus } from "../operations.ts";
 import type { GlobalOptions } from "../main.ts";
 import type { ContainerRecord } from "../state.ts";
 import { printErr } from "../../common/output.ts";

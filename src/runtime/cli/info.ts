@@ -5,7 +5,7 @@ import { errnoMessage, UserError } from "../../common/errors.ts";
 import { parseFlags } from "../../common/flags.ts";
 import { cgroupPids } from "../../linux/cgroups/index.ts";
 import { defaultSpec, rootlessSpec } from "../../oci/defaults.ts";
-import { containerStatus } from "../lifecycle.ts";
+import { containerStatus } from "../operations.ts";
 import type { GlobalOptions } from "../main.ts";
 import { features } from "../features.ts";
 import { printErr } from "../../common/output.ts";

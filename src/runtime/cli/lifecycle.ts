@@ -1,8 +1,10 @@
-// create, start, run, kill, delete, state: argument handling over ../lifecycle.ts.
+// create, start, run, kill, delete, state: argument handling over ../operations.ts (the light
+// verbs) and ../lifecycle.ts (create and run, loaded only by them: see operations.ts).
 import { UserError } from "../../common/errors.ts";
 import { parseFlags, type ParsedFlags } from "../../common/flags.ts";
 import { parseSignal } from "../../linux/signals.ts";
-import { containerStatus, create, kill, remove, run, start, type CreateOptions } from "../lifecycle.ts";
+import type { CreateOptions } from "../lifecycle.ts";
+import { containerStatus, kill, remove, start } from "../operations.ts";
 import type { GlobalOptions } from "../main.ts";
 
 const CREATE_FLAGS = {
@@ -33,6 +35,7 @@ function createOptions(v: ParsedFlags["values"], positionals: string[], verb: st
 
 export async function createCommand(argv: string[], g: GlobalOptions): Promise<number> {
   const { values: v, positionals } = parseFlags(argv, CREATE_FLAGS, "create");
+  const { create } = await import("../lifecycle.ts");
   await create(g.store, createOptions(v, positionals, "create"));
   return 0;
 }
@@ -49,6 +52,7 @@ export async function runCommand(argv: string[], g: GlobalOptions): Promise<numb
     { ...CREATE_FLAGS, detach: { type: "boolean", short: "d" }, keep: { type: "boolean" } },
     "run",
   );
+  const { run } = await import("../lifecycle.ts");
   return run(g.store, { ...createOptions(v, positionals, "run"), detach: !!v.detach, keep: !!v.keep });
 }
 
