@@ -122,9 +122,15 @@ function compileMounts(spec: Spec, bundle: string, host: HostView, ownCgroupNs: 
 }
 
 function rlimits(proc: Process) {
+  const seen = new Map<string, number>();
   return (proc.rlimits ?? []).map((r, i) => {
     const resource = Object.hasOwn(RLIMITS, r.type) ? RLIMITS[r.type] : undefined;
     if (resource === undefined) throw new ConfigError(`process.rlimits[${i}].type`, `unknown rlimit "${r.type}"`);
+    // runtime-spec: "If rlimits contains duplicated entries with same type, the runtime MUST
+    // generate an error" (which one should win is anyone's guess).
+    const first = seen.get(r.type);
+    if (first !== undefined) throw new ConfigError(`process.rlimits[${i}].type`, `"${r.type}" is already set by process.rlimits[${first}]`);
+    seen.set(r.type, i);
     return { resource, soft: BigInt(r.soft), hard: BigInt(r.hard) };
   });
 }

@@ -336,6 +336,10 @@ describe("compileProcess", () => {
     }).process!);
     expect(p.rlimits).toEqual([{ resource: 7, soft: 1024n, hard: 4096n }, { resource: 4, soft: 0n, hard: 0n }, { resource: 6, soft: 100n, hard: 200n }]);
   });
+  test("a duplicated rlimit type is an error naming both entries (runtime-spec MUST)", () => {
+    const twice = spec((s) => (s.process!.rlimits = [{ type: "RLIMIT_NOFILE", soft: 1, hard: 2 }, { type: "RLIMIT_CORE", soft: 0, hard: 0 }, { type: "RLIMIT_NOFILE", soft: 3, hard: 4 }]));
+    expect(configError(twice)).toBe('config.json: process.rlimits[2].type: "RLIMIT_NOFILE" is already set by process.rlimits[0]');
+  });
   test("an unknown rlimit names the field, even one named like an Object member", () => {
     for (const type of ["RLIMIT_BOGUS", "constructor", "toString"]) {
       expect(configError(spec((s) => (s.process!.rlimits = [{ type, soft: 1, hard: 1 }])))).toBe(`config.json: process.rlimits[0].type: unknown rlimit "${type}"`);
