@@ -40,13 +40,16 @@ bash native/build.sh
 # --splitting keeps each lazily imported command in its own chunk of the executable, so a verb
 # loads only its own code: without it the whole bundle is loaded at start (`nsbox help` 9.2 ms ->
 # 3.5 ms, `nsbox-runtime --version` 5.0 -> 4.4 ms).
+# A compiled Bun executable reads .env and bunfig.toml from its working directory by default: a
+# runtime started in a bundle directory (containerd, podman) must not take its environment
+# (NSBOX_LAUNCHER, NSBOX_ROOT...) or preloads from files there, so both are turned off.
 # Each is rebuilt whenever a source is newer. NSBOX_FROM_SOURCE=1 writes shims instead that run
 # the TypeScript directly (bun's absolute path in the shebang: one exec, no shell).
 mkdir -p bin
 install_bin() { # name, entry
   local name=$1 entry=$2
   if [ -n "${NSBOX_FROM_SOURCE:-}" ]; then
-    local want="#!$bun
+    local want="#!$bun --no-env-file
 import \"$top/$entry\";"
     if [ "$(cat "bin/$name" 2>/dev/null)" != "$want" ]; then
       printf '%s\n' "$want" > "bin/$name.tmp" && chmod 755 "bin/$name.tmp" && mv "bin/$name.tmp" "bin/$name"
@@ -54,7 +57,8 @@ import \"$top/$entry\";"
   elif [ ! -f "bin/$name" ] || head -c 2 "bin/$name" | grep -q '#!' ||
        [ -n "$(find src package.json scripts/setup.sh -newer "bin/$name" \( -name '*.ts' -o -name package.json -o -name setup.sh \) -print -quit)" ]; then
     log "compiling bin/$name"
-    "$bun" build "$entry" --compile --bytecode --format=esm --splitting --outfile "bin/$name.tmp" >/dev/null
+    "$bun" build "$entry" --compile --bytecode --format=esm --splitting \
+      --no-compile-autoload-dotenv --no-compile-autoload-bunfig --outfile "bin/$name.tmp" >/dev/null
     mv "bin/$name.tmp" "bin/$name"
   fi
 }

@@ -2,7 +2,8 @@
 // unknown command, as docker and runc answer them. Run from bin/, so this also checks that the
 // compiled chunks (setup builds with --splitting) load.
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { top } from "../helpers/cli.ts";
 
@@ -36,6 +37,26 @@ describe("error lines on a terminal", () => {
       const out = r.stdout.toString();
       expect(out).toStartWith(`${name}: `);
       expect(out).not.toContain("\x1b[");
+    }
+  });
+});
+
+describe("the working directory", () => {
+  // containerd and podman start the runtime in the bundle directory: a .env or bunfig.toml there
+  // must not reach its environment (NSBOX_LAUNCHER would choose the binary root runs).
+  test("a .env or bunfig.toml there is not read", () => {
+    const dir = mkdtempSync(join(tmpdir(), "nsbox-cwd-"));
+    try {
+      writeFileSync(join(dir, ".env"), "NSBOX_TRACE=1\n");
+      writeFileSync(join(dir, "bunfig.toml"), `preload = ["${join(dir, "pre.ts")}"]\n`);
+      writeFileSync(join(dir, "pre.ts"), 'console.error("PRELOADED");\n');
+      for (const [name, args] of [["nsbox-runtime", ["--root", join(dir, "state"), "list"]], ["nsbox", ["--version"]]] as const) {
+        const r = Bun.spawnSync([join(top, "bin", name), ...args], { cwd: dir });
+        expect(r.exitCode).toBe(0);
+        expect(r.stderr.toString()).toBe("");
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
