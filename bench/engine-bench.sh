@@ -18,7 +18,7 @@ nsbox="$top/bin/nsbox"
 podman=(podman --runtime runc)
 prun="${podman[*]} run --ulimit nofile=1024:1024 --ulimit nproc=1024:1024"
 cleanup() {
-  "$nsbox" rm -f $("$nsbox" ps -aq) >/dev/null 2>&1 || true
+  "$nsbox" system reset -f >/dev/null 2>&1 || true # containers, networks with the root's bridge, the root
   "${podman[@]}" rm -f $("${podman[@]}" ps -aq --filter label=nsbox-bench) >/dev/null 2>&1 || true
   rm -rf "$root" "$out"
 }

@@ -44,6 +44,7 @@ const commands: Record<string, () => Promise<Command>> = {
   stats: () => import("./commands/stats.ts"),
   cp: () => import("./commands/cp.ts"),
   port: () => import("./commands/port.ts"),
+  system: () => import("./commands/system.ts"),
 };
 
 async function usage(): Promise<string> {

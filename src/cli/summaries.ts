@@ -33,6 +33,7 @@ export const SUMMARIES: Record<string, string> = {
   start: "Start one or more stopped containers",
   stats: "Display a live stream of container resource usage statistics",
   stop: "Stop one or more running containers",
+  system: "Manage nsbox (reset: remove all containers, images, networks and state of this root)",
   tag: "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
   top: "Display the running processes of a container",
   unpause: "Unpause all processes within one or more containers",

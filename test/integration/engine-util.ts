@@ -64,17 +64,19 @@ export class EngineLab {
     }
   }
 
-  /** Removes every container (monitors exit), the networks, and the root. */
+  /**
+   * Removes every container (monitors exit) and checks that `rm` left no root filesystem, then
+   * `system reset` takes the networks with the root's bridge, firewall table and resolver, and
+   * the root itself.
+   */
   async destroy(): Promise<void> {
     const ids = this.nsbox(["ps", "-aq", "--no-trunc"]).stdout.split("\n").filter(Boolean);
     if (ids.length) this.nsbox(["rm", "-f", ...ids]);
-    const { Networking } = await import("../../src/net/index.ts");
-    const net = Networking.open({ root: this.root });
-    await net.removeAllNetworks().catch(() => {});
-    net.close();
     const left = existsSync(`${this.root}/image/containers`) ? readdirSync(`${this.root}/image/containers`) : [];
-    rmSync(this.root, { recursive: true, force: true });
+    const reset = this.nsbox(["system", "reset", "-f"]);
+    if (existsSync(this.root)) rmSync(this.root, { recursive: true, force: true });
     if (left.length) throw new Error(`container root filesystems left behind: ${left.join(", ")}`);
+    if (reset.code !== 0) throw new Error(`system reset: ${reset.stderr}`);
   }
 }
 
