@@ -26,6 +26,18 @@ test("stats --no-stream: memory limit and pids from the cgroup", () => {
   expect(row).toMatch(/tools\s+\d+\.\d\d%\s+[\d.]+[KM]iB \/ 32MiB\s+[\d.]+%\s+0B \/ 0B\s+\S+ \/ \S+\s+2$/);
 });
 
+test("top lists exec'd processes too (detached and attached): every PID in the container's cgroup", async () => {
+  // exec -d: the process keeps the CLI's stdout/stderr, so it points them away to let the CLI return.
+  lab.ok(["exec", "-d", "tools", "sh", "-c", "exec sleep 302 >/dev/null 2>&1"]);
+  const attached = lab.nsboxAsync(["exec", "tools", "sleep", "303"]);
+  const cmds = () => lab.ok(["top", "tools", "-o", "pid,args"]).split("\n").slice(1).map((l) => l.trim().split(/\s+/));
+  await lab.until("the attached exec in top", () => cmds().some((c) => c[2] === "303"));
+  const rows = cmds();
+  expect(rows.map((c) => c.slice(1).join(" ")).sort()).toEqual(["sleep 300", "sleep 301", "sleep 302", "sleep 303"]);
+  for (const c of rows.filter((c) => c[2] === "302" || c[2] === "303")) process.kill(Number(c[0]), "SIGKILL");
+  expect((await attached).code).toBe(137);
+});
+
 test("cp both ways, into a directory or to a new name", () => {
   const dir = mkdtempSync("/tmp/nsbox-cp-");
   try {
