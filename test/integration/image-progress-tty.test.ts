@@ -76,8 +76,8 @@ d("progress on a terminal", () => {
     expect(load.err).toMatch(/^([0-9a-f]{12}: Loading layer\n){2}$/);
     const pull = plain(["pull", `${reg.host}/redis`]);
     expect(pull.code).toBe(0);
-    expect(pull.err).not.toContain(ESC);
-    expect(pull.err).not.toContain("[");
-    expect(pull.err.split("\n").filter((l) => / Pull complete$/.test(l))).toHaveLength(2);
+    expect(pull.out).not.toContain(ESC);
+    expect(pull.out).not.toContain("[");
+    expect(pull.out.split("\n").filter((l) => / Pull complete$/.test(l))).toHaveLength(2);
   });
 });

@@ -51,12 +51,25 @@ function bar(done: number, total: number): string {
   return `[${"=".repeat(Math.max(0, n - 1))}${n ? ">" : ""}${" ".repeat(width - n)}] ${humanSize(done)}/${humanSize(total)}`;
 }
 
+/**
+ * docker's layer states. Off a terminal docker drops the messages that carry byte counts
+ * (Downloading, Extracting), so a layer reads: Pulling fs layer, Verifying Checksum, Download
+ * complete, Pull complete (or Already exists).
+ */
 export class PullProgress extends ProgressBoard {
   event(e: PullEvent): void {
     if (e.kind !== "layer") return;
     const id = e.digest.slice(7, 19);
-    if (e.status === "downloading") return this.set(id, "Downloading", { done: e.done ?? 0, total: e.total ?? 0 });
-    this.set(id, e.status === "waiting" ? "Waiting" : e.status === "exists" ? "Already exists" : e.status === "extracting" ? "Extracting" : "Pull complete");
+    if (e.status === "downloading") {
+      if (this.tty) this.set(id, "Downloading", { done: e.done ?? 0, total: e.total ?? 0 });
+      return;
+    }
+    if (e.status === "extracting") {
+      // fetchBlob has checked the digest by now: the download is verified and complete.
+      if (!this.tty) return this.set(id, "Verifying Checksum"), this.set(id, "Download complete");
+      return this.set(id, "Extracting");
+    }
+    this.set(id, e.status === "waiting" ? "Pulling fs layer" : e.status === "exists" ? "Already exists" : "Pull complete");
   }
 }
 
