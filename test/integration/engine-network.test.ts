@@ -38,6 +38,26 @@ test("two containers on a user network talk over TCP by name; another network is
   expect(lab.ok(["network", "ls", "-q"]).split("\n").filter(Boolean).length).toBeLessThanOrEqual(1); // only the default bridge
 });
 
+test("network ls: docker's four columns sorted by name, --no-trunc, -q with --filter, --format fields", async () => {
+  const before = vethCount();
+  lab.ok(["network", "create", "--label", "tier=web", "lsnet"]);
+  lab.ok(["network", "create", "--subnet", "10.234.5.0/24", "idle"]);
+  lab.ok(["run", "-d", "--name", "lsbox", "--net", "lsnet", "busybox", "sleep", "300"]);
+  const [header, ...rows] = lab.ok(["network", "ls"]).split("\n");
+  expect(header).toBe("NETWORK ID     NAME      DRIVER    SCOPE"); // docker's tabwriter: cells ≥ 10 wide, 3 spaces of padding
+  expect(rows.map((r) => r.split(/\s+/))).toEqual(["bridge", "idle", "lsnet"].map((n) => [expect.stringMatching(/^[0-9a-f]{12}$/), n, "bridge", "local"]));
+  const idleId = lab.ok(["network", "inspect", "-f", "{{.Id}}", "idle"]);
+  expect(lab.ok(["network", "ls", "--no-trunc", "-q", "--filter", "name=idle"])).toBe(idleId);
+  expect(lab.ok(["network", "ls", "-q", "--filter", "dangling=true"])).toBe(idleId.slice(0, 12)); // lsnet has a container
+  expect(lab.ok(["network", "ls", "--filter", "type=custom", "--filter", "label=tier", "--format", "{{.Name}} {{.Driver}} {{.Scope}} {{.Labels}} {{.Internal}} {{.IPv6}}"])).toBe("lsnet bridge local tier=web false false");
+  expect(lab.ok(["network", "ls", "-f", "name=^idle$", "--format", "{{.Subnet}} {{.CreatedAt}}"])).toMatch(/^10\.234\.5\.0\/24 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? \+0000 UTC$/);
+  const bad = lab.nsbox(["network", "ls", "--filter", "type=user"]);
+  expect([bad.code, bad.stderr]).toEqual([125, "nsbox: invalid filter: 'type'='user'\n"]);
+  lab.ok(["rm", "-f", "lsbox"]);
+  lab.ok(["network", "rm", "lsnet", "idle"]);
+  await lab.until("lsbox's veth to go", () => vethCount() === before, 15000); // the next test counts veths
+});
+
 test("an unknown network is one clear error and leaves no container", () => {
   const r = lab.nsbox(["run", "--rm", "--name", "lost", "--net", "nosuchnet", "busybox", "true"]);
   expect(r.code).toBe(125);

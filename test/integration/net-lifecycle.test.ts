@@ -138,7 +138,8 @@ describe("nsbox network CLI", () => {
 
   test("create, ls, inspect, connect/disconnect by name, rm, prune", async () => {
     expect(cli(["create", "--subnet", "10.233.0.0/24", "--gateway", "10.233.0.254", "--internal", "clinet"]).code).toBe(0);
-    expect(cli(["ls"]).stdout).toMatch(/clinet +bridge +local +10\.233\.0\.0\/24 \(internal\)/);
+    expect(cli(["ls"]).stdout).toMatch(/^[0-9a-f]{12} +clinet +bridge +local$/m);
+    expect(cli(["ls", "-f", "name=clinet", "--format", "{{.Subnet}} {{.Internal}}"]).stdout).toBe("10.233.0.0/24 true\n");
     const info = JSON.parse(cli(["inspect", "clinet"]).stdout)[0];
     expect(info).toMatchObject({ Name: "clinet", Driver: "bridge", Internal: true, IPAM: { Config: [{ Subnet: "10.233.0.0/24", Gateway: "10.233.0.254" }] } });
     const ns = lab.netns("cli");

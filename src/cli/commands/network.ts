@@ -4,7 +4,8 @@ import { confirm } from "../../common/confirm.ts";
 import { UserError } from "../../common/errors.ts";
 import { pruneFilter } from "../../common/filters.ts";
 import { help, parseFlags } from "../../image/cli/common.ts";
-import { goTemplate, table, timeAgo } from "../../image/cli/format.ts";
+import { goTemplate, table } from "../../image/cli/format.ts";
+import { byName, lsFields, lsTableRows, networkLsFilter } from "../../net/ls-format.ts";
 import { Networking } from "../../net/index.ts";
 
 export const summary = "Manage networks (create, ls, inspect, rm, prune, connect, disconnect, reconcile)";
@@ -52,15 +53,16 @@ async function create(argv: string[]): Promise<number> {
 }
 
 async function ls(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { quiet: { type: "boolean", short: "q" }, format: { type: "string" }, "no-trunc": { type: "boolean" } });
-  if (values.help) return console.log(help("network ls [OPTIONS]", "List networks", ["    --format string   Go template", "    --no-trunc        full ids", "-q, --quiet           only ids"])), 0;
+  const { values } = parseFlags(argv, { quiet: { type: "boolean", short: "q" }, format: { type: "string" }, "no-trunc": { type: "boolean" }, filter: { type: "string", short: "f", multiple: true } });
+  if (values.help) return console.log(help("network ls [OPTIONS]", "List networks", ["-f, --filter filter   dangling=, driver=, id=, label=, name=, scope=, type=custom|builtin", "    --format string   Go template: .ID .Name .Driver .Scope .IPv6 .Internal .Labels .CreatedAt (.Subnet)", "    --no-trunc        full ids", "-q, --quiet           only ids"])), 0;
+  const keep = networkLsFilter(values.filter ?? [], (msg) => new UserError(msg, 125));
   const net = open(values);
   net.network("bridge"); // the default network is listed as docker lists its own
-  const rows = net.listNetworks();
-  const id = (s: string) => (values["no-trunc"] ? s : s.slice(0, 12));
-  if (values.quiet) for (const r of rows) console.log(id(r.id));
-  else if (values.format) for (const r of rows) console.log(goTemplate(values.format, { ID: id(r.id), Name: r.name, Driver: "bridge", Scope: "local", Internal: r.internal, Subnet: r.subnet, CreatedAt: new Date(r.created).toISOString() }));
-  else console.log(table([["NETWORK ID", "NAME", "DRIVER", "SCOPE", "SUBNET", "CREATED"], ...rows.map((r) => [id(r.id), r.name, "bridge", "local", `${r.subnet}${r.internal ? " (internal)" : ""}`, timeAgo(r.created)])]));
+  const rows = net.listNetworks().filter((row) => keep({ row, containers: net.ctx.store.endpoints({ network: row.id }).length })).sort(byName);
+  const noTrunc = !!values["no-trunc"];
+  if (values.quiet) for (const r of rows) console.log(lsFields(r, noTrunc).ID);
+  else if (values.format) for (const r of rows) console.log(goTemplate(values.format, lsFields(r, noTrunc)));
+  else console.log(table(lsTableRows(rows, noTrunc), 10));
   return 0;
 }
 

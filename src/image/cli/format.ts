@@ -40,11 +40,14 @@ export function timeAgo(when: Date | number | string, now = Date.now()): string 
   return `${humanDuration(now - t)} ago`;
 }
 
-/** Columns separated by at least 3 spaces, as docker prints them. */
-export function table(rows: string[][]): string {
+/**
+ * Columns separated by at least 3 spaces, as docker prints them; `minWidth`: docker's tabwriter
+ * minimum cell width (10 for network ls: "NAME      DRIVER").
+ */
+export function table(rows: string[][], minWidth = 0): string {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + 3))).join("").trimEnd()).join("\n");
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(Math.max(widths[i]! + 3, minWidth)))).join("").trimEnd()).join("\n");
 }
 
 function lookup(obj: unknown, path: string): unknown {
