@@ -58,6 +58,7 @@ export async function execInContainer(e: Engine, ref: string, o: ExecOptions): P
   // --privileged: every capability we hold (the container's bounding set still limits what sticks).
   const bounding = /CapBnd:\s*([0-9a-f]+)/.exec(readOr("/proc/self/status"))?.[1];
   const caps = o.privileged && bounding ? capabilityNames(BigInt(`0x${bounding}`)) : undefined;
+  if (o.detach && rt.name === "nsbox") return execDetachedInline(e, r.id, o, user, caps);
   // -it on a terminal: our own pty in between, so we see the detach keys (exec-tty.ts). The
   // runtime gets its own session: the user's terminal hanging up must not reach a detached exec.
   const relay = o.tty && o.interactive && !o.detach && process.stdin.isTTY ? openRelayPty() : undefined;
@@ -101,3 +102,26 @@ export async function execInContainer(e: Engine, ref: string, o: ExecOptions): P
   }
   return code;
 }
+
+/**
+ * `exec -d` on the default runtime, in this process with the runtime's library: the process gets
+ * /dev/null for stdin, stdout and stderr, as docker's exec -d (its output is discarded). Through
+ * `nsbox-runtime exec --detach` (runc's grammar, kept for runc and crun) it would inherit the
+ * runtime's stdio, our stderr pipe included, and we could not finish reading it until the
+ * detached process exits: `nsbox exec -d C sleep 9 | cat` waited 9 s. The launcher reports its
+ * failures over its sync socket, so none of them needs those fds.
+ */
+async function execDetachedInline(e: Engine, id: string, o: ExecOptions, user?: string, caps?: string[]): Promise<number> {
+  const [{ exec }, { StateStore }] = await Promise.all([import("../runtime/exec.ts"), import("../runtime/state.ts")]);
+  try {
+    return await exec(new StateStore(e.paths.runtimeRoot), {
+      id, args: o.cmd, detach: true, env: o.env, cwd: o.workdir, user, capabilities: caps, stdio: ["ignore", "ignore", "ignore"],
+    });
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    // The runtime's "exec ID: " is ours to replace: docker says "exec failed: ..." (126 or 127).
+    const code = err.exitCode === 127 ? 127 : 126;
+    throw new UserError(`exec failed: ${err.message.replace(/^exec \S+: /, "")}`, code);
+  }
+}
+

@@ -1,7 +1,7 @@
 // The inspection and copy commands on a running container: top, stats, cp both ways, attach,
 // port with -p, OOM kill reported as docker does, and the monitor's footprint.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { EngineLab, monitorPids, NSBOX } from "./engine-util.ts";
 
 let lab: EngineLab;
@@ -27,8 +27,7 @@ test("stats --no-stream: memory limit and pids from the cgroup", () => {
 });
 
 test("top lists exec'd processes too (detached and attached): every PID in the container's cgroup", async () => {
-  // exec -d: the process keeps the CLI's stdout/stderr, so it points them away to let the CLI return.
-  lab.ok(["exec", "-d", "tools", "sh", "-c", "exec sleep 302 >/dev/null 2>&1"]);
+  lab.ok(["exec", "-d", "tools", "sleep", "302"]);
   const attached = lab.nsboxAsync(["exec", "tools", "sleep", "303"]);
   const cmds = () => lab.ok(["top", "tools", "-o", "pid,args"]).split("\n").slice(1).map((l) => l.trim().split(/\s+/));
   await lab.until("the attached exec in top", () => cmds().some((c) => c[2] === "303"));
@@ -36,6 +35,23 @@ test("top lists exec'd processes too (detached and attached): every PID in the c
   expect(rows.map((c) => c.slice(1).join(" ")).sort()).toEqual(["sleep 300", "sleep 301", "sleep 302", "sleep 303"]);
   for (const c of rows.filter((c) => c[2] === "302" || c[2] === "303")) process.kill(Number(c[0]), "SIGKILL");
   expect((await attached).code).toBe(137);
+});
+
+test("exec -d returns at once with its output piped; the process gets /dev/null, as docker's", async () => {
+  // Through a pipe the CLI can only finish reading once every writer is gone: a detached process
+  // holding our stdout or stderr would keep `nsbox exec -d … | cat` waiting for it.
+  const t0 = Date.now();
+  const p = Bun.spawn([...NSBOX, "exec", "-d", "tools", "sh", "-c", "echo out; echo err >&2; exec sleep 30"], { env: lab.env, stdout: "pipe", stderr: "pipe" });
+  const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  expect({ code, out, err }).toEqual({ code: 0, out: "", err: "" });
+  expect(Date.now() - t0).toBeLessThan(10_000); // the process sleeps 30 s: we did not wait for it
+  const row = lab.ok(["top", "tools", "-o", "pid,args"]).split("\n").find((l) => / sleep 30$/.test(l));
+  expect(row).toBeDefined();
+  const pid = Number(row!.trim().split(/\s+/)[0]);
+  for (const fd of [0, 1, 2]) expect(readlinkSync(`/proc/${pid}/fd/${fd}`)).toBe("/dev/null");
+  process.kill(pid, "SIGKILL");
+  // A command that cannot run is still an error, with docker's codes.
+  expect(lab.nsbox(["exec", "-d", "tools", "nosuchcmd"])).toMatchObject({ code: 127, stderr: 'nsbox: exec failed: exec: "nosuchcmd": executable file not found in $PATH\n' });
 });
 
 test("cp both ways, into a directory or to a new name", () => {
