@@ -3,13 +3,11 @@
 // plain lines with no escape sequences. The redis test image has two layers (1 MB and 7 MB).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import * as fs from "node:fs";
-import { have, skopeoCopy, startRegistry, type TestRegistry } from "./image-registry-fixture.ts";
+import { describeWithTools, skopeoCopy, startRegistry, type TestRegistry } from "./image-registry-fixture.ts";
 import { tempDir } from "./image-fixtures.ts";
 
 const top = `${import.meta.dir}/../..`;
-const missing = ["docker-registry", "skopeo", "script", "tar"].filter((c) => !have(c));
-if (missing.length) console.log(`SKIP image-progress-tty tests: ${missing.join(", ")} not installed`);
-const d = missing.length ? describe.skip : describe;
+const d = describeWithTools("image-progress-tty", ["docker-registry", "skopeo", "script", "tar"]);
 
 const base = tempDir("progress");
 const archive = `${base}/redis-oci.tar`;

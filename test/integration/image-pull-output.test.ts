@@ -5,13 +5,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import * as fs from "node:fs";
 import { NSBOX } from "../helpers/cli.ts";
-import { have, skopeoCopy, startRegistry, type TestRegistry } from "./image-registry-fixture.ts";
+import { describeWithTools, skopeoCopy, startRegistry, type TestRegistry } from "./image-registry-fixture.ts";
 import { tempDir } from "./image-fixtures.ts";
 
 const images = `${import.meta.dir}/../../build/images`;
-const missing = ["docker-registry", "skopeo"].filter((c) => !have(c));
-if (missing.length) console.log(`SKIP image-pull-output tests: ${missing.join(", ")} not installed`);
-const d = missing.length ? describe.skip : describe;
+const d = describeWithTools("image-pull-output", ["docker-registry", "skopeo"]);
 
 const base = tempDir("pullout");
 let reg: TestRegistry;

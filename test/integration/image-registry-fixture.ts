@@ -1,10 +1,19 @@
 // A real registry for tests: Debian's docker-registry (distribution 2.8) on 127.0.0.1 with a temp
 // storage dir and its own config, optional htpasswd or token auth; images pushed with skopeo.
+import { describe } from "bun:test";
 import * as fs from "node:fs";
 import { tempDir } from "./image-fixtures.ts";
 
 export function have(cmd: string): boolean {
   return Bun.spawnSync(["sh", "-c", `command -v ${cmd}`]).exitCode === 0;
+}
+
+/** `describe`, or `describe.skip` with one line saying which tools are missing (setup installs them). */
+export function describeWithTools(what: string, tools: string[]): typeof describe {
+  const missing = tools.filter((c) => !have(c));
+  if (!missing.length) return describe;
+  console.log(`SKIP ${what} tests: ${missing.join(", ")} not installed (scripts/apt-packages/images.txt)`);
+  return describe.skip as typeof describe;
 }
 
 export function freePort(): number {

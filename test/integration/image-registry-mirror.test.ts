@@ -6,13 +6,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test
 import * as fs from "node:fs";
 import { ImageStore } from "../../src/image/index.ts";
 import { pullImage } from "../../src/image/registry/pull.ts";
-import { freePort, have, skopeoCopy, startRegistry, type TestRegistry } from "./image-registry-fixture.ts";
+import { describeWithTools, freePort, skopeoCopy, startRegistry, type TestRegistry } from "./image-registry-fixture.ts";
 import { tempDir } from "./image-fixtures.ts";
 
 const images = `${import.meta.dir}/../../build/images`;
-const missing = ["docker-registry", "skopeo"].filter((c) => !have(c));
-if (missing.length) console.log(`SKIP image-registry-mirror tests: ${missing.join(", ")} not installed`);
-const d = missing.length ? describe.skip : describe;
+const d = describeWithTools("image-registry-mirror", ["docker-registry", "skopeo"]);
 
 const base = tempDir("regmirror");
 let origin: TestRegistry;

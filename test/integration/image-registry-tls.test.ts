@@ -5,13 +5,11 @@
 // The real /etc/ssl is never touched: $NSBOX_CA_BUNDLE and $NSBOX_CERTS_DIR point into a temp dir.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import * as fs from "node:fs";
-import { have, skopeoCopy, startRegistry, type TestRegistry } from "./image-registry-fixture.ts";
+import { describeWithTools, skopeoCopy, startRegistry, type TestRegistry } from "./image-registry-fixture.ts";
 import { tempDir } from "./image-fixtures.ts";
 
 const top = `${import.meta.dir}/../..`;
-const missing = ["docker-registry", "skopeo", "openssl"].filter((c) => !have(c));
-if (missing.length) console.log(`SKIP image-registry-tls tests: ${missing.join(", ")} not installed`);
-const d = missing.length ? describe.skip : describe;
+const d = describeWithTools("image-registry-tls", ["docker-registry", "skopeo", "openssl"]);
 
 const base = tempDir("regtls");
 let reg: TestRegistry;

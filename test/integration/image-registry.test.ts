@@ -6,15 +6,13 @@ import * as fs from "node:fs";
 import { ImageStore } from "../../src/image/index.ts";
 import { pullImage } from "../../src/image/registry/pull.ts";
 import { parsePlatform } from "../../src/image/platform.ts";
-import { have, skopeoCopy, startRegistry, type TestRegistry } from "./image-registry-fixture.ts";
+import { describeWithTools, skopeoCopy, startRegistry, type TestRegistry } from "./image-registry-fixture.ts";
 import { startTokenServer, type TokenServer } from "./image-token-server.ts";
 import { tempDir } from "./image-fixtures.ts";
 
 const top = `${import.meta.dir}/../..`;
 const images = `${top}/build/images`;
-const missing = ["docker-registry", "skopeo", "htpasswd", "openssl"].filter((c) => !have(c));
-if (missing.length) console.log(`SKIP image-registry tests: ${missing.join(", ")} not installed (scripts/apt-packages/images.txt)`);
-const d = missing.length ? describe.skip : describe;
+const d = describeWithTools("image-registry", ["docker-registry", "skopeo", "htpasswd", "openssl"]);
 
 const base = tempDir("regtest");
 const nsbox = (args: string[], env: Record<string, string> = {}) =>
