@@ -154,7 +154,9 @@ export class Engine {
       const parsed = parseReference(ref);
       name = familiarName(formatReference(parsed));
       process.stderr.write(`Unable to find image '${name}' locally\n`);
-      if (parsed.tag && !parsed.digest) process.stderr.write(`${parsed.tag}: Pulling from ${familiarName(`${parsed.domain}/${parsed.path}`)}\n`);
+      // docker's run prints no "Using default tag" (the full reference has one): just the path.
+      const { pullHeader } = await import("../image/cli/pull-report.ts");
+      process.stderr.write(`${pullHeader(formatReference(parsed), parsed).join("\n")}\n`);
       const progress = new PullProgress(process.stderr.isTTY === true, process.stderr);
       const { image, digest } = await pullImage(this.images, ref, { onEvent: (e) => progress.event(e) });
       progress.finish();

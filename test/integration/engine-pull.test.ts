@@ -25,7 +25,7 @@ test.skipIf(!ready)("run pulls a missing image, shows progress on stderr, then r
   const r = lab.nsbox(["run", "--rm", "--net", "none", ref, "echo", "pulled and ran"]);
   expect(r.code).toBe(0);
   expect(r.stdout).toBe("pulled and ran\n");
-  expect(r.stderr).toMatch(new RegExp(`^Unable to find image '${ref}' locally\\n1\\.0: Pulling from ${reg.host}/tools/busybox\\n`));
+  expect(r.stderr).toMatch(new RegExp(`^Unable to find image '${ref}' locally\\n1\\.0: Pulling from tools/busybox\\n`));
   expect(r.stderr).toMatch(/: Pull complete\n/);
   expect(r.stderr).toMatch(new RegExp(`Digest: sha256:[0-9a-f]{64}\\nStatus: Downloaded newer image for ${ref}\\n$`));
   // present now: no pull the second time
