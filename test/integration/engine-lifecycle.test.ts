@@ -110,10 +110,17 @@ describe("lifecycle of a detached container", () => {
 describe("restart policies (run by the monitor)", () => {
   test("on-failure:2 restarts twice, then leaves it exited", async () => {
     lab.ok(["run", "-d", "--name", "flaky", "--net", "none", "--restart", "on-failure:2", "busybox", "sh", "-c", "echo try; exit 4"]);
-    await lab.until("two restarts", () => {
-      const c = lab.inspect("flaky");
-      return c.RestartCount === 2 && c.State.Status === "exited";
-    });
+    let last: any;
+    try {
+      await lab.until("two restarts", () => {
+        last = lab.inspect("flaky");
+        return last.RestartCount === 2 && last.State.Status === "exited";
+      }, 15_000);
+    } catch (err) {
+      lab.nsbox(["rm", "-f", "flaky"]); // no leftover for the next tests
+      // What the monitor recorded says why (a restart's create failing shows in State.Error).
+      throw new Error(`${(err as Error).message}: RestartCount ${last?.RestartCount}, State ${JSON.stringify(last?.State)}`);
+    }
     expect(lab.inspect("flaky").State.ExitCode).toBe(4);
     expect(lab.ok(["logs", "flaky"])).toBe("try\ntry\ntry");
     lab.ok(["rm", "flaky"]);
