@@ -3,8 +3,9 @@
 // namespaces), networks with the default bridge, its firewall table and DNS resolver, images,
 // volumes, then the root directory itself. For throwaway roots (NSBOX_ROOT=/tmp/x, benches,
 // tests), and to uninstall.
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { umount } from "../image/sys.ts";
+import { readMountinfo } from "../linux/mountinfo.ts";
 import type { Engine } from "./engine.ts";
 import { removeContainer } from "./ops.ts";
 
@@ -16,10 +17,8 @@ export interface ResetReport {
 
 /** Mount points at or below `dir`, deepest first (for a lazy unmount of what is left). */
 function mountsBelow(dir: string): string[] {
-  const unescape = (p: string) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
-  return readFileSync("/proc/self/mountinfo", "utf8")
-    .split("\n")
-    .map((line) => unescape(line.split(" ")[4] ?? ""))
+  return readMountinfo()
+    .map((m) => m.mountPoint)
     .filter((m) => m === dir || m.startsWith(`${dir}/`))
     .sort((a, b) => b.length - a.length);
 }

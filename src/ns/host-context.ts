@@ -2,6 +2,7 @@
 // identity, account files, mount points, and checks on namespace files given by the user.
 import { existsSync, readFileSync, statfsSync, statSync } from "node:fs";
 import { UserError, describeErrno } from "../common/errors.ts";
+import { readMountinfo } from "../linux/mountinfo.ts";
 import type { NsenterContext } from "./nsenter-plan.ts";
 import type { NsType } from "./types.ts";
 import type { UnshareContext } from "./unshare-plan.ts";
@@ -17,12 +18,7 @@ function readOr(path: string, fallback = ""): string {
 }
 
 function mountPoints(): Set<string> {
-  const set = new Set<string>();
-  for (const line of readOr("/proc/self/mountinfo").split("\n")) {
-    const mp = line.split(" ")[4];
-    if (mp) set.add(mp.replace(/\\([0-7]{3})/g, (_, o) => String.fromCharCode(parseInt(o, 8))));
-  }
-  return set;
+  return new Set(readMountinfo().map((m) => m.mountPoint));
 }
 
 export function unshareContext(): UnshareContext {

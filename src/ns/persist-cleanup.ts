@@ -1,30 +1,12 @@
 // Undoing `unshare --net=FILE` style bind mounts when the launch fails after making them, so a
 // failed command leaves nothing mounted. Only a mount we added is removed: the number of nsfs
 // mounts on the path is compared with the count taken before the launch.
-import { readFileSync } from "node:fs";
+import { parseMountinfo, readMountinfo } from "../linux/mountinfo.ts";
 
-/** Mount points in /proc/self/mountinfo have spaces, tabs, newlines and backslashes octal-escaped. */
-function unescapeMountPath(s: string): string {
-  return s.replace(/\\([0-7]{3})/g, (_, o) => String.fromCharCode(parseInt(o, 8)));
-}
-
-/** How many nsfs mounts are stacked on `path` in our mount namespace. */
+/** How many nsfs mounts are stacked on `path` in our mount namespace (or in `mountinfo`'s text). */
 export function nsfsMountCount(path: string, mountinfo?: string): number {
-  let text = mountinfo;
-  if (text === undefined) {
-    try {
-      text = readFileSync("/proc/self/mountinfo", "utf8");
-    } catch {
-      return 0;
-    }
-  }
-  let n = 0;
-  for (const line of text.split("\n")) {
-    const [left, right] = line.split(" - ");
-    if (!left || !right) continue;
-    if (unescapeMountPath(left.split(" ")[4] ?? "") === path && right.split(" ")[0] === "nsfs") n++;
-  }
-  return n;
+  const mounts = mountinfo === undefined ? readMountinfo() : parseMountinfo(mountinfo);
+  return mounts.filter((m) => m.mountPoint === path && m.fsType === "nsfs").length;
 }
 
 /** Unmounts (once) each path that gained an nsfs mount since `before` was counted. */

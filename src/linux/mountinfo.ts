@@ -1,0 +1,34 @@
+// /proc/self/mountinfo: each mount's mount point and filesystem type, for code that asks what is
+// mounted where (persisted namespace files, nsenter -r/-w checks, what a reset must unmount).
+import { readFileSync } from "node:fs";
+
+export interface MountInfoEntry {
+  mountPoint: string;
+  fsType: string;
+}
+
+/** Mount points have spaces, tabs, newlines and backslashes octal-escaped (\040 ...). */
+function unescapeMountPath(s: string): string {
+  return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
+}
+
+/** Pure: the entries of a mountinfo text (field 5 is the mount point, the first after " - " the type). */
+export function parseMountinfo(text: string): MountInfoEntry[] {
+  const entries: MountInfoEntry[] = [];
+  for (const line of text.split("\n")) {
+    const [left, right] = line.split(" - ");
+    const mountPoint = left?.split(" ")[4];
+    if (!mountPoint || right === undefined) continue;
+    entries.push({ mountPoint: unescapeMountPath(mountPoint), fsType: right.split(" ")[0] ?? "" });
+  }
+  return entries;
+}
+
+/** Our mount namespace's mounts; none when /proc is not readable. */
+export function readMountinfo(): MountInfoEntry[] {
+  try {
+    return parseMountinfo(readFileSync("/proc/self/mountinfo", "utf8"));
+  } catch {
+    return [];
+  }
+}
