@@ -10,25 +10,15 @@ import { join } from "node:path";
 import { launch, LAUNCHER_PATH, LaunchError } from "../../src/linux/launcher.ts";
 import type { LaunchPlan } from "../../src/linux/plan.ts";
 import { CLONE } from "../../src/linux/plan-ids.ts";
-import { runWrapped as wrapped } from "./launcher-util.ts";
+import { busyboxPlan, ROOTFS, runWrapped as wrapped } from "./launcher-util.ts";
 
-const ROOTFS = join(import.meta.dir, "../../build/rootfs/busybox");
 const usable = process.getuid?.() === 0 && existsSync(LAUNCHER_PATH) && existsSync(`${ROOTFS}/bin/busybox`);
 const dir = mkdtempSync(join(tmpdir(), "nsbox-launcher-process-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const runWrapped = (plan: LaunchPlan, wrapper?: string) => wrapped(dir, plan, wrapper);
 
-const container = (args: string[], extra: Partial<LaunchPlan> = {}): LaunchPlan => ({
-  args,
-  env: ["PATH=/bin"],
-  foreground: true,
-  newNamespaces: CLONE.NEWNS | CLONE.NEWPID,
-  rootfs: ROOTFS,
-  rootReadonly: true,
-  cwd: "/",
-  mounts: [{ source: "proc", destination: "/proc", type: "proc", flags: 0 }],
-  ...extra,
-});
+const container = (args: string[], extra: Partial<LaunchPlan> = {}): LaunchPlan =>
+  busyboxPlan(args, { mounts: [{ source: "proc", destination: "/proc", type: "proc", flags: 0 }], ...extra });
 
 const LEAKY = `exec 7</dev/null 8>/dev/null 9<&0\ntrap '' HUP USR1 PIPE TERM\nexec "$LAUNCHER"`;
 // The shell's own fds (it opens none for -c); the signal state of a program that is not a shell

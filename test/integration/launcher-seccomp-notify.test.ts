@@ -9,10 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launch, LAUNCHER_PATH, LaunchError } from "../../src/linux/launcher.ts";
 import { seccompListenerState, type LaunchPlan } from "../../src/linux/plan.ts";
-import { CLONE } from "../../src/linux/plan-ids.ts";
 import { compileSeccomp } from "../../src/oci/seccomp/index.ts";
+import { busyboxPlan, ROOTFS } from "./launcher-util.ts";
 
-const ROOTFS = join(import.meta.dir, "../../build/rootfs/busybox");
 const usable = process.getuid?.() === 0 && existsSync(LAUNCHER_PATH) && existsSync(`${ROOTFS}/bin/busybox`) && Bun.which("cc") !== null;
 const dir = mkdtempSync(join(tmpdir(), "nsbox-notify-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,16 +63,7 @@ const stateOf = (pid: number) => ({
 async function runContainer(plan: Partial<LaunchPlan>) {
   const out = openSync(join(dir, "out"), "w");
   try {
-    const launched = await launch({
-      args: ["sh", "-c", "mkdir /made-up && echo mkdir said yes; test -d /made-up || echo but nothing was made"],
-      env: ["PATH=/bin"],
-      foreground: true,
-      newNamespaces: CLONE.NEWNS | CLONE.NEWPID,
-      rootfs: ROOTFS,
-      rootReadonly: true,
-      cwd: "/",
-      ...plan,
-    }, { stdio: ["ignore", out, out] });
+    const launched = await launch(busyboxPlan(["sh", "-c", "mkdir /made-up && echo mkdir said yes; test -d /made-up || echo but nothing was made"], plan), { stdio: ["ignore", out, out] });
     return { pid: launched.pid, status: await launched.exited, output: readFileSync(join(dir, "out"), "utf8") };
   } finally {
     closeSync(out);

@@ -3,7 +3,15 @@
 import { chmodSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LAUNCHER_PATH } from "../../src/linux/launcher.ts";
+import { CLONE } from "../../src/linux/plan-ids.ts";
 import type { LaunchPlan } from "../../src/linux/plan.ts";
+
+export const ROOTFS = join(import.meta.dir, "../../build/rootfs/busybox");
+
+/** `args` in the busybox rootfs, read-only, in new mount and PID namespaces, in the foreground. */
+export function busyboxPlan(args: string[], extra: Partial<LaunchPlan> = {}): LaunchPlan {
+  return { args, env: ["PATH=/bin"], foreground: true, newNamespaces: CLONE.NEWNS | CLONE.NEWPID, rootfs: ROOTFS, rootReadonly: true, cwd: "/", ...extra };
+}
 
 const HELPER = join(import.meta.dir, "../helpers/launch-plan.ts");
 let count = 0;

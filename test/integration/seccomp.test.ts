@@ -10,9 +10,8 @@ import { capabilitySets } from "../../src/oci/capabilities.ts";
 import { compileSeccomp, type LinuxSeccomp } from "../../src/oci/seccomp/index.ts";
 import { seccompFromProfile, type SeccompProfile } from "../../src/oci/seccomp/profile.ts";
 import { launch, LAUNCHER_PATH } from "../../src/linux/launcher.ts";
-import { CLONE } from "../../src/linux/plan-ids.ts";
+import { busyboxPlan, ROOTFS } from "./launcher-util.ts";
 
-const ROOTFS = join(import.meta.dir, "../../build/rootfs/busybox");
 const PODMAN_PROFILE = "/usr/share/containers/seccomp.json";
 const usable = process.getuid?.() === 0 && existsSync(LAUNCHER_PATH) && existsSync(`${ROOTFS}/bin/busybox`);
 const SIGSYS = 31;
@@ -22,18 +21,12 @@ async function run(args: string[], seccomp: LinuxSeccomp | undefined, opts: { no
   const dir = mkdtempSync(join(tmpdir(), "nsbox-seccomp-"));
   const out = openSync(join(dir, "out"), "w");
   try {
-    const launched = await launch({
-      args,
+    const launched = await launch(busyboxPlan(args, {
       env: ["PATH=/bin:/sbin:/usr/bin"],
-      foreground: true,
-      newNamespaces: CLONE.NEWNS | CLONE.NEWPID,
-      rootfs: ROOTFS,
-      rootReadonly: true,
-      cwd: "/",
       noNewPrivileges: opts.noNewPrivileges,
       capabilities: opts.caps ? capabilitySets({ bounding: opts.caps, effective: opts.caps, permitted: opts.caps }, "caps") : undefined,
       seccomp: seccomp ? compileSeccomp(seccomp) : undefined,
-    }, { stdio: ["ignore", out, out] });
+    }), { stdio: ["ignore", out, out] });
     const status = await launched.exited;
     return { status, output: readFileSync(join(dir, "out"), "utf8") };
   } finally {
