@@ -181,8 +181,8 @@ describe.skipIf(!canRun)("wrong state for the operation", () => {
     expect(sb.rt(["ps", "--format", "json", id2]).stdout.trim()).toBe(`[${sb.state(id2).pid}]`); // the exec'd sleep was killed
   });
 
-  test("delete cleans up after a create that died half-way: no state file, but its cgroup and process", async () => {
-    // A createRuntime hook holds create after the cgroup is made and the launcher joined it.
+  /** A `create` held by its createRuntime hook, after the cgroup is made and the launcher joined it. */
+  async function createHeldByHook() {
     const hookPid = join(sb.dir, "hook.pid");
     const bundle = sb.bundle(testSpec(["true"], (s) => {
       s.hooks = { createRuntime: [{ path: "/bin/sh", args: ["sh", "-c", `echo $$ > ${hookPid}; exec sleep 30`] }] };
@@ -190,6 +190,11 @@ describe.skipIf(!canRun)("wrong state for the operation", () => {
     const id = sb.id();
     const cli = sb.spawn(["create", "--bundle", bundle, id]);
     for (let i = 0; i < 500 && !existsSync(hookPid); i++) await Bun.sleep(10);
+    return { id, cli, hookPid };
+  }
+
+  test("delete cleans up after a create that died half-way: no state file, but its cgroup and process", async () => {
+    const { id, cli, hookPid } = await createHeldByHook();
     expect(cgroupDirs(id).length).toBeGreaterThan(0);
     cli.kill("SIGKILL"); // the create dies here
     await cli.exited;
@@ -201,13 +206,7 @@ describe.skipIf(!canRun)("wrong state for the operation", () => {
   });
 
   test("delete of a container still being created is refused; a failing createRuntime hook leaves nothing", async () => {
-    const hookPid = join(sb.dir, "hook.pid");
-    const bundle = sb.bundle(testSpec(["true"], (s) => {
-      s.hooks = { createRuntime: [{ path: "/bin/sh", args: ["sh", "-c", `echo $$ > ${hookPid}; exec sleep 30`] }] };
-    }));
-    const id = sb.id();
-    const cli = sb.spawn(["create", "--bundle", bundle, id]);
-    for (let i = 0; i < 500 && !existsSync(hookPid); i++) await Bun.sleep(10);
+    const { id, cli, hookPid } = await createHeldByHook();
     expect(oneErrorLine(sb.rt(["delete", id]))).toBe(`nsbox-runtime: delete ${id}: the container is being created`);
     process.kill(Number(readFileSync(hookPid, "utf8")), "SIGKILL"); // the hook fails: create must undo itself
     expect(await cli.exited).not.toBe(0);
