@@ -1,6 +1,7 @@
 // Undoing `unshare --net=FILE` style bind mounts when the launch fails after making them, so a
 // failed command leaves nothing mounted. Only a mount we added is removed: the number of nsfs
 // mounts on the path is compared with the count taken before the launch.
+import { printErr } from "../common/output.ts";
 import { parseMountinfo, readMountinfo } from "../linux/mountinfo.ts";
 
 /** How many nsfs mounts are stacked on `path` in our mount namespace (or in `mountinfo`'s text). */
@@ -13,15 +14,13 @@ export function nsfsMountCount(path: string, mountinfo?: string): number {
 export function unmountPersisted(paths: string[], before: number[]): void {
   const grown = paths.filter((p, i) => nsfsMountCount(p) > (before[i] ?? 0));
   if (!grown.length) return;
-  // umount2(2) through libc: loaded only on this failure path, so start-up pays nothing for it.
-  const { dlopen, FFIType, ptr } = require("bun:ffi") as typeof import("bun:ffi");
-  const libc = dlopen("libc.so.6", { umount2: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.i32 } });
-  try {
-    for (const p of grown) {
-      const rc = libc.symbols.umount2(ptr(Buffer.from(p + "\0")), 0);
-      if (rc !== 0) process.stderr.write(`nsbox: warning: could not unmount ${p}; remove it with: umount ${p}\n`);
+  // The image layer's umount2 binding, loaded only on this failure path: start-up pays nothing.
+  const { umount } = require("../image/sys.ts") as typeof import("../image/sys.ts");
+  for (const p of grown) {
+    try {
+      umount(p);
+    } catch {
+      printErr(`nsbox: warning: could not unmount ${p}; remove it with: umount ${p}`);
     }
-  } finally {
-    libc.close();
   }
 }
