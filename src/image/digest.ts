@@ -3,6 +3,7 @@
 // start-up in a compiled binary, and commands that only look images up (nsbox run) need none.
 import type { Hash } from "node:crypto";
 import { UserError } from "../common/errors.ts";
+import { sha256Hex } from "../common/hash.ts";
 
 const createHash = (alg: string): Hash => (require("node:crypto") as typeof import("node:crypto")).createHash(alg);
 
@@ -30,7 +31,7 @@ export function hexOf(d: Digest): string {
 }
 
 export function sha256(data: Uint8Array | string): Digest {
-  return `sha256:${createHash("sha256").update(data).digest("hex")}`;
+  return `sha256:${sha256Hex(data)}`;
 }
 
 export function newHasher(): Hash {

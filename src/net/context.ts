@@ -1,7 +1,8 @@
 // What every networking operation needs: the store, the state directory and the kernel object
 // names. Names are derived from the state root so that test roots never touch the objects of the
 // real one (/var/lib/nsbox keeps the familiar nsbox0 bridge and `ip nsbox` table).
-import { createHash, randomBytes } from "node:crypto";
+import { sha256Hex } from "../common/hash.ts";
+import { randomHex } from "../common/random.ts";
 import { errnoMessage, UserError } from "../common/errors.ts";
 import { NetStore } from "./store.ts";
 
@@ -16,7 +17,7 @@ export interface KernelNames {
 
 export function kernelNames(root: string): KernelNames {
   if (root === DEFAULT_ROOT) return { table: "nsbox", defaultBridge: "nsbox0", bridgePrefix: "nsbr-", vethPrefix: "nsv-" };
-  const tag = createHash("sha256").update(root).digest("hex").slice(0, 4);
+  const tag = sha256Hex(root).slice(0, 4);
   return { table: `nsbox_${tag}`, defaultBridge: `nsb${tag}-0`, bridgePrefix: `nsb${tag}`, vethPrefix: `nsv${tag}` };
 }
 
@@ -59,13 +60,13 @@ export class NetContext {
   }
 
   hash8(...parts: string[]): string {
-    return createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 8);
+    return sha256Hex(parts.join("\0")).slice(0, 8);
   }
 
   /** A fresh host-side veth name: random, never reused by the next endpoint of the same
    * container, so a late deletion of an old link can never hit a new one. */
   newVethName(): string {
-    return `${this.names.vethPrefix}${randomBytes(4).toString("hex")}`.slice(0, 15);
+    return `${this.names.vethPrefix}${randomHex(4)}`.slice(0, 15);
   }
 
   bridgeName(networkId: string): string {

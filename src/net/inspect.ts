@@ -1,11 +1,11 @@
 // Docker-shaped views of networks and of a container's network settings, so `nsbox network
 // inspect`, the engine's `inspect` and the future Engine API return what docker clients expect.
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../common/hash.ts";
 import type { NetContext } from "./context.ts";
 import type { EndpointRow, NetworkRow } from "./store.ts";
 
 export function endpointId(e: EndpointRow): string {
-  return createHash("sha256").update(`${e.container}\0${e.network}`).digest("hex");
+  return sha256Hex(`${e.container}\0${e.network}`);
 }
 
 export function inspectNetwork(ctx: NetContext, n: NetworkRow) {

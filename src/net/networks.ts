@@ -1,7 +1,7 @@
 // Network CRUD: create (bridge up, rules in), remove, prune, and the default `bridge` network that
 // appears on first use. Each runs in one store transaction that also holds the kernel steps, so a
 // failure or a kill leaves either the whole network or nothing.
-import { randomBytes } from "node:crypto";
+import { randomHex } from "../common/random.ts";
 import { readFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import type { NetContext } from "./context.ts";
@@ -81,7 +81,7 @@ export function createNetwork(ctx: NetContext, req: CreateNetworkRequest): Netwo
   return ctx.store.tx(() => {
     if (ctx.store.network(req.name)?.name === req.name) throw new UserError(`network with name ${req.name} already exists`);
     const { subnet, gateway } = planAddresses(ctx, req.subnet, req.gateway);
-    const id = randomBytes(32).toString("hex");
+    const id = randomHex(32);
     const row: NetworkRow = { id, name: req.name, subnet, gateway, bridge: ctx.bridgeName(id), internal: !!req.internal, isDefault: false, created: Date.now(), labels: req.labels ?? {} };
     return insertAndBringUp(ctx, row);
   });
@@ -96,7 +96,7 @@ function defaultNetworkRecord(ctx: NetContext): NetworkRow {
       const again = ctx.store.network(DEFAULT_NETWORK);
       if (again) return again;
       const { subnet, gateway } = planAddresses(ctx, ctx.defaultSubnet, undefined, true);
-      const row: NetworkRow = { id: randomBytes(32).toString("hex"), name: DEFAULT_NETWORK, subnet, gateway, bridge: ctx.names.defaultBridge, internal: false, isDefault: true, created: Date.now(), labels: {} };
+      const row: NetworkRow = { id: randomHex(32), name: DEFAULT_NETWORK, subnet, gateway, bridge: ctx.names.defaultBridge, internal: false, isDefault: true, created: Date.now(), labels: {} };
       ctx.store.insertNetwork(row);
       return row;
     })
