@@ -1,5 +1,6 @@
 // The image store: what the engine and the CLI use. Blobs, unpacked layers, names, container
 // root filesystems; see docs/images.md for the layout on disk.
+import { printErr } from "../common/output.ts";
 import * as fs from "node:fs";
 import { UserError } from "../common/errors.ts";
 import { type Digest, parseDigest } from "./digest.ts";
@@ -34,7 +35,7 @@ export class ImageStore {
   readonly records: Records;
   readonly layers: LayerStore;
   readonly leases: Leases;
-  warn: (message: string) => void = (m) => process.stderr.write(`nsbox: warning: ${m}\n`);
+  warn: (message: string) => void = (m) => printErr(`nsbox: warning: ${m}`);
 
   constructor(readonly root: string) {
     fs.mkdirSync(root, { recursive: true, mode: 0o700 });

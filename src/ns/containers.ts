@@ -3,6 +3,7 @@
 //
 // The hook for the engine (issue 5): add one line to `sources` below that lazily imports a module
 // exporting `containerSource: ContainerSource` (names + init PIDs from the engine's metadata).
+import { printErr } from "../common/output.ts";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import type { ContainerInfo } from "./types.ts";
 
@@ -55,7 +56,7 @@ export async function listContainers(): Promise<ContainerInfo[]> {
       try {
         return await (await load()).list();
       } catch (err) {
-        process.stderr.write(`nsbox: warning: cannot list containers: ${(err as Error).message}\n`);
+        printErr(`nsbox: warning: cannot list containers: ${(err as Error).message}`);
         return [];
       }
     }),

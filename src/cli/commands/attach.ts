@@ -1,5 +1,6 @@
 // `nsbox attach [--no-stdin] [--sig-proxy=false] CONTAINER`: the running container's output (and
 // stdin) through its monitor's attach socket, until it exits; exit status is the container's.
+import { printErr } from "../../common/output.ts";
 import { UserError } from "../../common/errors.ts";
 import { attach, resize } from "../../engine/attach.ts";
 import { openEngine, parse, usage } from "../../engine/cli/common.ts";
@@ -34,7 +35,7 @@ export async function run(argv: string[]): Promise<number> {
   if (stdin) process.stdin.pause();
   // The detach keys: docker's attach reports its EscapeError, "read escape sequence", and exits 1
   // (run and start -a exit 0 silently); the container runs on.
-  if (conn.detached) return process.stderr.write("read escape sequence\n"), 1;
+  if (conn.detached) return printErr("read escape sequence"), 1;
   // The stream ended on our side (our stdout closed) while the container runs on.
   const st = e.state(r);
   if (st.Running && !st.Restarting) return 0;

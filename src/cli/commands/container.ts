@@ -1,5 +1,6 @@
 // `nsbox container SUBCOMMAND`: docker's management form (ls, rm, inspect, …), plus `cleanup`,
 // the monitor's exit command for --rm containers, `cp-helper` (cp of a stopped container), and `prune`.
+import { printErr } from "../../common/output.ts";
 import { UserError } from "../../common/errors.ts";
 import { confirm } from "../../common/confirm.ts";
 import { pruneFilter } from "../../common/filters.ts";
@@ -57,7 +58,7 @@ async function prune(argv: string[]): Promise<number> {
       gone.push(c.Id);
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      process.stderr.write(`nsbox: ${err.message}\n`); // e.g. an owner whose dependents remain
+      printErr(`nsbox: ${err.message}`); // e.g. an owner whose dependents remain
     }
   }
   if (gone.length) console.log(["Deleted Containers:", ...gone, ""].join("\n"));

@@ -1,4 +1,5 @@
 // `nsbox image SUBCOMMAND`: inspect and prune, plus docker's aliases (ls, rm, tag, load, save, ...).
+import { printErr } from "../../common/output.ts";
 import { confirm } from "../../common/confirm.ts";
 import { UserError } from "../../common/errors.ts";
 import { pruneFilter } from "../../common/filters.ts";
@@ -43,7 +44,7 @@ async function inspect(argv: string[]): Promise<number> {
   for (const ref of positionals) {
     const img = store.resolve(ref);
     if (!img) {
-      process.stderr.write(`nsbox: No such image: ${ref}\n`);
+      printErr(`nsbox: No such image: ${ref}`);
       missing++;
       continue;
     }

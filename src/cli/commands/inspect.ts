@@ -1,4 +1,5 @@
 // `nsbox inspect [-f FORMAT] CONTAINER...`: docker-shaped JSON (a list), or a Go template per container.
+import { printErr } from "../../common/output.ts";
 import { openEngine, parse, usage } from "../../engine/cli/common.ts";
 import { UserError } from "../../common/errors.ts";
 import { goTemplate } from "../../image/cli/format.ts";
@@ -17,7 +18,7 @@ export async function run(argv: string[]): Promise<number> {
       found.push(e.inspect(ref));
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      process.stderr.write(`nsbox: No such object: ${ref}\n`);
+      printErr(`nsbox: No such object: ${ref}`);
       failed = true;
     }
   }

@@ -1,5 +1,6 @@
 // `nsbox network SUBCOMMAND`: create, ls, inspect, rm, prune, connect, disconnect (docker's), plus
 // reconcile (clean up what a crash left). The work is in src/net; this file only parses and prints.
+import { printErr } from "../../common/output.ts";
 import { confirm } from "../../common/confirm.ts";
 import { UserError } from "../../common/errors.ts";
 import { pruneFilter } from "../../common/filters.ts";
@@ -78,7 +79,7 @@ async function inspect(argv: string[]): Promise<number> {
       out.push(net.inspectNetwork(name));
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      process.stderr.write(`nsbox: ${err.message}\n`);
+      printErr(`nsbox: ${err.message}`);
       missing++;
     }
   }
@@ -100,7 +101,7 @@ async function rm(argv: string[]): Promise<number> {
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
       if (values.force && / not found$/.test(err.message)) continue;
-      process.stderr.write(`nsbox: ${err.message}\n`);
+      printErr(`nsbox: ${err.message}`);
       failed++;
     }
   }

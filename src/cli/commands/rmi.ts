@@ -1,4 +1,5 @@
 // `nsbox rmi [-f] IMAGE...`: untags and deletes images (refuses one a container uses unless -f).
+import { printErr } from "../../common/output.ts";
 import { UserError } from "../../common/errors.ts";
 import { help, openStore, parseFlags } from "../../image/cli/common.ts";
 import { familiarName } from "../../image/reference.ts";
@@ -21,7 +22,7 @@ export async function run(argv: string[]): Promise<number> {
       for (const d of r.deleted) console.log(`Deleted: ${d}`);
     } catch (e) {
       if (!(e instanceof UserError) || positionals.length === 1) throw e;
-      process.stderr.write(`nsbox: ${e.message}\n`);
+      printErr(`nsbox: ${e.message}`);
       failed++;
     }
   }

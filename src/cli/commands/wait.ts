@@ -1,5 +1,6 @@
 // `nsbox wait [--condition not-running|next-exit|removed] CONTAINER...`: prints each exit code.
 // --condition is the Docker Engine API's wait condition (the docker CLI does not expose it).
+import { printErr } from "../../common/output.ts";
 import { UserError } from "../../common/errors.ts";
 import { openEngine, parse, usage } from "../../engine/cli/common.ts";
 import { parseWaitCondition } from "../../engine/wait.ts";
@@ -18,7 +19,7 @@ export async function run(argv: string[]): Promise<number> {
       console.log(await e.wait(ref, condition));
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      process.stderr.write(`nsbox: ${err.message}\n`);
+      printErr(`nsbox: ${err.message}`);
       failed = true;
     }
   }

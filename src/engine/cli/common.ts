@@ -1,5 +1,6 @@
 // Shared by the container commands in src/cli/commands/: flag parsing with --root and --help,
 // opening the engine, and docker's "print each argument, fail on some" loop.
+import { printErr } from "../../common/output.ts";
 import { UserError } from "../../common/errors.ts";
 import { parseFlags, type FlagSpec } from "../../common/flags.ts";
 import { Engine } from "../engine.ts";
@@ -27,7 +28,7 @@ export async function eachRef(refs: string[], verb: string, fn: (ref: string) =>
       if (!quiet) console.log(ref);
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      process.stderr.write(`nsbox: ${err.message}\n`);
+      printErr(`nsbox: ${err.message}`);
       failed = true;
     }
   }
