@@ -2,6 +2,7 @@
 // so it works the same for nsbox-runtime, runc and crun.
 import { closeSync, readFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
+import { printErr } from "../common/output.ts";
 import { capabilityNames } from "../oci/capabilities.ts";
 import type { Engine } from "./engine.ts";
 import { runtimeCommand } from "./runtimes.ts";
@@ -82,7 +83,7 @@ export async function execInContainer(e: Engine, ref: string, o: ExecOptions): P
     void proc.exited.then(() => process.stdout.off("resize", onResize));
     relayed = relayPty(relay, o.detachKeys);
     // docker's exec reports the detach as its EscapeError: "read escape sequence", exit 1.
-    if (await Promise.race([relayed, proc.exited.then(() => false)])) return process.stderr.write("read escape sequence\n"), 1;
+    if (await Promise.race([relayed, proc.exited.then(() => false)])) return printErr("read escape sequence"), 1;
   }
   // Pass the process's stderr through, but recognize the runtime's own "not found" failure.
   let errText = "";
