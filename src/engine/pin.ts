@@ -5,7 +5,7 @@
 // namespace whose init died accepts no new process), nor need UTS ones (docker refuses
 // --uts=container:X). The mounts go at `rm`.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from "node:fs";
-import { MNT_DETACH, mount, umount } from "../image/sys.ts";
+import { MNT_DETACH, mount, umount } from "../linux/libc.ts";
 
 export const PINNED = ["network", "ipc"] as const;
 export type PinnedType = (typeof PINNED)[number];

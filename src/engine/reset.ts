@@ -4,7 +4,7 @@
 // volumes, then the root directory itself. For throwaway roots (NSBOX_ROOT=/tmp/x, benches,
 // tests), and to uninstall.
 import { rmSync } from "node:fs";
-import { umount } from "../image/sys.ts";
+import { umount } from "../linux/libc.ts";
 import { readMountinfo } from "../linux/mountinfo.ts";
 import type { Engine } from "./engine.ts";
 import { removeContainer } from "./ops.ts";

@@ -5,7 +5,7 @@ import { statSync } from "node:fs";
 import { dirname } from "node:path";
 import { UserError } from "../common/errors.ts";
 import { overlayOptions } from "../image/store/rootfs.ts";
-import { mount } from "../image/sys.ts";
+import { mount } from "../linux/libc.ts";
 import type { Row } from "./db.ts";
 import type { Engine } from "./engine.ts";
 

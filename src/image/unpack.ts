@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import type { TarEntry } from "./tar/reader.ts";
 import { readTar } from "./tar/reader.ts";
 import { cleanEntryPath, SafeTree, UnsafeArchiveError } from "./safepath.ts";
-import { lsetxattr, mknod, S_IFBLK, S_IFCHR, S_IFIFO } from "./sys.ts";
+import { lsetxattr, mknod, S_IFBLK, S_IFCHR, S_IFIFO } from "../linux/libc.ts";
 
 export { UnsafeArchiveError };
 

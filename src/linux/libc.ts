@@ -1,21 +1,46 @@
-// The few libc calls Bun has no API for, through bun:ffi (bound once, ~0.2 ms): poll(2) on a raw
-// fd, and socketpair(2) for the launcher's sync socket.
-import type { Library } from "bun:ffi";
+// The few libc calls Bun and Node's fs have no API for, through bun:ffi: poll(2) on a raw fd and
+// socketpair(2) for the launcher's sync socket; mknod (overlay whiteouts, fifos, device nodes),
+// extended attributes (file capabilities, overlay opaque markers) and mount/umount2 (overlay root
+// filesystems, the engine's pinned mounts, unshare's clean-up of persisted namespace files).
+//
+// Why bun:ffi and not spawning mknod/setfattr/mount: unpacking calls these per tar entry, and a
+// process spawn costs ~1 ms against a few µs here. bun:ffi and the dlopen of libc cost ~0.2-0.6 ms
+// once, on first use (not at import: commands that never call these pay nothing). Each call is a
+// plain syscall on the caller's thread in the caller's own mount namespace, so Bun's extra threads
+// don't matter (unlike setns/unshare, which are the C launcher's job).
+import type { Pointer } from "bun:ffi";
 
+type Ptr = Uint8Array | Int32Array | Pointer | null;
 type Symbols = {
   poll: (fds: Uint8Array, n: number, timeout: number) => number;
   socketpair: (domain: number, type: number, protocol: number, sv: Int32Array) => number;
+  mknod: (path: Buffer, mode: number, dev: bigint) => number;
+  lsetxattr: (path: Buffer, name: Buffer, value: Ptr, size: number, flags: number) => number;
+  lgetxattr: (path: Buffer, name: Buffer, value: Ptr, size: number) => number;
+  llistxattr: (path: Buffer, list: Ptr, size: number) => number;
+  mount: (source: Buffer, target: Buffer, fstype: Buffer, flags: number, data: Buffer) => number;
+  umount2: (target: Buffer, flags: number) => number;
+  __errno_location: () => Pointer;
 };
 let libc: Symbols | undefined;
+let readI32: ((p: Pointer, offset: number) => number) | undefined;
 
 function load(): Symbols {
   if (!libc) {
-    const { dlopen, FFIType } = require("bun:ffi") as typeof import("bun:ffi");
-    const lib: Library<Record<string, never>> = dlopen("libc.so.6", {
-      poll: { args: [FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i32 },
-      socketpair: { args: [FFIType.i32, FFIType.i32, FFIType.i32, FFIType.ptr], returns: FFIType.i32 },
-    }) as never;
-    libc = lib.symbols as unknown as Symbols;
+    const { dlopen, FFIType, read } = require("bun:ffi") as typeof import("bun:ffi");
+    const { cstring, i32, u32, u64, ptr: P } = FFIType;
+    libc = dlopen("libc.so.6", {
+      poll: { args: [P, u64, i32], returns: i32 },
+      socketpair: { args: [i32, i32, i32, P], returns: i32 },
+      mknod: { args: [cstring, u32, u64], returns: i32 },
+      lsetxattr: { args: [cstring, cstring, P, u64, i32], returns: i32 },
+      lgetxattr: { args: [cstring, cstring, P, u64], returns: i32 },
+      llistxattr: { args: [cstring, P, u64], returns: i32 },
+      mount: { args: [cstring, cstring, cstring, u64, cstring], returns: i32 },
+      umount2: { args: [cstring, i32], returns: i32 },
+      __errno_location: { args: [], returns: P },
+    }).symbols as unknown as Symbols;
+    readI32 = read.i32;
   }
   return libc;
 }
@@ -38,4 +63,73 @@ export function socketpair(): [number, number] {
   const sv = new Int32Array(2);
   if (load().socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) !== 0) throw new Error("socketpair failed");
   return [sv[0]!, sv[1]!];
+}
+
+const errnoNames: Record<number, string> = {
+  1: "EPERM", 2: "ENOENT", 13: "EACCES", 16: "EBUSY", 17: "EEXIST", 19: "ENODEV", 20: "ENOTDIR",
+  22: "EINVAL", 28: "ENOSPC", 34: "ERANGE", 61: "ENODATA", 95: "EOPNOTSUPP", 30: "EROFS", 36: "ENAMETOOLONG",
+};
+
+/** An errno failure shaped like Node's fs errors (code, syscall, path), so callers treat both alike. */
+export class SysError extends Error {
+  constructor(readonly code: string, readonly errno: number, readonly syscall: string, readonly path: string) {
+    super(`${code}: ${syscall} ${path}`);
+  }
+}
+
+function cstr(s: string): Buffer {
+  return Buffer.from(s + "\0");
+}
+function check(rc: number, syscall: string, path: string): number {
+  if (rc >= 0) return rc;
+  const errno = readI32!(load().__errno_location(), 0);
+  throw new SysError(errnoNames[errno] ?? `errno ${errno}`, errno, syscall, path);
+}
+
+export const S_IFIFO = 0o010000, S_IFCHR = 0o020000, S_IFBLK = 0o060000;
+
+export function mknod(path: string, mode: number, major = 0, minor = 0): void {
+  // glibc's makedev encoding.
+  const dev = (BigInt(major & 0xfff) << 8n) | BigInt(minor & 0xff) | (BigInt(minor & ~0xff) << 12n) |
+    (BigInt(major & ~0xfff) << 32n);
+  check(load().mknod(cstr(path), mode, dev), "mknod", path);
+}
+
+export function lsetxattr(path: string, name: string, value: Buffer): void {
+  const v = value.length ? value : Buffer.alloc(1);
+  check(load().lsetxattr(cstr(path), cstr(name), v, value.length, 0), "lsetxattr", path);
+}
+
+/** Value of one xattr, or undefined when the file doesn't have it. */
+export function lgetxattr(path: string, name: string): Buffer | undefined {
+  const buf = Buffer.alloc(65536);
+  try {
+    const n = check(load().lgetxattr(cstr(path), cstr(name), buf, buf.length), "lgetxattr", path);
+    return buf.subarray(0, n);
+  } catch (e) {
+    if (e instanceof SysError && (e.code === "ENODATA" || e.code === "EOPNOTSUPP")) return undefined;
+    throw e;
+  }
+}
+
+export function llistxattr(path: string): string[] {
+  const buf = Buffer.alloc(65536);
+  let n: number;
+  try {
+    n = check(load().llistxattr(cstr(path), buf, buf.length), "llistxattr", path);
+  } catch (e) {
+    if (e instanceof SysError && e.code === "EOPNOTSUPP") return [];
+    throw e;
+  }
+  return buf.subarray(0, n).toString("latin1").split("\0").filter(Boolean);
+}
+
+export const MS_RDONLY = 1, MNT_DETACH = 2;
+
+export function mount(source: string, target: string, fstype: string, flags: number, data: string): void {
+  check(load().mount(cstr(source), cstr(target), cstr(fstype), flags, cstr(data)), "mount", target);
+}
+
+export function umount(target: string, flags = 0): void {
+  check(load().umount2(cstr(target), flags), "umount2", target);
 }

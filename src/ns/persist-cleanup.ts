@@ -14,8 +14,8 @@ export function nsfsMountCount(path: string, mountinfo?: string): number {
 export function unmountPersisted(paths: string[], before: number[]): void {
   const grown = paths.filter((p, i) => nsfsMountCount(p) > (before[i] ?? 0));
   if (!grown.length) return;
-  // The image layer's umount2 binding, loaded only on this failure path: start-up pays nothing.
-  const { umount } = require("../image/sys.ts") as typeof import("../image/sys.ts");
+  // The umount2 binding, loaded only on this failure path: start-up pays nothing.
+  const { umount } = require("../linux/libc.ts") as typeof import("../linux/libc.ts");
   for (const p of grown) {
     try {
       umount(p);

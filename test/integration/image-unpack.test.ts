@@ -4,7 +4,7 @@ import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import * as fs from "node:fs";
 import { buildTar } from "../../src/image/tar/writer.ts";
 import { unpackLayer, UnsafeArchiveError } from "../../src/image/unpack.ts";
-import { lgetxattr } from "../../src/image/sys.ts";
+import { lgetxattr } from "../../src/linux/libc.ts";
 import { dir, type E, file, hardlink, snapshot, symlink, tempDir } from "./image-fixtures.ts";
 
 const base = tempDir("unpack");

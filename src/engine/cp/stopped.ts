@@ -12,7 +12,7 @@ import { dlopen, FFIType, ptr } from "bun:ffi";
 import { existsSync, mkdirSync, openSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { UserError } from "../../common/errors.ts";
-import { mount } from "../../image/sys.ts";
+import { mount } from "../../linux/libc.ts";
 import type { Engine } from "../engine.ts";
 import { ensureRootfs } from "../rootfs.ts";
 import { scopedPath } from "./scoped-path.ts";

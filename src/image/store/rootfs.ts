@@ -2,12 +2,12 @@
 // with the container's own upper/ and work/ over the image's shared layer dirs) or, where
 // overlayfs is unavailable, a private copy built by applying each layer in order (rootfs/).
 //
-// The overlay is mounted with mount(2) through bun:ffi (see sys.ts) in the caller's mount
+// The overlay is mounted with mount(2) through bun:ffi (see src/linux/libc.ts) in the caller's mount
 // namespace: no process spawn, and the runtime later bind-mounts that path as the container's
 // root in the container's own namespace, as it does for any OCI bundle.
 import * as fs from "node:fs";
 import { type Digest } from "../digest.ts";
-import { mount, MNT_DETACH, umount, SysError } from "../sys.ts";
+import { mount, MNT_DETACH, umount, SysError } from "../../linux/libc.ts";
 import { unpackInto } from "./layers.ts";
 
 export type RootfsMode = "overlay" | "copy";
