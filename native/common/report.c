@@ -13,22 +13,39 @@ void report_set_stage(const char *stage) { stage_name = stage; }
 void report_set_fd(int fd) { sync_fd = fd; }
 int report_fd(void) { return sync_fd; }
 
-void report_line(const char *fmt, ...) {
+/* One whole line to the parent; 0 when there is no parent listening on the sync socket. */
+static int send_line(const char *fmt, va_list ap) {
   char buf[4096];
-  va_list ap;
-  va_start(ap, fmt);
   int n = vsnprintf(buf, sizeof buf - 1, fmt, ap);
-  va_end(ap);
-  if (n < 0) return;
+  if (n < 0 || sync_fd < 0) return 0;
   if (n > (int)sizeof buf - 2) n = sizeof buf - 2;
   buf[n++] = '\n';
-  if (sync_fd >= 0) {
-    ssize_t w;
-    do w = write(sync_fd, buf, (size_t)n); while (w < 0 && errno == EINTR);
-    if (w == n) return;
+  ssize_t w;
+  do w = write(sync_fd, buf, (size_t)n); while (w < 0 && errno == EINTR);
+  return w == n;
+}
+
+void report_line(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int sent = send_line(fmt, ap);
+  va_end(ap);
+  if (!sent) {
+    va_start(ap, fmt);
+    (void)!write(STDERR_FILENO, "nsbox-launcher: ", 16);
+    (void)!vdprintf(STDERR_FILENO, fmt, ap);
+    (void)!write(STDERR_FILENO, "\n", 1);
+    va_end(ap);
   }
-  (void)!write(STDERR_FILENO, "nsbox-launcher: ", 16);
-  (void)!write(STDERR_FILENO, buf, (size_t)n);
+}
+
+static int report_sync(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int report_sync(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int sent = send_line(fmt, ap);
+  va_end(ap);
+  return sent;
 }
 
 /* Tabs and newlines would break the line format; paths come from configs, so replace them. */
@@ -41,12 +58,11 @@ static void sanitize(char *dst, size_t size, const char *src) {
 void fail(const char *step, const char *path, int err) {
   char p[2048];
   sanitize(p, sizeof p, path);
-  if (sync_fd >= 0) {
-    report_line("%s %s\t%s\t%s\t%d", SYNC_ERROR, stage_name, step, p, err);
-  } else if (err) {
-    dprintf(STDERR_FILENO, "nsbox-launcher: %s %s: %s\n", step, p, strerror(err));
-  } else {
-    dprintf(STDERR_FILENO, "nsbox-launcher: %s: %s\n", step, p);
+  /* Nobody listening (e.g. the binary run by hand, or by a container through #!/proc/self/exe):
+   * the human form on stderr instead. */
+  if (!report_sync("%s %s\t%s\t%s\t%d", SYNC_ERROR, stage_name, step, p, err)) {
+    if (err) dprintf(STDERR_FILENO, "nsbox-launcher: %s %s: %s\n", step, p, strerror(err));
+    else dprintf(STDERR_FILENO, "nsbox-launcher: %s: %s\n", step, p);
   }
   _exit(1);
 }
