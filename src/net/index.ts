@@ -9,15 +9,16 @@
 import { attach, connect, describePorts, detach, type AttachRequest, type AttachResult, type ConnectRequest, type EndpointInfo, type NetworkRequest } from "./attach.ts";
 import { NetContext, type NetOptions } from "./context.ts";
 import { containerFilePaths, type ContainerFiles } from "./files.ts";
-import { containerNetworkSettings, inspectNetwork } from "./inspect.ts";
-import { createNetwork, findNetwork, pruneNetworks, removeAllNetworks, removeNetwork, type CreateNetworkRequest } from "./networks.ts";
+import { containerNetworkSettings, inspectNetwork, inspectPredefined } from "./inspect.ts";
+import { createNetwork, findAnyNetwork, findNetwork, isPredefined, pruneNetworks, removeAllNetworks, removeNetwork, DEFAULT_NETWORK, type CreateNetworkRequest } from "./networks.ts";
+import { predefinedNetworks, type PredefinedNetwork } from "./predefined.ts";
 import { reconcile, type ReconcileOptions, type ReconcileReport } from "./reconcile.ts";
 import type { NetworkRow } from "./store.ts";
 import type { PortBinding } from "./ports.ts";
 
-export type { AttachRequest, AttachResult, ConnectRequest, EndpointInfo, NetworkRequest, CreateNetworkRequest, ReconcileReport, NetworkRow, PortBinding, ContainerFiles, NetOptions };
+export type { PredefinedNetwork, AttachRequest, AttachResult, ConnectRequest, EndpointInfo, NetworkRequest, CreateNetworkRequest, ReconcileReport, NetworkRow, PortBinding, ContainerFiles, NetOptions };
 export { parsePortSpec, publishAll, formatBinding, type PortSpec } from "./ports.ts";
-export { DEFAULT_NETWORK } from "./networks.ts";
+export { DEFAULT_NETWORK, isPredefined } from "./networks.ts";
 export { spawnCount } from "./exec.ts";
 
 export class Networking {
@@ -35,15 +36,33 @@ export class Networking {
   createNetwork(req: CreateNetworkRequest): NetworkRow {
     return createNetwork(this.ctx, req);
   }
+  /** The bridge networks' records (user networks, and the default one once mentioned). */
   listNetworks(): NetworkRow[] {
     return this.ctx.store.networks();
   }
-  /** A network by name, id or unique id prefix ("bridge" is created on first use). */
+  /** Every network as docker lists them: the default bridge (recorded now if it was not), host,
+   * none and the user networks. */
+  listAllNetworks(): (NetworkRow | PredefinedNetwork)[] {
+    findNetwork(this.ctx, DEFAULT_NETWORK);
+    return [...this.ctx.store.networks(), ...predefinedNetworks(this.ctx)];
+  }
+  /** A bridge network by name, id or unique id prefix ("bridge" is created on first use); the
+   * one containers attach to, so host and none are "not found" here. */
   network(nameOrId: string): NetworkRow {
     return findNetwork(this.ctx, nameOrId);
   }
-  inspectNetwork(nameOrId: string): ReturnType<typeof inspectNetwork> {
-    return inspectNetwork(this.ctx, this.network(nameOrId));
+  /** Any network `listAllNetworks` shows, host and none included. */
+  anyNetwork(nameOrId: string): NetworkRow | PredefinedNetwork {
+    return findAnyNetwork(this.ctx, nameOrId);
+  }
+  /** docker's network inspect data, any network; host and none list no container (see below). */
+  inspectNetwork(nameOrId: string) {
+    const n = this.anyNetwork(nameOrId);
+    return isPredefined(n) ? inspectPredefined(n) : inspectNetwork(this.ctx, n);
+  }
+  /** host or none with the containers running in that mode, which the engine knows. */
+  inspectPredefined(n: PredefinedNetwork, containers: Record<string, { Name: string }>) {
+    return inspectPredefined(n, containers);
   }
   removeNetwork(nameOrId: string): Promise<NetworkRow> {
     return removeNetwork(this.ctx, nameOrId);

@@ -2,10 +2,26 @@
 // inspect`, the engine's `inspect` and the future Engine API return what docker clients expect.
 import { sha256Hex } from "../common/hash.ts";
 import type { NetContext } from "./context.ts";
+import type { PredefinedNetwork } from "./predefined.ts";
 import type { EndpointRow, NetworkRow } from "./store.ts";
 
 export function endpointId(e: EndpointRow): string {
   return sha256Hex(`${e.container}\0${e.network}`);
+}
+
+/** host and none as docker shows them: no IPAM config, no options; `containers` are those running
+ * in that mode (the engine knows them, not the network records). */
+export function inspectPredefined(n: PredefinedNetwork, containers: Record<string, { Name: string }> = {}) {
+  const endpoints = Object.fromEntries(Object.entries(containers).map(([id, c]) => [id, { Name: c.Name, EndpointID: sha256Hex(`${id}\0${n.id}`), MacAddress: "", IPv4Address: "", IPv6Address: "" }]));
+  return { ...common(n, n.driver), IPAM: { Driver: "default", Options: null, Config: [] }, Internal: false, ...rest(endpoints), Options: {}, Labels: n.labels };
+}
+
+/** The fields every network's inspect data starts with, in docker's order. */
+function common(n: { id: string; name: string; created: number }, driver: string) {
+  return { Name: n.name, Id: n.id, Created: new Date(n.created).toISOString(), Scope: "local", Driver: driver, EnableIPv6: false };
+}
+function rest(containers: Record<string, unknown>) {
+  return { Attachable: false, Ingress: false, ConfigFrom: { Network: "" }, ConfigOnly: false, Containers: containers };
 }
 
 export function inspectNetwork(ctx: NetContext, n: NetworkRow) {
@@ -14,19 +30,10 @@ export function inspectNetwork(ctx: NetContext, n: NetworkRow) {
     containers[e.container] = { Name: e.name, EndpointID: endpointId(e), MacAddress: e.mac, IPv4Address: `${e.ip}/${n.subnet.split("/")[1]}`, IPv6Address: "" };
   }
   return {
-    Name: n.name,
-    Id: n.id,
-    Created: new Date(n.created).toISOString(),
-    Scope: "local",
-    Driver: "bridge",
-    EnableIPv6: false,
+    ...common(n, "bridge"),
     IPAM: { Driver: "default", Options: null, Config: [{ Subnet: n.subnet, Gateway: n.gateway }] },
     Internal: n.internal,
-    Attachable: false,
-    Ingress: false,
-    ConfigFrom: { Network: "" },
-    ConfigOnly: false,
-    Containers: containers,
+    ...rest(containers),
     Options: { "com.docker.network.bridge.name": n.bridge },
     Labels: n.labels,
   };

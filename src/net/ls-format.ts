@@ -4,12 +4,16 @@
 import { matchLabels, parseFilters } from "../common/filters.ts";
 import type { NetworkRow } from "./store.ts";
 
-/** docker's predefined networks; here only "bridge" exists, but the type filter names them all. */
+/** docker's predefined networks (type=builtin, never dangling). */
 const PREDEFINED = new Set(["bridge", "host", "none"]);
 const LS_FILTERS = ["dangling", "driver", "id", "label", "name", "scope", "type"];
 
+/** What `network ls` shows of a network: a bridge network's record, or host and none
+ * (src/net/predefined.ts) which name their driver and have no subnet. */
+export type LsNetwork = Pick<NetworkRow, "id" | "name" | "internal" | "created" | "labels"> & { subnet?: string; driver?: string };
+
 export interface ListedNetwork {
-  row: NetworkRow;
+  row: LsNetwork;
   /** Containers attached (for `dangling`). */
   containers: number;
 }
@@ -22,21 +26,21 @@ export function goTimeString(ms: number): string {
 }
 
 /** The --format fields of docker's network ls (plus Subnet, which docker's table lacks). */
-export function lsFields(n: NetworkRow, noTrunc: boolean) {
+export function lsFields(n: LsNetwork, noTrunc: boolean) {
   return {
     ID: noTrunc ? n.id : n.id.slice(0, 12),
     Name: n.name,
-    Driver: "bridge",
+    Driver: n.driver ?? "bridge",
     Scope: "local",
     IPv6: false,
     Internal: n.internal,
     Labels: Object.entries(n.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(","),
     CreatedAt: goTimeString(n.created),
-    Subnet: n.subnet,
+    Subnet: n.subnet ?? "",
   };
 }
 
-export function lsTableRows(list: NetworkRow[], noTrunc: boolean): string[][] {
+export function lsTableRows(list: LsNetwork[], noTrunc: boolean): string[][] {
   return [["NETWORK ID", "NAME", "DRIVER", "SCOPE"], ...list.map((n) => lsFields(n, noTrunc)).map((f) => [f.ID, f.Name, f.Driver, f.Scope])];
 }
 
@@ -79,7 +83,7 @@ export function networkLsFilter(filters: string[], invalid: (msg: string) => Err
 }
 
 /** docker sorts the list by name, naturally ("net2" before "net10"). */
-export function byName(a: NetworkRow, b: NetworkRow): number {
+export function byName(a: LsNetwork, b: LsNetwork): number {
   const chunks = (s: string) => s.match(/\d+|\D+/g) ?? [];
   const x = chunks(a.name);
   const y = chunks(b.name);

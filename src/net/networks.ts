@@ -9,9 +9,11 @@ import { syncResolver } from "./dns/daemon.ts";
 import { contains, defaultPool, formatIp, formatSubnet, hostRange, overlaps, parseIp, parseProcRoutes, parseSubnet, pickSubnet, type Subnet } from "./ipv4.ts";
 import { applyRules } from "./kernel-state.ts";
 import { createBridgeSync, deleteLinksSync, linkExists } from "./links.ts";
+import { isPredefinedName, predefinedNetworks, type PredefinedNetwork } from "./predefined.ts";
 import type { NetworkRow } from "./store.ts";
 
 export const DEFAULT_NETWORK = "bridge";
+/** moby's runconfig.IsPreDefinedNetwork: names no user network may take. */
 const RESERVED = new Set([DEFAULT_NETWORK, "host", "none", "default"]);
 
 export interface CreateNetworkRequest {
@@ -77,7 +79,7 @@ function bringUp(ctx: NetContext, row: NetworkRow): NetworkRow {
 
 export function createNetwork(ctx: NetContext, req: CreateNetworkRequest): NetworkRow {
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(req.name)) throw new UserError(`invalid network name ${JSON.stringify(req.name)}: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
-  if (RESERVED.has(req.name)) throw new UserError(`network name ${req.name} is reserved`);
+  if (RESERVED.has(req.name)) throw new UserError(`operation is not permitted on predefined ${req.name} network`); // docker's PredefinedNetworkError
   return ctx.store.tx(() => {
     if (ctx.store.network(req.name)?.name === req.name) throw new UserError(`network with name ${req.name} already exists`);
     const { subnet, gateway } = planAddresses(ctx, req.subnet, req.gateway);
@@ -116,9 +118,29 @@ export function ensureBridge(ctx: NetContext, row: NetworkRow): NetworkRow {
 /** A network by name, id or unique id prefix ("bridge": the default network, recorded on first
  * mention). */
 export function findNetwork(ctx: NetContext, nameOrId: string): NetworkRow {
+  // connect/disconnect: docker's runconfig.ErrConflictHostNetwork, said of none as well.
+  if (isPredefinedName(nameOrId)) throw new UserError(`container cannot be disconnected from ${nameOrId} network or connected to ${nameOrId} network`);
   const row = nameOrId === DEFAULT_NETWORK ? defaultNetworkRecord(ctx) : ctx.store.network(nameOrId);
   if (!row) throw new UserError(`network ${nameOrId} not found`);
   return row;
+}
+
+/** Any network `network ls` shows, by name, id or unique id prefix (moby's FindNetwork order:
+ * full id, full name, then an id prefix of 3 hex or more, as NetStore.network takes, that no other
+ * network's id shares): a bridge network's record or the predefined host and none. */
+export function findAnyNetwork(ctx: NetContext, nameOrId: string): NetworkRow | PredefinedNetwork {
+  if (nameOrId === DEFAULT_NETWORK) return defaultNetworkRecord(ctx);
+  const all: (NetworkRow | PredefinedNetwork)[] = [...ctx.store.networks(), ...predefinedNetworks(ctx)];
+  const exact = all.find((n) => n.id === nameOrId) ?? all.find((n) => n.name === nameOrId);
+  if (exact) return exact;
+  const byPrefix = /^[0-9a-f]{3,63}$/.test(nameOrId) ? all.filter((n) => n.id.startsWith(nameOrId)) : [];
+  if (byPrefix.length > 1) throw new UserError(`network ${nameOrId} is ambiguous (${byPrefix.length} matches found based on ID prefix)`);
+  if (!byPrefix.length) throw new UserError(`network ${nameOrId} not found`);
+  return byPrefix[0]!;
+}
+
+export function isPredefined(n: NetworkRow | PredefinedNetwork): n is PredefinedNetwork {
+  return isPredefinedName(n.name) && "driver" in n;
 }
 
 function removeRow(ctx: NetContext, row: NetworkRow): void {
@@ -131,9 +153,9 @@ function removeRow(ctx: NetContext, row: NetworkRow): void {
 
 export async function removeNetwork(ctx: NetContext, nameOrId: string): Promise<NetworkRow> {
   const row = ctx.store.tx(() => {
-    const row = ctx.store.network(nameOrId);
-    if (!row) throw new UserError(`network ${nameOrId} not found`);
-    if (row.isDefault) throw new UserError(`${row.name} is a pre-defined network and cannot be removed`);
+    // By name refused before the lookup, which would record the default network to refuse it.
+    const row = nameOrId === DEFAULT_NETWORK || isPredefinedName(nameOrId) ? undefined : findAnyNetwork(ctx, nameOrId);
+    if (!row || isPredefined(row) || row.isDefault) throw new UserError(`${row?.name ?? nameOrId} is a pre-defined network and cannot be removed`);
     removeRow(ctx, row);
     return row;
   });

@@ -35,7 +35,7 @@ test("two containers on a user network talk over TCP by name; another network is
   lab.ok(["rm", "-f", "db"]);
   lab.ok(["network", "rm", "app", "other"]);
   await lab.until("the endpoints' veths to go", () => vethCount() === before, 15000);
-  expect(lab.ok(["network", "ls", "-q"]).split("\n").filter(Boolean).length).toBeLessThanOrEqual(1); // only the default bridge
+  expect(lab.ok(["network", "ls", "--format", "{{.Name}}"]).split("\n")).toEqual(["bridge", "host", "none"]); // only the predefined ones
 });
 
 test("network ls: docker's four columns sorted by name, --no-trunc, -q with --filter, --format fields", async () => {
@@ -45,7 +45,8 @@ test("network ls: docker's four columns sorted by name, --no-trunc, -q with --fi
   lab.ok(["run", "-d", "--name", "lsbox", "--net", "lsnet", "busybox", "sleep", "300"]);
   const [header, ...rows] = lab.ok(["network", "ls"]).split("\n");
   expect(header).toBe("NETWORK ID     NAME      DRIVER    SCOPE"); // docker's tabwriter: cells ≥ 10 wide, 3 spaces of padding
-  expect(rows.map((r) => r.split(/\s+/))).toEqual(["bridge", "idle", "lsnet"].map((n) => [expect.stringMatching(/^[0-9a-f]{12}$/), n, "bridge", "local"]));
+  const driver: Record<string, string> = { host: "host", none: "null" };
+  expect(rows.map((r) => r.split(/\s+/))).toEqual(["bridge", "host", "idle", "lsnet", "none"].map((n) => [expect.stringMatching(/^[0-9a-f]{12}$/), n, driver[n] ?? "bridge", "local"]));
   const idleId = lab.ok(["network", "inspect", "-f", "{{.Id}}", "idle"]);
   expect(lab.ok(["network", "ls", "--no-trunc", "-q", "--filter", "name=idle"])).toBe(idleId);
   expect(lab.ok(["network", "ls", "-q", "--filter", "dangling=true"])).toBe(idleId.slice(0, 12)); // lsnet has a container
@@ -56,6 +57,29 @@ test("network ls: docker's four columns sorted by name, --no-trunc, -q with --fi
   lab.ok(["rm", "-f", "lsbox"]);
   lab.ok(["network", "rm", "lsnet", "idle"]);
   await lab.until("lsbox's veth to go", () => vethCount() === before, 15000); // the next test counts veths
+});
+
+test("host and none are predefined networks: listed with stable ids, inspected, never removed or created", () => {
+  const ls = () => lab.ok(["network", "ls", "--no-trunc", "--filter", "type=builtin", "--format", "{{.ID}} {{.Name}} {{.Driver}} {{.Scope}}"]).split("\n");
+  const first = ls();
+  expect(first.map((l) => l.split(" ").slice(1).join(" "))).toEqual(["bridge bridge local", "host host local", "none null local"]);
+  expect(ls()).toEqual(first); // the same ids on every invocation
+  const hostId = first[1]!.split(" ")[0]!;
+  expect(lab.ok(["network", "ls", "-q", "--filter", "driver=null"])).toBe(first[2]!.slice(0, 12));
+  expect(lab.ok(["network", "ls", "-q", "--filter", "dangling=true", "--filter", "type=builtin"])).toBe(""); // predefined: never dangling
+  lab.ok(["run", "-d", "--name", "onhost", "--net", "host", "busybox", "sleep", "60"]);
+  const host = JSON.parse(lab.ok(["network", "inspect", hostId.slice(0, 12)]))[0];
+  expect([host.Name, host.Id, host.Driver, host.Scope, host.IPAM.Config]).toEqual(["host", hostId, "host", "local", []]);
+  expect(Object.values(host.Containers).map((c: any) => c.Name)).toEqual(["onhost"]); // docker lists --net host containers here
+  expect(lab.ok(["network", "inspect", "-f", "{{.Driver}} {{json .Containers}}", "none"])).toBe("null {}");
+  for (const name of ["host", "none", "bridge", hostId]) {
+    const rm = lab.nsbox(["network", "rm", name]);
+    expect([name, rm.code, rm.stdout, rm.stderr]).toEqual([name, 1, "", `nsbox: ${name === hostId ? "host" : name} is a pre-defined network and cannot be removed\n`]);
+  }
+  const create = lab.nsbox(["network", "create", "host"]);
+  expect([create.code, create.stderr]).toEqual([1, "nsbox: operation is not permitted on predefined host network\n"]);
+  expect(ls()).toEqual(first);
+  lab.ok(["rm", "-f", "onhost"]);
 });
 
 test("an unknown network is one clear error and leaves no container", () => {

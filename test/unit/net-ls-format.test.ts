@@ -49,3 +49,14 @@ test("filters: name/id as regexps, driver, type, dangling, label; bad values are
 test("sorted by name, naturally", () => {
   expect(["net10", "bridge", "net2", "app"].map((n) => row(n)).sort(byName).map((r) => r.name)).toEqual(["app", "bridge", "net2", "net10"]);
 });
+
+test("host and none: their own driver, no subnet, builtin and never dangling", () => {
+  const host = { id: "c".repeat(64), name: "host", driver: "host", internal: false, created: 0, labels: {} };
+  const none = { ...host, id: "d".repeat(64), name: "none", driver: "null" };
+  expect(lsTableRows([host, none], false).slice(1)).toEqual([["cccccccccccc", "host", "host", "local"], ["dddddddddddd", "none", "null", "local"]]);
+  expect(lsFields(none, false).Subnet).toBe("");
+  const list: ListedNetwork[] = [{ row: host, containers: 0 }, { row: none, containers: 0 }, { row: row("spare"), containers: 0 }];
+  expect(keep(["driver=null"], list)).toEqual(["none"]);
+  expect(keep(["type=builtin"], list)).toEqual(["host", "none"]);
+  expect(keep(["dangling=true"], list)).toEqual(["spare"]);
+});

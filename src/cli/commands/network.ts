@@ -7,7 +7,7 @@ import { pruneFilter } from "../../common/filters.ts";
 import { help, parseFlags } from "../../image/cli/common.ts";
 import { goTemplate, table } from "../../image/cli/format.ts";
 import { byName, lsFields, lsTableRows, networkLsFilter } from "../../net/ls-format.ts";
-import { Networking } from "../../net/index.ts";
+import { isPredefined, Networking } from "../../net/index.ts";
 
 export const summary = "Manage networks (create, ls, inspect, rm, prune, connect, disconnect, reconcile)";
 
@@ -58,8 +58,7 @@ async function ls(argv: string[]): Promise<number> {
   if (values.help) return console.log(help("network ls [OPTIONS]", "List networks", ["-f, --filter filter   dangling=, driver=, id=, label=, name=, scope=, type=custom|builtin", "    --format string   Go template: .ID .Name .Driver .Scope .IPv6 .Internal .Labels .CreatedAt (.Subnet)", "    --no-trunc        full ids", "-q, --quiet           only ids"])), 0;
   const keep = networkLsFilter(values.filter ?? [], (msg) => new UserError(msg, 125));
   const net = open(values);
-  net.network("bridge"); // the default network is listed as docker lists its own
-  const rows = net.listNetworks().filter((row) => keep({ row, containers: net.ctx.store.endpoints({ network: row.id }).length })).sort(byName);
+  const rows = net.listAllNetworks().filter((row) => keep({ row, containers: net.ctx.store.endpoints({ network: row.id }).length })).sort(byName);
   const noTrunc = !!values["no-trunc"];
   if (values.quiet) for (const r of rows) console.log(lsFields(r, noTrunc).ID);
   else if (values.format) for (const r of rows) console.log(goTemplate(values.format, lsFields(r, noTrunc)));
@@ -76,7 +75,8 @@ async function inspect(argv: string[]): Promise<number> {
   let missing = 0;
   for (const name of positionals) {
     try {
-      out.push(net.inspectNetwork(name));
+      const n = net.anyNetwork(name);
+      out.push(isPredefined(n) ? net.inspectPredefined(n, await modeContainers(values.root, n.name)) : net.inspectNetwork(n.id));
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
       printErr(`nsbox: ${err.message}`);
@@ -86,6 +86,17 @@ async function inspect(argv: string[]): Promise<number> {
   if (values.format) for (const o of out) console.log(goTemplate(values.format, o));
   else console.log(JSON.stringify(out, null, 4));
   return missing ? 1 : 0;
+}
+
+/** The running containers with --net host (or none), which docker lists under that network. */
+async function modeContainers(root: string | undefined, mode: string): Promise<Record<string, { Name: string }>> {
+  const { Engine } = await import("../../engine/engine.ts");
+  const engine = Engine.open({ root });
+  try {
+    return Object.fromEntries(engine.list().filter((c) => c.HostConfig.NetworkMode === mode).map((c) => [c.Id, { Name: c.Name.slice(1) }]));
+  } finally {
+    engine.close();
+  }
 }
 
 async function rm(argv: string[]): Promise<number> {
