@@ -166,7 +166,7 @@ describe("nsbox network CLI", () => {
       [["create", "--gateway", "10.9.9.9", "x"], "--gateway needs --subnet"],
       [["create", "--subnet", "10.234.0.0/24", "--gateway", "10.235.0.1", "x"], "not a host address"],
       [["create", "bad name"], "invalid network name"],
-      [["create", "bridge"], "reserved"],
+      [["create", "bridge"], "operation is not permitted on predefined bridge network"],
       [["rm", "bridge"], "pre-defined network"],
       [["create", "--bogus", "x"], "Unknown option '--bogus'"],
       [["frobnicate"], "is not a nsbox command"],
