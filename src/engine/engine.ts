@@ -311,9 +311,10 @@ export class Engine {
     return streamLogs(this.paths.log(r.id), opts, () => this.state(r).Running || this.state(r).Restarting, sink);
   }
 
-  /** A tar archive of the container's `path` (running or not; see cp/copy.ts). */
-  copyFrom(ref: string, path: string): CopyFromResult {
-    return copyFrom(this, ref, path);
+  /** A tar archive of the container's `path` (running or not; see cp/copy.ts); `followLink`: a
+   * symlink's target, named as the link (cp -L). */
+  copyFrom(ref: string, path: string, opts: { followLink?: boolean } = {}): CopyFromResult {
+    return copyFrom(this, ref, path, opts);
   }
   /** Unpacks a tar archive into the container's existing directory `dir` (running or not). */
   copyTo(ref: string, dir: string, archive: Uint8Array | ReadableStream<Uint8Array>): Promise<void> {

@@ -2,7 +2,7 @@
 // filesystem with its volumes, paths resolved inside its root (`..` and symlinks never reach the
 // host), an overlay that lost its mount mounted only for the copy, docker's errors.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { EngineLab } from "./engine-util.ts";
 
@@ -103,4 +103,44 @@ test("errors: a missing path or container, one line and exit 1", () => {
   expect(lab.nsbox(["cp", `${host}/late.txt`, "cp-err:/no/such/dir"])).toMatchObject({ code: 1, stderr: "nsbox: Could not find the file /no/such/dir in container cp-err\n" });
   expect(lab.nsbox(["cp", "nope:/etc/passwd", host])).toMatchObject({ code: 1, stderr: "nsbox: No such container: nope\n" });
   lab.ok(["rm", "cp-err"]);
+});
+
+test("a symlink SRC is copied as a symlink; with -L its target, named as the link, both ways, running or not", async () => {
+  lab.ok(["run", "-d", "--name", "cp-follow", "--net", "none", "busybox", "sh", "-c",
+    "mkdir -p /d/sub; echo target > /d/sub/t.txt; ln /d/sub/t.txt /d/sub/hard; ln -s sub/t.txt /d/rel; ln -s /d/sub /d/dirlink; ln -s /nowhere /d/dangling; mkdir /in; touch /ready; sleep 60"]);
+  await lab.until("the links to exist", () => lab.nsbox(["exec", "cp-follow", "test", "-e", "/ready"]).code === 0, 10000);
+  const out = mkdtempSync(`${host}/follow-`);
+  const check = (state: string) => {
+    // Without -L: the link itself.
+    lab.ok(["cp", "cp-follow:/d/rel", out]);
+    expect([state, readlinkSync(`${out}/rel`)]).toEqual([state, "sub/t.txt"]);
+    rmSync(`${out}/rel`);
+    // -L: the file it points to, under the link's name, into a directory or as a new name.
+    lab.ok(["cp", "-L", "cp-follow:/d/rel", out]);
+    expect([state, lstatSync(`${out}/rel`).isFile(), readFileSync(`${out}/rel`, "utf8")]).toEqual([state, true, "target\n"]);
+    lab.ok(["cp", "--follow-link", "cp-follow:/d/rel", `${out}/renamed`]);
+    expect(readFileSync(`${out}/renamed`, "utf8")).toBe("target\n");
+    // A directory through an absolute link: its tree (hard links renamed with it), to a file or as a tar stream.
+    lab.ok(["cp", "-L", "cp-follow:/d/dirlink", out]);
+    expect([state, readFileSync(`${out}/dirlink/t.txt`, "utf8"), statSync(`${out}/dirlink/hard`).ino]).toEqual([state, "target\n", statSync(`${out}/dirlink/t.txt`).ino]);
+    const listing = Bun.spawnSync(["tar", "tf", "-"], { stdin: Buffer.from(lab.nsbox(["cp", "-L", "cp-follow:/d/dirlink", "-"]).stdout, "latin1") }).stdout.toString();
+    expect(listing.split("\n").filter(Boolean).sort()).toEqual(["dirlink/", "dirlink/hard", "dirlink/t.txt"]);
+    expect(lab.nsbox(["cp", "-L", "cp-follow:/d/dangling", out])).toMatchObject({ code: 1, stderr: "nsbox: Could not find the file /d/dangling in container cp-follow\n" });
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(out);
+  };
+  // Host to container: the link itself, or with -L its target named as the link.
+  writeFileSync(`${host}/real.txt`, "host target\n");
+  symlinkSync(`${host}/real.txt`, `${host}/hostlink`);
+  symlinkSync("/nowhere-on-the-host", `${host}/hostdangling`);
+  lab.ok(["cp", `${host}/hostlink`, "cp-follow:/in"]);
+  lab.ok(["cp", "-L", `${host}/hostlink`, "cp-follow:/"]);
+  lab.ok(["cp", `${host}/hostdangling`, "cp-follow:/in"]); // a dangling link is copied as is
+  expect(lab.nsbox(["cp", "-L", `${host}/hostdangling`, "cp-follow:/in"])).toMatchObject({ code: 1, stderr: expect.stringMatching(/^nsbox: cp: .*no such file or directory\n$/) });
+  expect(lab.ok(["exec", "cp-follow", "sh", "-c", "readlink /in/hostlink; readlink /in/hostdangling; cat /hostlink; test -L /hostlink || echo regular"]))
+    .toBe(`${host}/real.txt\n/nowhere-on-the-host\nhost target\nregular`);
+  check("running");
+  lab.ok(["stop", "-t", "0", "cp-follow"]);
+  check("stopped"); // the same through the helper chrooted into the root
+  lab.ok(["rm", "cp-follow"]);
 });

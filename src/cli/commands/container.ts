@@ -30,9 +30,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (sub === "cp-helper") {
     // `cp` of a stopped container, run by the engine under `unshare --mount` (src/engine/cp/stopped.ts).
-    const { values: v, positionals } = parse(rest, {}, "container cp-helper");
+    const { values: v, positionals } = parse(rest, { "follow-link": { type: "boolean" } }, "container cp-helper");
     const { execTarInStoppedContainer } = await import("../../engine/cp/stopped.ts");
-    execTarInStoppedContainer(openEngine(v), positionals[0]!, positionals.slice(1));
+    execTarInStoppedContainer(openEngine(v), positionals[0]!, positionals.slice(1), !!v["follow-link"]);
   }
   if (sub === "prune") return prune(rest);
   const name = ALIASES[sub ?? ""] ?? sub;

@@ -10,6 +10,8 @@ import { UserError } from "../../common/errors.ts";
 import type { Engine } from "../engine.ts";
 import { NSBOX_CLI } from "../paths.ts";
 import { runtimeCommand } from "../runtimes.ts";
+import { rebaseArchive } from "./rebase.ts";
+import { followTarSource } from "./scoped-path.ts";
 
 export interface CopyFromResult {
   /** A tar archive whose single top entry is the path's last component. */
@@ -18,17 +20,22 @@ export interface CopyFromResult {
   done: Promise<void>;
 }
 
-function containerTar(e: Engine, ref: string, tarArgs: string[], stdin: "pipe" | "ignore"): { proc: Subprocess<"pipe" | "ignore", "pipe" | "ignore", "pipe">; name: string } {
+/**
+ * Runs tar on the container side. `followSource` (cp -L): the archive's source, the last two
+ * arguments `-C DIR NAME`, is first resolved inside the container's root, symlinks followed.
+ */
+function containerTar(e: Engine, ref: string, tarArgs: string[], stdin: "pipe" | "ignore", followSource = false): { proc: Subprocess<"pipe" | "ignore", "pipe" | "ignore", "pipe">; name: string } {
   const r = e.row(ref);
   const st = e.state(r);
   if (st.Paused) throw new UserError(`container ${r.id} is paused: unpause it before cp`, 1);
   const argv = st.Running
     ? (() => {
         const rt = runtimeCommand(r.doc.HostConfig.Runtime, e.paths);
-        return [rt.path, ...rt.args, "exec", r.id, "tar", ...tarArgs];
+        // Resolved from here through /proc/PID/root: the container's root with its mounts, as it sees them.
+        return [rt.path, ...rt.args, "exec", r.id, "tar", ...(followSource ? followTarSource(`/proc/${st.Pid}/root`, tarArgs) : tarArgs)];
       })()
     : // our own unshare (the launcher), not util-linux's: nsbox does its namespaces itself
-      [...NSBOX_CLI, "unshare", "--mount", "--propagation", "private", "--", ...NSBOX_CLI, "container", "cp-helper", "--root", e.paths.root, r.id, ...tarArgs];
+      [...NSBOX_CLI, "unshare", "--mount", "--propagation", "private", "--", ...NSBOX_CLI, "container", "cp-helper", "--root", e.paths.root, ...(followSource ? ["--follow-link"] : []), r.id, ...tarArgs];
   const proc = Bun.spawn(argv, { stdin, stdout: stdin === "pipe" ? "ignore" : "pipe", stderr: "pipe" });
   return { proc: proc as never, name: r.name };
 }
@@ -43,14 +50,19 @@ async function failure(proc: Subprocess<any, any, "pipe">, path: string, name: s
   return new UserError(`cp: ${line}`, 1);
 }
 
-/** Packs the container's `path` (a file, directory or symlink, not followed) as a tar archive. */
-export function copyFrom(e: Engine, ref: string, path: string): CopyFromResult {
-  const { proc, name } = containerTar(e, ref, ["cf", "-", "-C", dirname(path) || "/", basename(path) || "."], "ignore");
+/**
+ * Packs the container's `path` as a tar archive: a file, a directory, or a symlink as a symlink;
+ * with `followLink` (docker's cp -L) a symlink's target, named as the link.
+ */
+export function copyFrom(e: Engine, ref: string, path: string, opts: { followLink?: boolean } = {}): CopyFromResult {
+  const base = basename(path) || ".";
+  const { proc, name } = containerTar(e, ref, ["cf", "-", "-C", dirname(path) || "/", base], "ignore", opts.followLink);
   const done = failure(proc, path, name).then((err) => {
     if (err) throw err;
   });
   done.catch(() => {}); // handled: callers await it after draining the archive
-  return { archive: proc.stdout as ReadableStream<Uint8Array>, done };
+  const archive = proc.stdout as ReadableStream<Uint8Array>;
+  return { archive: opts.followLink && base !== "." ? rebaseArchive(archive, base) : archive, done };
 }
 
 /** Unpacks a tar archive into the container's directory `dir` (which must exist). */

@@ -15,7 +15,7 @@ import { UserError } from "../../common/errors.ts";
 import { mount } from "../../linux/libc.ts";
 import type { Engine } from "../engine.ts";
 import { ensureRootfs } from "../rootfs.ts";
-import { scopedPath } from "./scoped-path.ts";
+import { followTarSource, scopedPath } from "./scoped-path.ts";
 
 /** A statically linked busybox on the host (Debian's busybox-static); $NSBOX_BUSYBOX overrides. */
 export const BUSYBOX = process.env.NSBOX_BUSYBOX ?? "/bin/busybox";
@@ -52,8 +52,12 @@ function cStrings(list: string[]): { array: BigUint64Array; keep: Buffer[] } {
   return { array, keep };
 }
 
-/** In the private mount namespace: mounts, chroot, exec busybox tar with `tarArgs`. Returns only on failure. */
-export function execTarInStoppedContainer(e: Engine, ref: string, tarArgs: string[]): never {
+/**
+ * In the private mount namespace: mounts, chroot, exec busybox tar with `tarArgs`; with
+ * `followSource` (cp -L) the archive's source is resolved in the chroot first, where the volumes
+ * are mounted. Returns only on failure.
+ */
+export function execTarInStoppedContainer(e: Engine, ref: string, tarArgs: string[], followSource = false): never {
   const r = e.row(ref);
   if (!statSync(BUSYBOX, { throwIfNoEntry: false })?.isFile())
     throw new UserError(`cp of a stopped container needs a static busybox at ${BUSYBOX} (Debian's busybox-static; or set NSBOX_BUSYBOX)`, 1);
@@ -72,7 +76,7 @@ export function execTarInStoppedContainer(e: Engine, ref: string, tarArgs: strin
   const c = libc();
   if (c.chroot(Buffer.from(`${root}\0`)) !== 0) throw new UserError(`cp: cannot enter the root filesystem of ${r.name}`, 1);
   process.chdir("/");
-  const argv = cStrings(["tar", ...tarArgs]);
+  const argv = cStrings(["tar", ...(followSource ? followTarSource("/", tarArgs) : tarArgs)]);
   const envp = cStrings(["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]);
   c.fexecve(busybox, ptr(argv.array), ptr(envp.array));
   throw new UserError(`cp: cannot execute ${BUSYBOX}`, 1);
