@@ -1,10 +1,11 @@
 // `nsbox run` / `nsbox create` flags (docker's) -> a CreateRequest plus the CLI-only choices
 // (detach, --rm, signal proxy). Pure, so every flag's parsing is unit-tested without root.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import { parseFlags, type FlagSpec } from "../common/flags.ts";
 import { parsePortSpec } from "../net/ports.ts";
 import { parseDetachKeys } from "./detach-keys.ts";
+import { readEnvFile } from "./env-file.ts";
 import type { CreateRequest, HostConfig, RestartPolicy } from "./types.ts";
 
 export const RUN_FLAGS: FlagSpec = {
@@ -118,16 +119,6 @@ function checkMode(flag: string, value: string, allowed: string[]): string {
   throw new UserError(`--${flag}: invalid ${flag.toUpperCase()} mode: ${value}`, 125);
 }
 
-function envFile(path: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    throw new UserError(`open ${path}: no such file or directory`, 125);
-  }
-  return text.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
-}
-
 /** A bare `-e NAME` takes NAME's value from our environment (dropped when unset), as docker does. */
 function envEntry(e: string): string[] {
   if (e.includes("=")) return [e];
@@ -233,7 +224,7 @@ export function parseRunArgs(argv: string[], verb: "run" | "create", consoleSize
         Image: image,
         Cmd: cmd.length ? cmd : null,
         Entrypoint: entrypoint !== undefined ? (entrypoint === "" ? [] : [entrypoint]) : null,
-        Env: [...list("env-file").flatMap(envFile), ...list("env").flatMap(envEntry)],
+        Env: [...list("env-file").flatMap((f) => readEnvFile(f)), ...list("env").flatMap(envEntry)],
         WorkingDir: s("workdir") ?? "",
         User: s("user") ?? "",
         Hostname: s("hostname") ?? "",

@@ -1,7 +1,7 @@
 // The engine CLI's docker-compatible edges, with real containers: prune filters and confirmation,
 // error lines, terminals refused off a terminal, help and global flags, load's output.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { EngineLab, NSBOX } from "./engine-util.ts";
 
 let lab: EngineLab;
@@ -113,3 +113,30 @@ test("--root before the command is the global flag (as podman's); other flags th
   expect(existsSync(other)).toBe(false);
   lab.ok(["rm", "global-root"]);
 }, 15000);
+
+test("--env-file as docker reads it: literal values, bare names from our environment, -e after the files; run and exec; errors are one line, exit 125, no container", () => {
+  const dir = mkdtempSync("/tmp/nsbox-env-file-it-");
+  try {
+    writeFileSync(`${dir}/a.env`, `# comment\n\n  QUOTED="kept"\r\nSPACED=a  b  \nPASSED\nNOT_SET_ANYWHERE_XYZ\nOVER=file\n`);
+    const env = { ...lab.env, PASSED: "from-nsbox" };
+    const run = (args: string[]) => Bun.spawnSync([...NSBOX, ...args], { env, stdout: "pipe", stderr: "pipe" });
+    const out = run(["run", "--rm", "--net", "none", "--env-file", `${dir}/a.env`, "-e", "OVER=flag", "busybox", "env"]);
+    expect(out.exitCode).toBe(0);
+    const vars = out.stdout.toString().split("\n");
+    expect(vars).toEqual(expect.arrayContaining(['QUOTED="kept"', "SPACED=a  b  ", "PASSED=from-nsbox", "OVER=flag"]));
+    expect(vars.filter((l) => /^(OVER|NOT_SET_ANYWHERE_XYZ)=/.test(l))).toEqual(["OVER=flag"]);
+    lab.ok(["run", "-d", "--name", "envfile-exec", "--net", "none", "busybox", "sleep", "30"]);
+    const ex = run(["exec", "--env-file", `${dir}/a.env`, "envfile-exec", "sh", "-c", 'printf "%s|" "$QUOTED" "$SPACED" "$PASSED"']);
+    expect([ex.exitCode, ex.stdout.toString()]).toEqual([0, '"kept"|a  b  |from-nsbox|']);
+    lab.ok(["rm", "-f", "envfile-exec"]);
+    writeFileSync(`${dir}/bad.env`, "GOOD=1\nA B=2\n");
+    const before = names();
+    for (const [file, line] of [[`${dir}/missing.env`, `open ${dir}/missing.env: no such file or directory`], [`${dir}/bad.env`, "poorly formatted environment: variable 'A B' contains whitespaces"]]) {
+      const r = lab.nsbox(["run", "--name", "envfile-bad", "--net", "none", "--env-file", file!, "busybox", "true"]);
+      expect([r.code, r.stdout, r.stderr]).toEqual([125, "", `nsbox: ${line}\n`]);
+    }
+    expect(names()).toEqual(before);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
