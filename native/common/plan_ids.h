@@ -89,6 +89,8 @@ enum plan_attr_id {
                          * crun do; unshare(1) does not) */
   PA_CGROUP_JOIN_V2 = 69, /* str: the cgroup v2 directory stage 1 is forked into (clone3 CLONE_INTO_CGROUP;
                          * stage 0 writes its PID to cgroup.procs on kernels without that) */
+  PA_PRESERVE_FDS = 70, /* u32 N: the launcher's fds 4..3+N become the program's 3..2+N (runc's
+                         * --preserve-fds; the launcher's own fd 3 is the plan socket) */
 };
 
 enum plan_nested_attr_id {

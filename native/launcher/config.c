@@ -166,6 +166,7 @@ void config_decode(struct launch_config *c, const void *plan, size_t len) {
     case PA_SETGROUPS_DENY: c->setgroups_deny = true; break;
     case PA_CGROUP_JOIN: PUSH(c->cgroup_v1_dirs, str(&a)); break;
     case PA_CGROUP_JOIN_V2: c->cgroup_v2_dir = str(&a); break;
+    case PA_PRESERVE_FDS: c->preserve_fds = u32(&a); break;
     case PA_TIME_OFFSETS: c->time_offsets = str(&a); break;
     case PA_ENTER_ROOT: c->enter_root = str(&a); break;
     case PA_ENTER_CWD: c->enter_cwd = str(&a); break;

@@ -81,6 +81,7 @@ struct launch_config {
   const char *argv0;                     /* NULL: argv.items[0] */
   bool userns_root;
   bool loopback_up;
+  uint32_t preserve_fds;                 /* PA_PRESERVE_FDS */
 };
 
 /* Decodes a plan; on a malformed plan it reports and exits (step "decode plan"). */

@@ -9,6 +9,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include "plan_ids.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -28,25 +30,49 @@ void handover_reset_signals(void) {
 }
 
 /* When close_range cannot do it: mark each open fd by walking the fd table. */
-static void cloexec_by_walking(void) {
+static void cloexec_by_walking(int first) {
   DIR *d = opendir("/proc/self/fd");
   if (!d) fail("list open fds", "/proc/self/fd", errno);
   int self = dirfd(d);
   struct dirent *e;
   while ((e = readdir(d))) {
     int fd = atoi(e->d_name);
-    if (fd <= 2 || fd == self || e->d_name[0] == '.') continue;
+    if (fd < first || fd == self || e->d_name[0] == '.') continue;
     int fl = fcntl(fd, F_GETFD);
     if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0) fail("mark fd close-on-exec", e->d_name, errno);
   }
   closedir(d);
 }
 
-void handover_close_fds(void) {
-  if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+void handover_close_fds(int first) {
+  if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
   /* Whatever the reason (EINVAL/ENOSYS before 5.11, or any errno a seccomp profile installed
    * earlier without no_new_privs gives to close_range), walk the table; that one must work. */
-  cloexec_by_walking();
+  cloexec_by_walking(first);
+}
+
+#define PRESERVED_AT (PLAN_FD + 1)
+
+int handover_preserved_fds(uint32_t n) {
+  if (!n) return PLAN_FD;
+  /* Failures after this still reach the parent: the sync socket (fd 3, where the first passed fd
+   * goes) moves above them all, close-on-exec. */
+  int sync = report_fd();
+  if (sync >= 0 && sync < PRESERVED_AT + (int)n) {
+    int moved = fcntl(sync, F_DUPFD_CLOEXEC, PRESERVED_AT + (int)n);
+    if (moved < 0) fail("move the sync socket", "above the preserved fds", errno);
+    report_set_fd(moved);
+  }
+  /* Upwards: each target is a source already copied (or the old sync socket). dup2 leaves the
+   * copy without close-on-exec, so exactly these reach the program. */
+  for (uint32_t i = 0; i < n; i++) {
+    if (dup2(PRESERVED_AT + (int)i, PLAN_FD + (int)i) < 0) {
+      char what[32];
+      snprintf(what, sizeof what, "fd %u", PLAN_FD + i);
+      fail("preserve", what, errno);
+    }
+  }
+  return PLAN_FD + (int)n;
 }
 
 void handover_pdeathsig(const struct launch_config *cfg, int parent_pidfd) {

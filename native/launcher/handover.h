@@ -7,8 +7,12 @@
 /* Empty signal mask, every disposition back to SIG_DFL (an ignored signal survives execve, and
  * the caller may have ignored some: SIGPIPE, SIGHUP under nohup...). */
 void handover_reset_signals(void);
-/* Marks every fd above 2 close-on-exec (CVE-2024-21626 class: no host fd may reach the program). */
-void handover_close_fds(void);
+/* Marks every fd from `first` on close-on-exec (CVE-2024-21626 class: no host fd may reach the
+ * program but those it was given). */
+void handover_close_fds(int first);
+/* Moves the n fds the caller asked to pass on (PA_PRESERVE_FDS, at 4..3+n) to 3..2+n, where the
+ * program expects them, and the sync socket above them; returns the first fd not passed on. */
+int handover_preserved_fds(uint32_t n);
 /* Sets PR_SET_PDEATHSIG to cfg->pdeathsig unless it is already set (a credential change clears
  * it), then checks that stage 0 (`parent_pidfd`) is still alive: if it died before the prctl, no
  * signal would ever come, so stage 2 stops here instead. */

@@ -53,6 +53,8 @@ export interface LauncherProcess {
 
 export interface LaunchOptions {
   stdio?: [Stdio, Stdio, Stdio];
+  /** Our fds the program gets as its 3, 4, ... (with plan.preserveFds = their number). */
+  passFds?: number[];
   /** With plan.hookSync: called once the mounts are done and before pivot_root, with the PID. */
   onHooks?: (pid: number) => Promise<void>;
   /**
@@ -99,6 +101,7 @@ function writeAll(fd: number, data: Buffer): void {
  * its own namespaces (the caller removes what it created itself, such as state or cgroups).
  */
 export async function launch(plan: LaunchPlan, opts: LaunchOptions = {}): Promise<Launched> {
+  if (opts.passFds?.length) plan = { ...plan, preserveFds: opts.passFds.length };
   if (opts.started) return follow(opts.started.proc, opts.started.sock, plan, opts);
   // Our own socketpair rather than Bun's extra "pipe": Bun's end of that is non-blocking and
   // known to its event loop, and under load lines were lost from it (create failed with "exited
@@ -106,7 +109,8 @@ export async function launch(plan: LaunchPlan, opts: LaunchOptions = {}): Promis
   const [sock, theirs] = socketpair();
   let proc: LauncherProcess;
   try {
-    proc = Bun.spawn([LAUNCHER_PATH], { stdio: [...(opts.stdio ?? ["inherit", "inherit", "inherit"]), theirs] });
+    const stdio = [...(opts.stdio ?? ["inherit", "inherit", "inherit"]), theirs, ...(opts.passFds ?? [])];
+    proc = Bun.spawn([LAUNCHER_PATH], { stdio });
   } finally {
     closeSync(theirs);
   }

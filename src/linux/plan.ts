@@ -113,6 +113,9 @@ export interface LaunchPlan {
   loopbackUp?: boolean;
   /** argv[0] the program sees when it is not args[0], the executable (login shells: "-sh"). */
   argv0?: string;
+  /** runc's --preserve-fds: how many fds follow the plan socket (set by launch() from
+   * LaunchOptions.passFds); they become the program's fds 3, 4, ... */
+  preserveFds?: number;
   /**
    * Where the seccomp listener fd goes when seccomp.flags has SECCOMP_FILTER_FLAG_NEW_LISTENER
    * (OCI linux.seccomp.listenerPath): a unix stream socket, connected before any namespace change.
@@ -249,6 +252,7 @@ export function encodePlan(p: LaunchPlan): Buffer {
   w.str(PA.KEYRING, p.keyring).u32(PA.IOPRIO, p.ioprio);
   w.flag(PA.HOOK_SYNC, p.hookSync);
   w.str(PA.ARGV0, p.argv0).flag(PA.USERNS_ROOT, p.usernsRoot).flag(PA.LOOPBACK_UP, p.loopbackUp);
+  w.u32(PA.PRESERVE_FDS, p.preserveFds || undefined);
   if (p.seccompListener) {
     w.str(PA.SECCOMP_LISTENER, p.seccompListener.path);
     for (const piece of p.seccompListener.state) w.bytes(PA.SECCOMP_LISTENER_DATA, Buffer.from(piece));

@@ -28,6 +28,8 @@ export interface ExecOptions {
   capabilities?: string[];
   noNewPrivileges?: boolean;
   stdio?: [Stdio, Stdio, Stdio];
+  /** Our fds the process gets as its 3, 4, ... (runc's --preserve-fds). */
+  passFds?: number[];
 }
 
 /** The process to run: --process FILE, or the container's own process with the flags applied. */
@@ -106,7 +108,7 @@ export async function exec(store: StateStore, opts: ExecOptions): Promise<number
     const notes: string[] = [];
     const plan = compileExec(rec, proc, opts, filter, notes);
     printWarnings(notes);
-    launched = await launch(plan, { stdio: opts.stdio });
+    launched = await launch(plan, { stdio: opts.stdio, passFds: opts.passFds });
   } catch (err) {
     throw describeFailure("exec", opts.id, err);
   }

@@ -30,6 +30,8 @@ export interface CreateOptions {
   /** Keep the launcher as the container's parent and return its exit (used by `run`). */
   foreground?: boolean;
   stdio?: [Stdio, Stdio, Stdio];
+  /** Our fds the process gets as its 3, 4, ... (runc's --preserve-fds). */
+  passFds?: number[];
   /** A launcher already started (default: we start one); the engine has its container's monitor do it. */
   launcher?: LaunchOptions["started"];
 }
@@ -82,6 +84,7 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
     trace("plan compiled");
     launched = await launch(plan, {
       stdio: opts.stdio,
+      passFds: opts.passFds,
       started: opts.launcher,
       onHooks: async (pid) => {
         const state = stateAt("creating", pid);

@@ -6,7 +6,7 @@
 // Containers use `--network none` except in the default-network test, which needs podman's CNI or
 // netavark set-up and says when it is not there.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { BUSYBOX_ARCHIVE, BUSYBOX_REF, clientUnavailable, hostCgroupFile, inPty, nsOf, PodmanLab, RUNTIME_BIN, runtimeState } from "../helpers/clients.ts";
 
 const unavailable = clientUnavailable(["podman", "conmon"], ["podman", "conmon"]);
@@ -34,6 +34,15 @@ describe.skipIf(!!unavailable)(`podman --runtime nsbox-runtime${unavailable ? ` 
     expect(r.stdout).toMatch(/lo: <LOOPBACK,UP,LOWER_UP>/);
     expect(lab.podman(["ps", "-aq"]).stdout).toBe("");
     expect(runtimeState(lab.dir, lab.runtimeRoot, readFileSync(cidfile, "utf8").trim())).toBeUndefined();
+  }, 30_000);
+
+  test("run --preserve-fds 1: podman's fd 3 reaches the container as its fd 3 (runtime --preserve-fds)", () => {
+    const input = `${lab.dir}/fd3-input`;
+    writeFileSync(input, "through fd 3\n");
+    const cmd = lab.command(["run", "--rm", ...U, ...NONET, "--preserve-fds", "1", "busybox", "sh", "-c", "ls /proc/$$/fd | tr '\\n' ' '; cat <&3"]);
+    const r = Bun.spawnSync(["bash", "-c", `${cmd} 3<${input}`], { cwd: lab.dir, stdin: "ignore" });
+    expect({ code: r.exitCode, stderr: r.stderr.toString() }).toEqual({ code: 0, stderr: "" });
+    expect(r.stdout.toString()).toBe("0 1 2 3 through fd 3\n");
   }, 30_000);
 
   test("run -it through a pty: the container's stdio is a terminal", () => {

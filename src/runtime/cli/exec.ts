@@ -3,6 +3,7 @@ import { UserError } from "../../common/errors.ts";
 import { parseFlags } from "../../common/flags.ts";
 import { exec } from "../exec.ts";
 import type { GlobalOptions } from "../main.ts";
+import { preservedFds } from "./preserve-fds.ts";
 
 export async function execCommand(argv: string[], g: GlobalOptions): Promise<number> {
   const { values: v, positionals } = parseFlags(
@@ -46,5 +47,6 @@ export async function execCommand(argv: string[], g: GlobalOptions): Promise<num
     }),
     capabilities: v.cap as string[] | undefined,
     noNewPrivileges: !!v["no-new-privs"],
+    passFds: preservedFds(v["preserve-fds"] as string | undefined, `exec ${id}`),
   });
 }

@@ -6,6 +6,7 @@ import { parseSignal } from "../../linux/signals.ts";
 import type { CreateOptions } from "../lifecycle.ts";
 import { containerStatus, kill, remove, start } from "../operations.ts";
 import type { GlobalOptions } from "../main.ts";
+import { preservedFds } from "./preserve-fds.ts";
 
 const CREATE_FLAGS = {
   bundle: { type: "string", short: "b" },
@@ -23,13 +24,15 @@ function oneId(positionals: string[], verb: string): string {
 
 /** The options create and run share, from their parsed flags. */
 function createOptions(v: ParsedFlags["values"], positionals: string[], verb: string): CreateOptions {
+  const id = oneId(positionals, verb);
   return {
-    id: oneId(positionals, verb),
+    id,
     bundle: v.bundle as string | undefined,
     pidFile: v["pid-file"] as string | undefined,
     consoleSocket: v["console-socket"] as string | undefined,
     noPivot: !!v["no-pivot"],
     noNewKeyring: !!v["no-new-keyring"],
+    passFds: preservedFds(v["preserve-fds"] as string | undefined, `${verb} ${id}`),
   };
 }
 
