@@ -2,6 +2,8 @@
 // imported only when used, so `nsbox X` pays start-up only for X.
 import pkg from "../../package.json" with { type: "json" };
 import { runMain, UserError } from "../common/errors.ts";
+import { trace } from "../common/trace.ts";
+trace("main");
 
 type Command = { run(argv: string[]): Promise<number>; summary: string };
 const commands: Record<string, () => Promise<Command>> = {

@@ -1,5 +1,6 @@
-// What unshare/nsenter planning needs from the running system, read once per command: the caller's
-// identity, account files, mount points, and checks on namespace files given by the user.
+// What unshare/nsenter planning needs from the running system, read at most once per command and
+// only when asked for: the caller's identity, account files, mount points, and checks on namespace
+// files given by the user.
 import { existsSync, readFileSync, statfsSync, statSync } from "node:fs";
 import { UserError, describeErrno } from "../common/errors.ts";
 import { readMountinfo } from "../linux/mountinfo.ts";
@@ -23,19 +24,23 @@ function mountPoints(): Set<string> {
 
 export function unshareContext(): UnshareContext {
   const euid = process.geteuid!();
-  const passwd = readOr("/etc/passwd");
-  let userName = String(euid);
-  for (const line of passwd.split("\n")) {
-    const f = line.split(":");
-    if (f[2] === String(euid)) {
-      userName = f[0]!;
-      break;
-    }
-  }
+  // The account files are read only when options need them (--map-user NAME, --map-auto...).
+  const files = new Map<string, string>();
+  const read = (path: string) => files.get(path) ?? files.set(path, readOr(path)).get(path)!;
   let mounts: Set<string> | undefined;
   return {
-    euid, egid: process.getegid!(), userName, cwd: process.cwd(), env: process.env, passwd,
-    group: readOr("/etc/group"), subuid: readOr("/etc/subuid"), subgid: readOr("/etc/subgid"),
+    euid, egid: process.getegid!(), cwd: process.cwd(), env: process.env,
+    get passwd() { return read("/etc/passwd"); },
+    get group() { return read("/etc/group"); },
+    get subuid() { return read("/etc/subuid"); },
+    get subgid() { return read("/etc/subgid"); },
+    get userName() {
+      for (const line of this.passwd.split("\n")) {
+        const f = line.split(":");
+        if (f[2] === String(euid)) return f[0]!;
+      }
+      return String(euid);
+    },
     isMountPoint: (p) => (mounts ??= mountPoints()).has(p),
   };
 }

@@ -2,7 +2,7 @@
 // namespace file (and -r/-w directory) is opened before the first setns; a user namespace is
 // entered first when that grants rights (the launcher orders joins); entering a PID namespace
 // forks so the program really runs inside it, unless -F.
-import { resolve } from "node:path";
+import { resolvePath } from "../common/path.ts";
 import { UserError } from "../common/errors.ts";
 import type { LaunchPlan, NamespaceRef } from "../linux/plan.ts";
 import type { NsenterOptions } from "./nsenter-options.ts";
@@ -43,7 +43,7 @@ export function nsenterPlan(o: NsenterOptions, ctx: NsenterContext): LaunchPlan 
   for (const t of NS_TYPES) {
     if (!enter.has(t)) continue;
     const file = enter.get(t);
-    const path = file !== undefined ? resolve(ctx.cwd, file) : fromTarget(`ns/${t}`);
+    const path = file !== undefined ? resolvePath(ctx.cwd, file) : fromTarget(`ns/${t}`);
     // The launcher joins a user namespace first. util-linux instead tries the others first too,
     // so entering a *less* privileged user namespace (-a on `unshare -r` process) still joins
     // the caller's own namespaces, which it owns no more once inside. Joining a namespace we are
@@ -63,8 +63,8 @@ export function nsenterPlan(o: NsenterOptions, ctx: NsenterContext): LaunchPlan 
     noFork: !(enter.has("pid") && !o.noFork),
     join: join.length ? join : undefined,
   };
-  if (o.root !== undefined) plan.enterRoot = o.root === true ? fromTarget("root") : resolve(ctx.cwd, o.root);
-  if (o.wd !== undefined) plan.enterCwd = o.wd === true ? fromTarget("cwd") : resolve(ctx.cwd, o.wd);
+  if (o.root !== undefined) plan.enterRoot = o.root === true ? fromTarget("root") : resolvePath(ctx.cwd, o.root);
+  if (o.wd !== undefined) plan.enterCwd = o.wd === true ? fromTarget("cwd") : resolvePath(ctx.cwd, o.wd);
   // util-linux keeps the caller's working directory (opened before the chroot) when only -r is given.
   else if (plan.enterRoot !== undefined) plan.enterCwd = ctx.cwd;
   // setns(CLONE_NEWNS), even into our own mount namespace, moves us to its root.

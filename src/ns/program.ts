@@ -14,5 +14,9 @@ export function programArgv0(program: string[], env: Record<string, string | und
 
 /** The environment passed on unchanged, as KEY=VALUE strings. */
 export function envList(env: Record<string, string | undefined>): string[] {
-  return Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : [`${k}=${v}`]));
+  // A loop, not flatMap: the first flatMap call in a process costs ~0.2 ms (a builtin compiled on
+  // first use), more than the rest of planning.
+  const list: string[] = [];
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) list.push(`${k}=${v}`);
+  return list;
 }

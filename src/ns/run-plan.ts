@@ -1,6 +1,7 @@
 // Runs an unshare/nsenter plan in the foreground through the C launcher and turns launcher
 // failures into util-linux's messages and exit codes (126/127 for exec failures, 1 otherwise).
 import { UserError } from "../common/errors.ts";
+import { trace } from "../common/trace.ts";
 import { launch, LaunchError } from "../linux/launcher.ts";
 import type { LaunchPlan } from "../linux/plan.ts";
 import { unmountPersisted, nsfsMountCount } from "./persist-cleanup.ts";
@@ -41,8 +42,11 @@ export async function runForeground(plan: LaunchPlan): Promise<number> {
   const before = plan.persist?.map((p) => nsfsMountCount(p.path)) ?? [];
   try {
     const launched = await launch(plan);
+    trace("launched");
     child = launched.pid;
-    return await launched.exited;
+    const status = await launched.exited;
+    trace("exited");
+    return status;
   } catch (err) {
     // A failure after the namespace files were bind-mounted must not leave them mounted.
     if (plan.persist) unmountPersisted(plan.persist.map((p) => p.path), before);

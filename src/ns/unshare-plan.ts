@@ -1,7 +1,7 @@
 // `nsbox unshare` options -> the launcher's plan (pure). The order of effects follows util-linux
 // unshare(1): user namespace and id maps first, then the other namespaces, persisting bind mounts
 // from the parent's mount namespace, root propagation, chroot/chdir, --mount-proc, then -G/-S.
-import { resolve } from "node:path";
+import { resolvePath } from "../common/path.ts";
 import { UserError } from "../common/errors.ts";
 import { MS } from "../linux/plan-ids.ts";
 import type { LaunchPlan, MountStep } from "../linux/plan.ts";
@@ -66,7 +66,7 @@ export function unsharePlan(o: UnshareOptions, ctx: UnshareContext): LaunchPlan 
   };
   // Persisting: each namespace file bind-mounted onto its path (which must exist, like util-linux).
   const persist = [...o.create].filter(([, file]) => file !== undefined);
-  if (persist.length) plan.persist = persist.map(([t, file]) => ({ type: CLONE_FLAG[t], path: resolve(ctx.cwd, file!) }));
+  if (persist.length) plan.persist = persist.map(([t, file]) => ({ type: CLONE_FLAG[t], path: resolvePath(ctx.cwd, file!) }));
 
   if (creates("user")) {
     const uidSingle = o.mapUser !== undefined ? { inner: resolveUser(o.mapUser, ctx.passwd), outer: ctx.euid, count: 1 } : undefined;
@@ -83,18 +83,18 @@ export function unsharePlan(o: UnshareOptions, ctx: UnshareContext): LaunchPlan 
   }
 
   if (creates("mnt") && o.propagation !== "unchanged") plan.rootPropagation = MS.REC | PROPAGATION_FLAGS[o.propagation];
-  if (o.root !== undefined) plan.enterRoot = resolve(ctx.cwd, o.root);
+  if (o.root !== undefined) plan.enterRoot = resolvePath(ctx.cwd, o.root);
   // -w is a path inside the new root when there is one (util-linux does chroot, then chdir).
-  if (o.wd !== undefined) plan.enterCwd = o.root !== undefined && o.wd.startsWith("/") ? resolve(plan.enterRoot!, "." + o.wd) : resolve(ctx.cwd, o.wd);
+  if (o.wd !== undefined) plan.enterCwd = o.root !== undefined && o.wd.startsWith("/") ? resolvePath(plan.enterRoot!, "." + o.wd) : resolvePath(ctx.cwd, o.wd);
 
   if (o.mountProc !== undefined) {
     const mounts: MountStep[] = [];
     // With propagation other than private, a proc mounted over the existing /proc would
     // propagate back to the parent namespace: make that mount private first (util-linux does).
-    if (o.root === undefined && o.propagation !== "private" && ctx.isMountPoint(resolve(ctx.cwd, o.mountProc))) {
-      mounts.push({ destination: resolve(ctx.cwd, o.mountProc), flags: MS.REC | MS.PRIVATE });
+    if (o.root === undefined && o.propagation !== "private" && ctx.isMountPoint(resolvePath(ctx.cwd, o.mountProc))) {
+      mounts.push({ destination: resolvePath(ctx.cwd, o.mountProc), flags: MS.REC | MS.PRIVATE });
     }
-    const dest = o.root !== undefined ? resolve("/", o.mountProc) : resolve(ctx.cwd, o.mountProc);
+    const dest = o.root !== undefined ? resolvePath("/", o.mountProc) : resolvePath(ctx.cwd, o.mountProc);
     mounts.push({ source: "proc", destination: dest, type: "proc", flags: MS.NOSUID | MS.NOEXEC | MS.NODEV });
     plan.mounts = mounts;
   }

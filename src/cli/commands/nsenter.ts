@@ -2,12 +2,12 @@
 // util-linux nsenter(1)'s options, through nsbox's own launcher.
 import { existsSync } from "node:fs";
 import { UserError } from "../../common/errors.ts";
-import { listContainers } from "../../ns/containers.ts";
+import { printOut } from "../../common/output.ts";
+import { trace } from "../../common/trace.ts";
 import { checkNamespaceFile, nsenterContext } from "../../ns/host-context.ts";
 import { parseNsenterArgs } from "../../ns/nsenter-options.ts";
 import { nsenterPlan } from "../../ns/nsenter-plan.ts";
 import { runForeground } from "../../ns/run-plan.ts";
-import { findContainer } from "../../ns/targets.ts";
 import { containerLabel } from "../../ns/types.ts";
 
 export const summary = "Run a program in the namespaces of a process or container (like nsenter(1))";
@@ -46,6 +46,11 @@ async function resolveTargetPid(target: string): Promise<number> {
     if (pid <= 0 || !existsSync(`/proc/${pid}`)) throw new UserError(`no such process: ${target}`);
     return pid;
   }
+  // Container lookup modules only for a name: a PID target (the common, timed case) skips them.
+  const [{ listContainers }, { findContainer }] = await Promise.all([
+    import("../../ns/containers.ts"),
+    import("../../ns/targets.ts"),
+  ]);
   const c = findContainer(target, await listContainers());
   if (!c) throw new UserError(`no such container or process: ${target}`);
   if (!existsSync(`/proc/${c.pid}`)) throw new UserError(`container ${containerLabel(c)} is not running`);
@@ -53,11 +58,14 @@ async function resolveTargetPid(target: string): Promise<number> {
 }
 
 export async function run(argv: string[]): Promise<number> {
+  trace("nsenter: loaded");
   const o = parseNsenterArgs(argv);
-  if (o.help) return process.stdout.write(HELP), 0;
+  if (o.help) return printOut(HELP.trimEnd()), 0;
   if (o.version) return console.log("nsbox nsenter (nsbox 0.1.0)"), 0;
   if (o.followContext && existsSync("/sys/fs/selinux/enforce")) throw new UserError("--follow-context is not supported yet");
   const targetPid = o.target === undefined ? undefined : await resolveTargetPid(o.target);
   for (const [type, file] of o.enter) if (file !== undefined) checkNamespaceFile(file, type);
-  return runForeground(nsenterPlan(o, nsenterContext(targetPid)));
+  const plan = nsenterPlan(o, nsenterContext(targetPid));
+  trace("nsenter: planned");
+  return runForeground(plan);
 }

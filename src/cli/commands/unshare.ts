@@ -1,8 +1,10 @@
 // `nsbox unshare`: run a program in new namespaces, with util-linux unshare(1)'s options, through
 // nsbox's own launcher.
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import { UserError } from "../../common/errors.ts";
+import { resolvePath } from "../../common/path.ts";
+import { printOut } from "../../common/output.ts";
+import { trace } from "../../common/trace.ts";
 import { unshareContext } from "../../ns/host-context.ts";
 import { runForeground } from "../../ns/run-plan.ts";
 import { parseUnshareArgs } from "../../ns/unshare-options.ts";
@@ -55,14 +57,17 @@ Options:
 `;
 
 export async function run(argv: string[]): Promise<number> {
+  trace("unshare: loaded");
   const o = parseUnshareArgs(argv, process.geteuid!(), process.getegid!());
-  if (o.help) return process.stdout.write(HELP), 0;
+  if (o.help) return printOut(HELP.trimEnd()), 0;
   if (o.version) return console.log("nsbox unshare (nsbox 0.1.0)"), 0;
   // Checked here so a typo fails before any namespace exists (util-linux fails after unshare(2)).
   for (const [type, file] of o.create) {
-    if (file !== undefined && !existsSync(resolve(file))) {
+    if (file !== undefined && !existsSync(resolvePath(file))) {
       throw new UserError(`cannot persist the ${type} namespace on ${file}: no such file (create it first, e.g. touch ${file})`);
     }
   }
-  return runForeground(unsharePlan(o, unshareContext()));
+  const plan = unsharePlan(o, unshareContext());
+  trace("unshare: planned");
+  return runForeground(plan);
 }
