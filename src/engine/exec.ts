@@ -113,16 +113,17 @@ export async function execInContainer(e: Engine, ref: string, o: ExecOptions): P
  * failures over its sync socket, so none of them needs those fds.
  */
 async function execDetachedInline(e: Engine, id: string, o: ExecOptions, user?: string, caps?: string[]): Promise<number> {
-  const [{ exec }, { StateStore }] = await Promise.all([import("../runtime/exec.ts"), import("../runtime/state.ts")]);
+  const [{ exec }, { StateStore }, { OperationError }] = await Promise.all([import("../runtime/exec.ts"), import("../runtime/state.ts"), import("../runtime/errors.ts")]);
   try {
     return await exec(new StateStore(e.paths.runtimeRoot), {
       id, args: o.cmd, detach: true, env: o.env, cwd: o.workdir, user, capabilities: caps, stdio: ["ignore", "ignore", "ignore"],
     });
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
-    // The runtime's "exec ID: " is ours to replace: docker says "exec failed: ..." (126 or 127).
-    const code = err.exitCode === 127 ? 127 : 126;
-    throw new UserError(`exec failed: ${err.message.replace(/^exec \S+: /, "")}`, code);
+    // runc's wording is "exec ID: DETAIL", docker's "exec failed: DETAIL" (126, or 127 for a
+    // missing program): the runtime keeps the detail apart for us.
+    const detail = err instanceof OperationError ? err.detail : err.message;
+    throw new UserError(`exec failed: ${detail}`, err.exitCode === 127 ? 127 : 126);
   }
 }
 

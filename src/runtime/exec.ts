@@ -1,6 +1,5 @@
 // `exec`: a new process in every namespace and cgroup of a running container.
 import { readFileSync } from "node:fs";
-import { UserError } from "../common/errors.ts";
 import { cgroupJoin } from "../linux/cgroups/index.ts";
 import { launch, type Stdio } from "../linux/launcher.ts";
 import type { LaunchPlan } from "../linux/plan.ts";
@@ -8,7 +7,8 @@ import { compileProcess, containerJoins } from "../oci/compile.ts";
 import { compileSeccomp } from "../oci/seccomp/index.ts";
 import type { Process } from "../oci/spec.ts";
 import { ConfigError, validateProcess } from "../oci/validate.ts";
-import { describeFailure, printWarnings } from "./errors.ts";
+import { describeFailure, OperationError, printWarnings } from "./errors.ts";
+import { execCgroupJoin } from "./exec-cgroup.ts";
 import { containerStatus, writePidFile } from "./operations.ts";
 import { type CompiledFilter, loadSeccomp } from "./seccomp-cache.ts";
 import type { ContainerRecord, StateStore } from "./state.ts";
@@ -30,6 +30,12 @@ export interface ExecOptions {
   stdio?: [Stdio, Stdio, Stdio];
   /** Our fds the process gets as its 3, 4, ... (runc's --preserve-fds). */
   passFds?: number[];
+  apparmorProfile?: string;
+  selinuxLabel?: string;
+  /** Sub-cgroups to run in: runc's --cgroup [CONTROLLERS:]PATH (exec-cgroup.ts). */
+  cgroups?: string[];
+  /** Exec into a paused container too (the process starts frozen, as runc's --ignore-paused). */
+  ignorePaused?: boolean;
 }
 
 /** The process to run: --process FILE, or the container's own process with the flags applied. */
@@ -39,33 +45,35 @@ export function execProcess(rec: ContainerRecord, opts: ExecOptions): Process {
     try {
       raw = JSON.parse(readFileSync(opts.processFile, "utf8"));
     } catch (err) {
-      throw new UserError(`exec ${opts.id}: --process ${opts.processFile}: ${(err as Error).message}`);
+      throw new OperationError("exec", opts.id, `--process ${opts.processFile}: ${(err as Error).message}`);
     }
     try {
       validateProcess(raw as Record<string, unknown>, "process");
     } catch (err) {
       // The problem is in the --process file, not in config.json.
-      if (err instanceof ConfigError) throw new UserError(`exec ${opts.id}: --process ${opts.processFile}: ${err.message.replace(/^config\.json: /, "")}`);
+      if (err instanceof ConfigError) throw new OperationError("exec", opts.id, `--process ${opts.processFile}: ${err.message.replace(/^config\.json: /, "")}`);
       throw err;
     }
     return raw as Process;
   }
-  if (!opts.args?.length) throw new UserError(`exec ${opts.id}: no command given (ARGS or --process)`);
+  if (!opts.args?.length) throw new OperationError("exec", opts.id, "no command given (ARGS or --process)");
   // The same rules as process in config.json (validateProcess), said in terms of the flags.
-  if (opts.cwd !== undefined && !opts.cwd.startsWith("/")) throw new UserError(`exec ${opts.id}: --cwd "${opts.cwd}": must be an absolute path`);
+  if (opts.cwd !== undefined && !opts.cwd.startsWith("/")) throw new OperationError("exec", opts.id, `--cwd "${opts.cwd}": must be an absolute path`);
   const badEnv = opts.env?.find((e) => !e.includes("="));
-  if (badEnv !== undefined) throw new UserError(`exec ${opts.id}: --env "${badEnv}": expected KEY=VALUE`);
+  if (badEnv !== undefined) throw new OperationError("exec", opts.id, `--env "${badEnv}": expected KEY=VALUE`);
   const base = rec.config.process!;
   const p: Process = { ...structuredClone(base), args: opts.args, terminal: !!opts.tty };
   if (opts.env?.length) p.env = mergeEnv(p.env ?? [], opts.env);
   if (opts.cwd) p.cwd = opts.cwd;
   if (opts.user) {
     const m = /^(\d+)(?::(\d+))?$/.exec(opts.user);
-    if (!m) throw new UserError(`exec ${opts.id}: --user "${opts.user}": expected UID[:GID]`);
+    if (!m) throw new OperationError("exec", opts.id, `--user "${opts.user}": expected UID[:GID]`);
     p.user = { ...p.user, uid: Number(m[1]), gid: m[2] !== undefined ? Number(m[2]) : p.user.gid };
   }
   if (opts.additionalGids?.length) p.user = { ...p.user, additionalGids: opts.additionalGids };
   if (opts.noNewPrivileges) p.noNewPrivileges = true;
+  if (opts.apparmorProfile !== undefined) p.apparmorProfile = opts.apparmorProfile;
+  if (opts.selinuxLabel !== undefined) p.selinuxLabel = opts.selinuxLabel;
   if (opts.capabilities?.length && p.capabilities) {
     for (const set of ["bounding", "effective", "permitted", "inheritable"] as const) {
       p.capabilities[set] = [...new Set([...(p.capabilities[set] ?? []), ...opts.capabilities])];
@@ -88,7 +96,7 @@ export function compileExec(rec: ContainerRecord, proc: Process, opts: ExecOptio
   return {
     ...compileProcess(proc, "process", notes),
     join: containerJoins(rec.config, rec.pid),
-    cgroupJoin: rec.cgroup ? cgroupJoin(rec.cgroup) : undefined,
+    cgroupJoin: !rec.cgroup ? undefined : opts.cgroups?.length ? execCgroupJoin(rec.cgroup, opts.cgroups) : cgroupJoin(rec.cgroup),
     foreground: !opts.detach || undefined,
     consoleSocket: opts.consoleSocket,
     setsid: true,
@@ -99,8 +107,10 @@ export function compileExec(rec: ContainerRecord, proc: Process, opts: ExecOptio
 export async function exec(store: StateStore, opts: ExecOptions): Promise<number> {
   const rec = store.load(opts.id);
   const status = containerStatus(store, rec);
-  if (status !== "running" && status !== "created")
-    throw new UserError(`exec ${opts.id}: cannot exec in a ${status} container`);
+  if (status === "paused" && !opts.ignorePaused)
+    throw new OperationError("exec", opts.id, "cannot exec in a paused container (resume it, or use --ignore-paused)");
+  if (status !== "running" && status !== "created" && status !== "paused")
+    throw new OperationError("exec", opts.id, `cannot exec in a ${status} container`);
   const proc = execProcess(rec, opts);
   let launched;
   try {
