@@ -48,5 +48,9 @@ export async function execCommand(argv: string[], g: GlobalOptions): Promise<num
     capabilities: v.cap as string[] | undefined,
     noNewPrivileges: !!v["no-new-privs"],
     passFds: preservedFds(v["preserve-fds"] as string | undefined, `exec ${id}`),
+    apparmorProfile: v.apparmor as string | undefined,
+    selinuxLabel: v["process-label"] as string | undefined,
+    cgroups: v.cgroup as string[] | undefined,
+    ignorePaused: !!v["ignore-paused"],
   });
 }
