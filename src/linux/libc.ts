@@ -2,6 +2,9 @@
 // socketpair(2) for the launcher's sync socket; mknod (overlay whiteouts, fifos, device nodes),
 // extended attributes (file capabilities, overlay opaque markers) and mount/umount2 (overlay root
 // filesystems, the engine's pinned mounts, unshare's clean-up of persisted namespace files).
+// Also read/write/close on a raw fd, access(2) and statx(2)'s inode: what `nsbox unshare` and
+// `nsbox nsenter` need of node:fs, whose first import costs ~1 ms in a fresh compiled process
+// (docs/performance.md), an eighth of those commands; bun:ffi is loaded for socketpair anyway.
 //
 // Why bun:ffi and not spawning mknod/setfattr/mount: unpacking calls these per tar entry, and a
 // process spawn costs ~1 ms against a few µs here. bun:ffi and the dlopen of libc cost ~0.2-0.6 ms
@@ -21,6 +24,11 @@ type Symbols = {
   mount: (source: Buffer, target: Buffer, fstype: Buffer, flags: number, data: Buffer) => number;
   umount2: (target: Buffer, flags: number) => number;
   __errno_location: () => Pointer;
+  read: (fd: number, buf: Uint8Array, n: number) => number;
+  write: (fd: number, buf: Uint8Array, n: number) => number;
+  close: (fd: number) => number;
+  access: (path: Buffer, mode: number) => number;
+  statx: (dirfd: number, path: Buffer, flags: number, mask: number, buf: Uint8Array) => number;
 };
 let libc: Symbols | undefined;
 let readI32: ((p: Pointer, offset: number) => number) | undefined;
@@ -39,6 +47,11 @@ function load(): Symbols {
       mount: { args: [cstring, cstring, cstring, u64, cstring], returns: i32 },
       umount2: { args: [cstring, i32], returns: i32 },
       __errno_location: { args: [], returns: P },
+      read: { args: [i32, P, u64], returns: FFIType.i64_fast },
+      write: { args: [i32, P, u64], returns: FFIType.i64_fast },
+      close: { args: [i32], returns: i32 },
+      access: { args: [cstring, i32], returns: i32 },
+      statx: { args: [i32, cstring, i32, u32, P], returns: i32 },
     }).symbols as unknown as Symbols;
     readI32 = read.i32;
   }
@@ -132,4 +145,33 @@ export function mount(source: string, target: string, fstype: string, flags: num
 
 export function umount(target: string, flags = 0): void {
   check(load().umount2(cstr(target), flags), "umount2", target);
+}
+
+/** read(2) into `buf`: the byte count, 0 at EOF. Blocks (our signal handlers restart it). */
+export function readFd(fd: number, buf: Uint8Array): number {
+  return check(load().read(fd, buf, buf.length), "read", `fd ${fd}`);
+}
+
+/** write(2) of `buf` from `offset`: the byte count written. */
+export function writeFd(fd: number, buf: Uint8Array, offset = 0): number {
+  return check(load().write(fd, buf.subarray(offset), buf.length - offset), "write", `fd ${fd}`);
+}
+
+export function closeFd(fd: number): void {
+  check(load().close(fd), "close", `fd ${fd}`);
+}
+
+/** Whether `path` exists (following symlinks), as node:fs existsSync answers. */
+export function pathExists(path: string): boolean {
+  return load().access(cstr(path), 0 /* F_OK */) === 0;
+}
+
+const AT_FDCWD = -100, STATX_INO = 0x100, STX_INO_OFFSET = 32; // struct statx is the same on every arch
+
+/** The inode number of `path` (following symlinks), or undefined when it cannot be stat'ed. */
+export function inodeOf(path: string): number | undefined {
+  const buf = new Uint8Array(256);
+  if (load().statx(AT_FDCWD, cstr(path), 0, STATX_INO, buf) !== 0) return undefined;
+  const view = new DataView(buf.buffer);
+  return view.getUint32(STX_INO_OFFSET, true) + view.getUint32(STX_INO_OFFSET + 4, true) * 2 ** 32;
 }

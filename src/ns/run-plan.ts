@@ -4,7 +4,9 @@ import { UserError } from "../common/errors.ts";
 import { trace } from "../common/trace.ts";
 import { launch, LaunchError } from "../linux/launcher.ts";
 import type { LaunchPlan } from "../linux/plan.ts";
-import { unmountPersisted, nsfsMountCount } from "./persist-cleanup.ts";
+
+// Only with persisted namespace files (it reads mountinfo through node:fs, ~1 ms to load).
+const persistCleanup = () => require("./persist-cleanup.ts") as typeof import("./persist-cleanup.ts");
 
 /** The user-facing line for a launcher failure (pure). */
 export function describeFailure(err: LaunchError, plan: LaunchPlan): UserError {
@@ -39,7 +41,7 @@ export async function runForeground(plan: LaunchPlan): Promise<number> {
     if (child) try { process.kill(child, sig); } catch {}
   };
   for (const s of FORWARDED) process.on(s, forward);
-  const before = plan.persist?.map((p) => nsfsMountCount(p.path)) ?? [];
+  const before = plan.persist?.map((p) => persistCleanup().nsfsMountCount(p.path)) ?? [];
   try {
     const launched = await launch(plan);
     trace("launched");
@@ -49,7 +51,7 @@ export async function runForeground(plan: LaunchPlan): Promise<number> {
     return status;
   } catch (err) {
     // A failure after the namespace files were bind-mounted must not leave them mounted.
-    if (plan.persist) unmountPersisted(plan.persist.map((p) => p.path), before);
+    if (plan.persist) persistCleanup().unmountPersisted(plan.persist.map((p) => p.path), before);
     if (err instanceof LaunchError) throw describeFailure(err, plan);
     throw err;
   } finally {

@@ -1,9 +1,9 @@
 // `nsbox nsenter`: run a program in the namespaces of a process or nsbox container, with
 // util-linux nsenter(1)'s options, through nsbox's own launcher.
-import { existsSync } from "node:fs";
 import { UserError } from "../../common/errors.ts";
 import { printOut } from "../../common/output.ts";
 import { trace } from "../../common/trace.ts";
+import { pathExists } from "../../linux/libc.ts";
 import { checkNamespaceFile, nsenterContext } from "../../ns/host-context.ts";
 import { parseNsenterArgs } from "../../ns/nsenter-options.ts";
 import { nsenterPlan } from "../../ns/nsenter-plan.ts";
@@ -43,7 +43,7 @@ Options:
 async function resolveTargetPid(target: string): Promise<number> {
   if (/^\d+$/.test(target)) {
     const pid = Number(target);
-    if (pid <= 0 || !existsSync(`/proc/${pid}`)) throw new UserError(`no such process: ${target}`);
+    if (pid <= 0 || !pathExists(`/proc/${pid}`)) throw new UserError(`no such process: ${target}`);
     return pid;
   }
   // Container lookup modules only for a name: a PID target (the common, timed case) skips them.
@@ -53,7 +53,7 @@ async function resolveTargetPid(target: string): Promise<number> {
   ]);
   const c = findContainer(target, await listContainers());
   if (!c) throw new UserError(`no such container or process: ${target}`);
-  if (!existsSync(`/proc/${c.pid}`)) throw new UserError(`container ${containerLabel(c)} is not running`);
+  if (!pathExists(`/proc/${c.pid}`)) throw new UserError(`container ${containerLabel(c)} is not running`);
   return c.pid;
 }
 
@@ -62,7 +62,7 @@ export async function run(argv: string[]): Promise<number> {
   const o = parseNsenterArgs(argv);
   if (o.help) return printOut(HELP.trimEnd()), 0;
   if (o.version) return console.log("nsbox nsenter (nsbox 0.1.0)"), 0;
-  if (o.followContext && existsSync("/sys/fs/selinux/enforce")) throw new UserError("--follow-context is not supported yet");
+  if (o.followContext && pathExists("/sys/fs/selinux/enforce")) throw new UserError("--follow-context is not supported yet");
   const targetPid = o.target === undefined ? undefined : await resolveTargetPid(o.target);
   for (const [type, file] of o.enter) if (file !== undefined) checkNamespaceFile(file, type);
   const plan = nsenterPlan(o, nsenterContext(targetPid));

@@ -1,10 +1,10 @@
 // `nsbox unshare`: run a program in new namespaces, with util-linux unshare(1)'s options, through
 // nsbox's own launcher.
-import { existsSync } from "node:fs";
 import { UserError } from "../../common/errors.ts";
 import { resolvePath } from "../../common/path.ts";
 import { printOut } from "../../common/output.ts";
 import { trace } from "../../common/trace.ts";
+import { pathExists } from "../../linux/libc.ts";
 import { unshareContext } from "../../ns/host-context.ts";
 import { runForeground } from "../../ns/run-plan.ts";
 import { parseUnshareArgs } from "../../ns/unshare-options.ts";
@@ -63,7 +63,7 @@ export async function run(argv: string[]): Promise<number> {
   if (o.version) return console.log("nsbox unshare (nsbox 0.1.0)"), 0;
   // Checked here so a typo fails before any namespace exists (util-linux fails after unshare(2)).
   for (const [type, file] of o.create) {
-    if (file !== undefined && !existsSync(resolvePath(file))) {
+    if (file !== undefined && !pathExists(resolvePath(file))) {
       throw new UserError(`cannot persist the ${type} namespace on ${file}: no such file (create it first, e.g. touch ${file})`);
     }
   }
