@@ -7,8 +7,8 @@ import { trace } from "../common/trace.ts";
 import { ImageStore } from "../image/index.ts";
 import { pullImage } from "../image/registry/pull.ts";
 import { isAlive } from "../linux/proc.ts";
-import { ContainerDb, type Row } from "./db.ts";
-import { checkName, generateName, newId } from "./names.ts";
+import { ContainerDb, NameConflict, type Row } from "./db.ts";
+import { checkName, claimGeneratedName, newId } from "./names.ts";
 import { EnginePaths, engineRoot } from "./paths.ts";
 import { runtimeCommand } from "./runtimes.ts";
 import { capabilities, commandLine } from "./spec.ts";
@@ -178,7 +178,7 @@ export class Engine {
 
   async create(req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
     await this.reconcileNetwork();
-    const name = req.name ? checkName(req.name) : generateName();
+    let name = req.name ? checkName(req.name) : "";
     const img = await this.image(req.Config.Image);
     const imgCfg = this.images.config(img).config ?? {};
     const host: HostConfig = { ...defaultHostConfig(), ...req.HostConfig };
@@ -204,7 +204,7 @@ export class Engine {
       HostnamePath: `${this.paths.dir(id)}/hostname`,
       HostsPath: `${this.paths.dir(id)}/hosts`,
       LogPath: this.paths.log(id),
-      Name: `/${name}`,
+      Name: `/${name}`, // a generated name is set when claimed, below
       RestartCount: 0,
       Driver: "overlay",
       Platform: "linux",
@@ -225,7 +225,12 @@ export class Engine {
       },
     };
     // Claim the name first: of concurrent creates with one name, the losers stop here.
-    this.db.insert(doc, name, process.pid);
+    if (name) this.db.insert(doc, name, process.pid);
+    else {
+      const claim = (n: string) => this.db.insert({ ...doc, Name: `/${n}` }, n, process.pid);
+      name = claimGeneratedName(claim, (err) => err instanceof NameConflict);
+      doc.Name = `/${name}`;
+    }
     try {
       const dir = this.paths.dir(id);
       mkdirSync(dir, { recursive: true, mode: 0o711 });
