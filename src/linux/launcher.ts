@@ -1,9 +1,10 @@
 // Starting native/build/nsbox-launcher with a plan and following its sync lines.
 // The launcher gets the plan and reports back on fd 3, a socketpair Bun creates for us.
-import { closeSync, readSync, writeSync } from "node:fs";
 import { encodePlan, type LaunchPlan } from "./plan.ts";
 import { SYNC } from "./plan-ids.ts";
-import { socketpair } from "./libc.ts";
+// Raw read/write/close from libc.ts rather than node:fs: `nsbox unshare`/`nsenter` load nothing else
+// of node:fs, whose first import costs ~1 ms in a compiled binary (docs/performance.md).
+import { closeFd as closeSync, readFd as readSync, socketpair, writeFd as writeSync } from "./libc.ts";
 
 // From source, the launcher sits beside src/; in a compiled bin/ executable (setup's
 // `bun build --compile`, whose modules live under /$bunfs), beside bin/.

@@ -147,14 +147,24 @@ export function umount(target: string, flags = 0): void {
   check(load().umount2(cstr(target), flags), "umount2", target);
 }
 
-/** read(2) into `buf`: the byte count, 0 at EOF. Blocks (our signal handlers restart it). */
-export function readFd(fd: number, buf: Uint8Array): number {
-  return check(load().read(fd, buf, buf.length), "read", `fd ${fd}`);
+const EINTR = 4;
+
+/** Calls `syscall` again while it fails with EINTR (a signal handled by the process meanwhile). */
+function restarting(syscall: () => number): number {
+  for (;;) {
+    const rc = syscall();
+    if (rc >= 0 || readI32!(load().__errno_location(), 0) !== EINTR) return rc;
+  }
 }
 
-/** write(2) of `buf` from `offset`: the byte count written. */
+/** read(2) into `buf`: the byte count, 0 at EOF. Blocks; restarted after a handled signal. */
+export function readFd(fd: number, buf: Uint8Array): number {
+  return check(restarting(() => load().read(fd, buf, buf.length)), "read", `fd ${fd}`);
+}
+
+/** write(2) of `buf` from `offset`: the byte count written; restarted after a handled signal. */
 export function writeFd(fd: number, buf: Uint8Array, offset = 0): number {
-  return check(load().write(fd, buf.subarray(offset), buf.length - offset), "write", `fd ${fd}`);
+  return check(restarting(() => load().write(fd, buf.subarray(offset), buf.length - offset)), "write", `fd ${fd}`);
 }
 
 export function closeFd(fd: number): void {
