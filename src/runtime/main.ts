@@ -6,6 +6,7 @@ import { UserError } from "../common/errors.ts";
 import { parseFlags } from "../common/flags.ts";
 import { printErr } from "../common/output.ts";
 import { trace } from "../common/trace.ts";
+import { DEFAULT_ROOT, OCI_VERSION } from "./constants.ts";
 import type { StateStore } from "./state.ts";
 trace("main loaded");
 
@@ -80,18 +81,17 @@ async function main(argv: string[]): Promise<number> {
   logFormat = (values["log-format"] as string) ?? "text";
   if (logFormat !== "text" && logFormat !== "json") throw new UserError(`--log-format: "${logFormat}" is not text or json`);
   if (values.version) {
-    const { OCI_VERSION } = await import("./state.ts");
     console.log(`nsbox-runtime version ${pkg.version}\nspec: ${OCI_VERSION}`);
     return 0;
   }
   const [name, ...rest] = positionals;
   if (!name || values.help || name === "help") {
-    console.log(usage((await import("./state.ts")).DEFAULT_ROOT));
+    console.log(usage(DEFAULT_ROOT));
     return name || values.help ? 0 : 1;
   }
   const load = commands[name];
   if (!load) throw new UserError(`unknown command "${name}" (see nsbox-runtime --help)`);
-  const [{ DEFAULT_ROOT, StateStore }, cmd] = await Promise.all([import("./state.ts"), load()]);
+  const [{ StateStore }, cmd] = await Promise.all([import("./state.ts"), load()]);
   const store = new StateStore((values.root as string) ?? DEFAULT_ROOT);
   trace(`${name} loaded`);
   return cmd(rest, { store, debug: !!values.debug });

@@ -6,9 +6,9 @@ import { UserError } from "../common/errors.ts";
 import { isAlive } from "../linux/proc.ts";
 import type { CgroupHandle } from "../linux/cgroups/index.ts";
 import type { Spec, State, Status } from "../oci/spec.ts";
+import { DEFAULT_ROOT, OCI_VERSION } from "./constants.ts";
 
-export const DEFAULT_ROOT = "/run/nsbox-runtime";
-export const OCI_VERSION = "1.2.0";
+export { DEFAULT_ROOT, OCI_VERSION };
 const ID_PATTERN = /^[\w+\-.]+$/;
 
 /** What we keep per container (a superset of the OCI state). */
