@@ -21,6 +21,7 @@ import { killContainer, pauseContainer, removeContainer, restartContainer, stopC
 import { startContainer, type StartOptions } from "./start.ts";
 import { copyFrom, copyTo, type CopyFromResult } from "./cp/copy.ts";
 import { notifyWaiters, waitCondition, type WaitCondition } from "./wait.ts";
+import { withPredefinedNetwork } from "./predefined-net.ts";
 import type { ContainerJSON, ContainerState, CreateRequest, HostConfig } from "./types.ts";
 
 export interface EngineOptions {
@@ -75,7 +76,7 @@ export class Engine {
 
   inspect(ref: string): ContainerJSON {
     const r = this.row(ref);
-    return this.withState(r);
+    return withPredefinedNetwork(this.withState(r), this.paths.root);
   }
 
   private withState(r: Row): ContainerJSON {

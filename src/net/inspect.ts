@@ -9,10 +9,16 @@ export function endpointId(e: EndpointRow): string {
   return sha256Hex(`${e.container}\0${e.network}`);
 }
 
+/** The endpoint a container running with --net host or none has on that network (no record:
+ * derived, so `network inspect` and the container's inspect agree). */
+export function predefinedEndpointId(containerId: string, networkId: string): string {
+  return sha256Hex(`${containerId}\0${networkId}`);
+}
+
 /** host and none as docker shows them: no IPAM config, no options; `containers` are those running
  * in that mode (the engine knows them, not the network records). */
 export function inspectPredefined(n: PredefinedNetwork, containers: Record<string, { Name: string }> = {}) {
-  const endpoints = Object.fromEntries(Object.entries(containers).map(([id, c]) => [id, { Name: c.Name, EndpointID: sha256Hex(`${id}\0${n.id}`), MacAddress: "", IPv4Address: "", IPv6Address: "" }]));
+  const endpoints = Object.fromEntries(Object.entries(containers).map(([id, c]) => [id, { Name: c.Name, EndpointID: predefinedEndpointId(id, n.id), MacAddress: "", IPv4Address: "", IPv6Address: "" }]));
   return { ...common(n, n.driver), IPAM: { Driver: "default", Options: null, Config: [] }, Internal: false, ...rest(endpoints), Options: {}, Labels: n.labels };
 }
 
