@@ -3,6 +3,7 @@
 #include "report.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,6 +20,13 @@ void hooks_wait_for_parent(void) {
   if (n != 1) fail("wait for hooks", "parent went away", n < 0 ? errno : EPIPE);
 }
 
+/* "startContainer hook PATH", the step every failure of a hook names (as the runtime's own hooks). */
+static const char *hook_step(const char *path) {
+  static char step[PATH_MAX + 32];
+  snprintf(step, sizeof step, "startContainer hook %s", path);
+  return step;
+}
+
 /* Waits for `pid` at most `timeout` seconds (0: forever); SIGKILLs it when time runs out. */
 static int wait_hook(pid_t pid, uint32_t timeout, const char *path) {
   int status;
@@ -32,7 +40,9 @@ static int wait_hook(pid_t pid, uint32_t timeout, const char *path) {
     if (r == 0) {
       kill(pid, SIGKILL);
       waitpid(pid, &status, 0);
-      fail("startContainer hook timed out", path, ETIMEDOUT);
+      char what[48];
+      snprintf(what, sizeof what, "timed out after %us", timeout);
+      fail_msg(hook_step(path), what);
     }
   }
   while (waitpid(pid, &status, 0) < 0)
@@ -64,10 +74,10 @@ static void run_hook(const struct hook_entry *h) {
   signal(SIGPIPE, SIG_DFL);
   int status = wait_hook(pid, h->timeout, h->path);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    char what[64];
-    if (WIFEXITED(status)) snprintf(what, sizeof what, "startContainer hook exited with status %d", WEXITSTATUS(status));
-    else snprintf(what, sizeof what, "startContainer hook killed by signal %d", WTERMSIG(status));
-    fail(what, h->path, 0);
+    char what[48];
+    if (WIFEXITED(status)) snprintf(what, sizeof what, "exited with status %d", WEXITSTATUS(status));
+    else snprintf(what, sizeof what, "killed by signal %d", WTERMSIG(status));
+    fail_msg(hook_step(h->path), what);
   }
 }
 

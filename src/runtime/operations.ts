@@ -3,7 +3,7 @@
 // cgroup planner: `nsbox-runtime start/kill/delete/state`, started once per verb by podman and
 // containerd, load only this (with bin/ compiled with --splitting, a module graph is a chunk;
 // create's is ~110 KB and ~1-2 ms to load).
-import { closeSync, constants, existsSync, openSync, readlinkSync, readSync, realpathSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, constants, existsSync, openSync, readlinkSync, readSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { errnoMessage, UserError } from "../common/errors.ts";
 import { printErr } from "../common/output.ts";
@@ -77,13 +77,15 @@ export async function start(store: StateStore, id: string): Promise<void> {
   }
 }
 
+/** How /proc/PID/exe names the launcher until it execs: its sealed copy (native/launcher/sealed_exe.c). */
+export const LAUNCHER_EXE = "/memfd:nsbox-launcher";
+
 /** Polls until `pid` has exec'd its program (its /proc/PID/exe is no longer the launcher), or is gone. */
 async function waitExec(pid: number, timeoutMs: number): Promise<void> {
-  const launcher = realpathSync((await import("../linux/launcher.ts")).LAUNCHER_PATH);
   const deadline = Date.now() + timeoutMs;
   for (let delay = 0.1; Date.now() < deadline; delay = Math.min(delay * 2, 10)) {
     try {
-      if (readlinkSync(`/proc/${pid}/exe`) !== launcher) return;
+      if (!readlinkSync(`/proc/${pid}/exe`).startsWith(LAUNCHER_EXE)) return;
     } catch {
       return; // gone
     }
