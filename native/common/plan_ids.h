@@ -91,6 +91,7 @@ enum plan_attr_id {
                          * stage 0 writes its PID to cgroup.procs on kernels without that) */
   PA_PRESERVE_FDS = 70, /* u32 N: the launcher's fds 4..3+N become the program's 3..2+N (runc's
                          * --preserve-fds; the launcher's own fd 3 is the plan socket) */
+  PA_SCHEDULER = 71,    /* nested NA_SCHED_*: struct sched_attr for sched_setattr(2) of the process */
 };
 
 enum plan_nested_attr_id {
@@ -105,6 +106,8 @@ enum plan_nested_attr_id {
   NA_HOOK_PATH = 1, NA_HOOK_ARG = 2 /* repeated */, NA_HOOK_ENV = 3 /* repeated */,
   NA_HOOK_TIMEOUT = 4 /* u32 seconds, 0: none */, NA_HOOK_STDIN = 5 /* bytes: the state JSON */,
   NA_CAP_BOUNDING = 1, NA_CAP_EFFECTIVE = 2, NA_CAP_INHERITABLE = 3, NA_CAP_PERMITTED = 4, NA_CAP_AMBIENT = 5,
+  NA_SCHED_POLICY = 1 /* u32 */, NA_SCHED_FLAGS = 2 /* u64 */, NA_SCHED_NICE = 3 /* u32, signed */,
+  NA_SCHED_PRIORITY = 4 /* u32 */, NA_SCHED_RUNTIME = 5, NA_SCHED_DEADLINE = 6, NA_SCHED_PERIOD = 7 /* u64 ns */,
 };
 
 /* Sync points between the launcher and the TypeScript parent, written as text lines on fd 3.

@@ -167,6 +167,25 @@ void config_decode(struct launch_config *c, const void *plan, size_t len) {
     case PA_CGROUP_JOIN: PUSH(c->cgroup_v1_dirs, str(&a)); break;
     case PA_CGROUP_JOIN_V2: c->cgroup_v2_dir = str(&a); break;
     case PA_PRESERVE_FDS: c->preserve_fds = u32(&a); break;
+    case PA_SCHEDULER: {
+      c->has_sched = true;
+      struct plan_iter sit;
+      struct plan_attr s;
+      nested_begin(&sit, &a);
+      while (nested_next(&sit, &s, &a)) {
+        switch (s.type) {
+          case NA_SCHED_POLICY: c->sched.policy = u32(&s); break;
+          case NA_SCHED_FLAGS: c->sched.flags = u64(&s); break;
+          case NA_SCHED_NICE: c->sched.nice = (int32_t)u32(&s); break;
+          case NA_SCHED_PRIORITY: c->sched.priority = u32(&s); break;
+          case NA_SCHED_RUNTIME: c->sched.runtime = u64(&s); break;
+          case NA_SCHED_DEADLINE: c->sched.deadline = u64(&s); break;
+          case NA_SCHED_PERIOD: c->sched.period = u64(&s); break;
+          default: bad(s.type, "unknown scheduler attribute");
+        }
+      }
+      break;
+    }
     case PA_TIME_OFFSETS: c->time_offsets = str(&a); break;
     case PA_ENTER_ROOT: c->enter_root = str(&a); break;
     case PA_ENTER_CWD: c->enter_cwd = str(&a); break;

@@ -82,6 +82,12 @@ struct launch_config {
   bool userns_root;
   bool loopback_up;
   uint32_t preserve_fds;                 /* PA_PRESERVE_FDS */
+  bool has_sched;                        /* PA_SCHEDULER */
+  struct sched_plan {
+    uint32_t policy, priority;
+    int32_t nice;
+    uint64_t flags, runtime, deadline, period;
+  } sched;
 };
 
 /* Decodes a plan; on a malformed plan it reports and exits (step "decode plan"). */

@@ -1,4 +1,5 @@
 #include "process.h"
+#include "fileio.h"
 #include "report.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -15,13 +16,29 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static void write_file(const char *step, const char *path, const char *value) {
-  int fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) fail(step, path, errno);
-  size_t len = strlen(value);
-  ssize_t n = write(fd, value, len);
-  if (n != (ssize_t)len) fail(step, path, n < 0 ? errno : EIO);
-  close(fd);
+static void write_or_fail(const char *step, const char *path, const char *value) {
+  int err = write_file(path, value);
+  if (err) fail(step, path, err);
+}
+
+/* struct sched_attr as sched_setattr(2) takes it (SCHED_ATTR_SIZE_VER0; not in every libc). */
+struct sched_attr_v0 {
+  uint32_t size, sched_policy;
+  uint64_t sched_flags;
+  int32_t sched_nice;
+  uint32_t sched_priority;
+  uint64_t sched_runtime, sched_deadline, sched_period;
+};
+
+static void apply_scheduler(const struct sched_plan *s) {
+  struct sched_attr_v0 attr = {
+    .size = sizeof attr, .sched_policy = s->policy, .sched_flags = s->flags, .sched_nice = s->nice,
+    .sched_priority = s->priority, .sched_runtime = s->runtime, .sched_deadline = s->deadline,
+    .sched_period = s->period,
+  };
+  char what[48];
+  snprintf(what, sizeof what, "policy %u priority %u nice %d", s->policy, s->priority, s->nice);
+  if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0) fail("sched_setattr", what, errno);
 }
 
 static void apply_sysctl(const struct kv_entry *kv) {
@@ -33,7 +50,7 @@ static void apply_sysctl(const struct kv_entry *kv) {
   if (!strchr(kv->key, '/'))
     for (char *p = path + 10; *p; p++)
       if (*p == '.') *p = '/';
-  write_file("sysctl", path, kv->value);
+  write_or_fail("sysctl", path, kv->value);
 }
 
 void process_apply_environment(const struct launch_config *cfg) {
@@ -48,7 +65,7 @@ void process_apply_environment(const struct launch_config *cfg) {
      * user namespace is not: dumpable for this one write only, when it is needed. */
     int lend = !prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) && access("/proc/self/oom_score_adj", W_OK) < 0;
     if (lend) prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-    write_file("set oom_score_adj", "/proc/self/oom_score_adj", v);
+    write_or_fail("set oom_score_adj", "/proc/self/oom_score_adj", v);
     if (lend && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) fail("prctl", "set non-dumpable", errno);
   }
   for (size_t i = 0; i < cfg->rlimits.len; i++) {
@@ -64,8 +81,9 @@ void process_apply_environment(const struct launch_config *cfg) {
   if (cfg->has_personality && personality(cfg->personality) < 0) fail("personality", "", errno);
   if (cfg->has_ioprio && syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, cfg->ioprio) < 0)
     fail("ioprio_set", "", errno);
-  if (cfg->apparmor) write_file("set apparmor profile", "/proc/self/attr/apparmor/exec", cfg->apparmor);
-  if (cfg->selinux_label) write_file("set selinux label", "/proc/self/attr/exec", cfg->selinux_label);
+  if (cfg->has_sched) apply_scheduler(&cfg->sched);
+  if (cfg->apparmor) write_or_fail("set apparmor profile", "/proc/self/attr/apparmor/exec", cfg->apparmor);
+  if (cfg->selinux_label) write_or_fail("set selinux label", "/proc/self/attr/exec", cfg->selinux_label);
   /* A session keyring of its own, so keys never leak between containers (runc's default). */
   if (cfg->keyring && syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, cfg->keyring) < 0 && errno != ENOSYS)
     fail("join session keyring", cfg->keyring, errno);

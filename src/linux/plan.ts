@@ -47,6 +47,17 @@ export interface LauncherHook {
 }
 
 /** Cgroup directories the container process joins: one per v1 hierarchy, and the v2 one. */
+/** struct sched_attr's fields, as the launcher passes them to sched_setattr(2). */
+export interface SchedAttr {
+  policy: number;
+  flags: bigint;
+  nice: number;
+  priority: number;
+  runtime: bigint;
+  deadline: bigint;
+  period: bigint;
+}
+
 export interface CgroupJoin {
   v1: string[];
   v2?: string;
@@ -104,6 +115,8 @@ export interface LaunchPlan {
   selinuxLabel?: string;
   keyring?: string;
   ioprio?: number;
+  /** sched_setattr(2) of the process (src/oci/scheduling.ts). */
+  scheduler?: SchedAttr;
   // hooks
   hookSync?: boolean; // pause before pivot_root for the parent's create-time hooks
   startHooks?: LauncherHook[];
@@ -250,6 +263,14 @@ export function encodePlan(p: LaunchPlan): Buffer {
   if (p.seccomp) w.bytes(PA.SECCOMP, p.seccomp.program).u32(PA.SECCOMP_FLAGS, p.seccomp.flags);
   w.u32(PA.PERSONALITY, p.personality).str(PA.APPARMOR, p.apparmorProfile).str(PA.SELINUX_LABEL, p.selinuxLabel);
   w.str(PA.KEYRING, p.keyring).u32(PA.IOPRIO, p.ioprio);
+  const sched = p.scheduler;
+  if (sched) {
+    w.nested(PA.SCHEDULER, (n) =>
+      n.u32(NA.SCHED_POLICY, sched.policy).u64(NA.SCHED_FLAGS, sched.flags).u32(NA.SCHED_NICE, sched.nice)
+        .u32(NA.SCHED_PRIORITY, sched.priority).u64(NA.SCHED_RUNTIME, sched.runtime)
+        .u64(NA.SCHED_DEADLINE, sched.deadline).u64(NA.SCHED_PERIOD, sched.period),
+    );
+  }
   w.flag(PA.HOOK_SYNC, p.hookSync);
   w.str(PA.ARGV0, p.argv0).flag(PA.USERNS_ROOT, p.usernsRoot).flag(PA.LOOPBACK_UP, p.loopbackUp);
   w.u32(PA.PRESERVE_FDS, p.preserveFds || undefined);

@@ -11,6 +11,7 @@ import { checkSysctls } from "./sysctls.ts";
 import { compileSeccomp, type CompiledSeccomp } from "./seccomp/index.ts";
 import type { IdMapping, NamespaceType, Process, Spec } from "./spec.ts";
 import { ConfigError } from "./validate.ts";
+import { ioprioValue, schedAttr } from "./scheduling.ts";
 
 export const NAMESPACE_FLAGS: Record<NamespaceType, number> = {
   mount: CLONE.NEWNS, pid: CLONE.NEWPID, network: CLONE.NEWNET, ipc: CLONE.NEWIPC,
@@ -167,6 +168,8 @@ export function compileProcess(
     oomScoreAdj: proc.oomScoreAdj,
     apparmorProfile: proc.apparmorProfile || undefined,
     selinuxLabel: proc.selinuxLabel || undefined,
+    scheduler: schedAttr(proc.scheduler, `${fieldPrefix}.scheduler`),
+    ioprio: ioprioValue(proc.ioPriority, `${fieldPrefix}.ioPriority`),
   };
 }
 

@@ -27,8 +27,19 @@ export interface Process {
   apparmorProfile?: string;
   oomScoreAdj?: number;
   selinuxLabel?: string;
-  ioPriority?: { class: string; priority: number };
-  scheduler?: Record<string, unknown>;
+  ioPriority?: { class: string; priority?: number };
+  scheduler?: Scheduler;
+}
+
+/** sched_setattr(2)'s attributes by name (runtime-spec 1.2, process.scheduler). */
+export interface Scheduler {
+  policy: string;
+  nice?: number;
+  priority?: number;
+  flags?: string[];
+  runtime?: number;
+  deadline?: number;
+  period?: number;
 }
 
 export interface User {

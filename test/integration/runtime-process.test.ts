@@ -2,6 +2,8 @@
 // umask, cwd, env, rlimits, oom_score_adj, capabilities, no_new_privs, domainname, sysctls, extra
 // devices, masked and read-only paths. Root only; each test has its own --root and bundle.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { canRun, Sandbox, testSpec } from "../helpers/runtime.ts";
 
 let sb: Sandbox;
@@ -85,5 +87,39 @@ describe.skipIf(!canRun)("process settings", () => {
       s.process!.capabilities = undefined; // keep the launcher's own (full) set
     });
     expect(out).toEqual(["0", "0", expect.stringMatching(/Read-only file system/), "rc=1"]);
+  });
+
+  // /proc/self/stat fields 19 and 41: nice and policy (SCHED_BATCH = 3); busybox's ionice names the class.
+  test("process.scheduler and process.ioPriority: the process runs with them (create and exec)", () => {
+    const show = "cut -d' ' -f19,41 /proc/self/stat; ionice";
+    const edit = (s: Parameters<NonNullable<Parameters<typeof testSpec>[1]>>[0]) => {
+      s.process!.scheduler = { policy: "SCHED_BATCH", nice: 5 };
+      s.process!.ioPriority = { class: "IOPRIO_CLASS_IDLE", priority: 0 };
+    };
+    expect(runLines(show, edit)).toEqual(["5 3", "idle"]);
+    const id = sb.id();
+    expect(sb.rt(["run", "-d", "--bundle", sb.bundle(testSpec(["sleep", "30"], edit)), id]).code).toBe(0);
+    const proc = join(sb.dir, "process.json");
+    writeFileSync(proc, JSON.stringify({
+      ...testSpec(["sh", "-c", show]).process, scheduler: { policy: "SCHED_IDLE" }, ioPriority: { class: "IOPRIO_CLASS_BE", priority: 7 },
+    }));
+    const r = sb.rt(["exec", "--process", proc, id]);
+    expect({ code: r.code, stderr: r.stderr, out: r.stdout.trim().split("\n") }).toEqual({ code: 0, stderr: "", out: ["0 5", "best-effort: prio 7"] });
+  });
+
+  test("a real-time policy the kernel refuses, and a priority it would not take: one line each, nothing left", () => {
+    const id = sb.id();
+    // SCHED_FIFO in a cgroup without real-time runtime (cpu.rt_runtime_us 0 under RT group scheduling)
+    // is refused by the kernel; where it is allowed, the process runs with it.
+    const fifo = sb.rt(["run", "--bundle", sb.bundle(testSpec(["sh", "-c", "cut -d' ' -f41 /proc/self/stat"], (s) => {
+      s.process!.scheduler = { policy: "SCHED_FIFO", priority: 10 };
+    })), id]);
+    if (fifo.code === 0) expect(fifo.stdout).toBe("1\n");
+    else expect(fifo).toEqual({ code: 1, stdout: "", stderr: `nsbox-runtime: create ${id}: sched_setattr policy 1 priority 10 nice 0: Operation not permitted\n` });
+    const bad = sb.id();
+    const r = sb.rt(["create", "--bundle", sb.bundle(testSpec(["true"], (s) => {
+      s.process!.scheduler = { policy: "SCHED_BATCH", priority: 10 };
+    })), bad]);
+    expect(r).toEqual({ code: 1, stdout: "", stderr: `nsbox-runtime: create ${bad}: config.json: process.scheduler.priority: only SCHED_FIFO and SCHED_RR take a priority; SCHED_BATCH needs 0\n` });
   });
 });

@@ -50,10 +50,10 @@ describe("nested attribute ids (NA_)", () => {
   test("no number repeats within a nested group", () => {
     const groups = new Map<string, number[]>();
     for (const [name, v] of c) {
-      const group = /^NA_(NS|MNT|DEV|LINK|RLIM|CAP|HOOK)_/.exec(name)?.[1] ?? "KV";
+      const group = /^NA_(NS|MNT|DEV|LINK|RLIM|CAP|HOOK|SCHED)_/.exec(name)?.[1] ?? "KV";
       groups.set(group, [...(groups.get(group) ?? []), v]);
     }
-    expect([...groups.keys()].sort()).toEqual(["CAP", "DEV", "HOOK", "KV", "LINK", "MNT", "NS", "RLIM"]);
+    expect([...groups.keys()].sort()).toEqual(["CAP", "DEV", "HOOK", "KV", "LINK", "MNT", "NS", "RLIM", "SCHED"]);
     for (const [group, values] of groups) expect({ group, unique: new Set(values).size }).toEqual({ group, unique: values.length });
   });
 });
