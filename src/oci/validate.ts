@@ -148,4 +148,10 @@ function validateLinux(linux: Record<string, Json>): void {
   for (const [k, v] of Object.entries(sysctl ?? {})) string(v, `linux.sysctl.${k}`);
   stringArray(linux.maskedPaths, "linux.maskedPaths");
   stringArray(linux.readonlyPaths, "linux.readonlyPaths");
+  // In the spec, not carried out here: refused, so that no one believes they took effect.
+  if (linux.intelRdt != null) throw new ConfigError("linux.intelRdt", "Intel RDT (resctrl) is not supported by nsbox-runtime");
+  const netDevices = object(linux.netDevices, "linux.netDevices", true);
+  if (netDevices && Object.keys(netDevices).length) {
+    throw new ConfigError("linux.netDevices", "moving network devices into the container is not supported by nsbox-runtime");
+  }
 }

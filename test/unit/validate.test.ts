@@ -47,6 +47,8 @@ describe("validation errors name the JSON field", () => {
     ["device major", (c) => (c.linux.devices = [{ path: "/dev/x", type: "c", minor: 1 }]), /^config\.json: linux\.devices\[0\]\.major: is required/],
     ["sysctl value", (c) => (c.linux.sysctl = { "net.ipv4.ip_forward": 1 }), /^config\.json: linux\.sysctl\.net\.ipv4\.ip_forward: must be a string/],
     ["hook without path", (c) => (c.hooks = { prestart: [{}] }), /^config\.json: hooks\.prestart\[0\]\.path: is required/],
+    ["intelRdt", (c) => (c.linux.intelRdt = { closID: "x" }), /^config\.json: linux\.intelRdt: Intel RDT \(resctrl\) is not supported by nsbox-runtime$/],
+    ["netDevices", (c) => (c.linux.netDevices = { eth1: {} }), /^config\.json: linux\.netDevices: moving network devices into the container is not supported/],
     ["hostname not a string", (c) => (c.hostname = 1), /^config\.json: hostname: must be a string/],
     ["top level not an object", () => {}, /^config\.json: \(top level\): must be an object/],
   ];
