@@ -19,7 +19,8 @@ import type { ExecOptions } from "./exec.ts";
 import { streamLogs, type LogOptions, type LogSink } from "./logs.ts";
 import { killContainer, pauseContainer, removeContainer, restartContainer, stopContainer } from "./ops.ts";
 import { startContainer, type StartOptions } from "./start.ts";
-import { copyFrom, copyTo, type CopyFromResult } from "./cp/copy.ts";
+import { copyFrom, copyTo, statPath, type CopyFromResult } from "./cp/copy.ts";
+import type { PathInfo } from "./cp/scoped-path.ts";
 import { notifyWaiters, waitCondition, type WaitCondition } from "./wait.ts";
 import { withPredefinedNetwork } from "./predefined-net.ts";
 import type { ContainerJSON, ContainerState, CreateRequest, HostConfig } from "./types.ts";
@@ -325,6 +326,10 @@ export class Engine {
   /** Unpacks a tar archive into the container's existing directory `dir` (running or not). */
   copyTo(ref: string, dir: string, archive: Uint8Array | ReadableStream<Uint8Array>): Promise<void> {
     return copyTo(this, ref, dir, archive);
+  }
+  /** What a path is in the container, resolved inside its root (a cp destination's stat). */
+  statPath(ref: string, path: string): Promise<PathInfo> {
+    return statPath(this, ref, path);
   }
 
   /** Containers whose namespaces come from `id` (--net/--pid/--ipc/--uts=container:id). */

@@ -100,7 +100,7 @@ test("an overlay that lost its mount (a reboot) is mounted for the copy only: no
 test("errors: a missing path or container, one line and exit 1", () => {
   lab.ok(["create", "--name", "cp-err", "--net", "none", "busybox", "true"]);
   expect(lab.nsbox(["cp", "cp-err:/nonexistent", host])).toMatchObject({ code: 1, stderr: "nsbox: Could not find the file /nonexistent in container cp-err\n" });
-  expect(lab.nsbox(["cp", `${host}/late.txt`, "cp-err:/no/such/dir"])).toMatchObject({ code: 1, stderr: "nsbox: Could not find the file /no/such/dir in container cp-err\n" });
+  expect(lab.nsbox(["cp", `${host}/late.txt`, "cp-err:/no/such/dir"])).toMatchObject({ code: 1, stderr: "nsbox: Could not find the file /no/such in container cp-err\n" /* docker names the parent it would extract into */ });
   expect(lab.nsbox(["cp", "nope:/etc/passwd", host])).toMatchObject({ code: 1, stderr: "nsbox: No such container: nope\n" });
   lab.ok(["rm", "cp-err"]);
 });

@@ -30,8 +30,10 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (sub === "cp-helper") {
     // `cp` of a stopped container, run by the engine under `unshare --mount` (src/engine/cp/stopped.ts).
-    const { values: v, positionals } = parse(rest, { "follow-link": { type: "boolean" } }, "container cp-helper");
-    const { execTarInStoppedContainer } = await import("../../engine/cp/stopped.ts");
+    // --stat PATH: print what PATH is in the container (a cp destination), instead of running tar.
+    const { values: v, positionals } = parse(rest, { "follow-link": { type: "boolean" }, stat: { type: "string" } }, "container cp-helper");
+    const { execTarInStoppedContainer, printStatInStoppedContainer } = await import("../../engine/cp/stopped.ts");
+    if (v.stat !== undefined) return printStatInStoppedContainer(openEngine(v), positionals[0]!, v.stat as string), 0;
     execTarInStoppedContainer(openEngine(v), positionals[0]!, positionals.slice(1), !!v["follow-link"]);
   }
   if (sub === "prune") return prune(rest);

@@ -11,13 +11,19 @@ import type { Engine } from "../engine.ts";
 import { NSBOX_CLI } from "../paths.ts";
 import { runtimeCommand } from "../runtimes.ts";
 import { rebaseArchive } from "./rebase.ts";
-import { followTarSource } from "./scoped-path.ts";
+import { followTarSource, statInRoot, type PathInfo } from "./scoped-path.ts";
 
 export interface CopyFromResult {
   /** A tar archive whose single top entry is the path's last component. */
   archive: ReadableStream<Uint8Array>;
   /** Resolves when the container side finished; rejects with its error (e.g. no such file). */
   done: Promise<void>;
+}
+
+/** The stopped-container helper (stopped.ts) in a private mount namespace: our own unshare (the
+ * launcher), not util-linux's: nsbox does its namespaces itself. */
+function helperArgv(e: Engine, args: string[]): string[] {
+  return [...NSBOX_CLI, "unshare", "--mount", "--propagation", "private", "--", ...NSBOX_CLI, "container", "cp-helper", "--root", e.paths.root, ...args];
 }
 
 /**
@@ -34,8 +40,7 @@ function containerTar(e: Engine, ref: string, tarArgs: string[], stdin: "pipe" |
         // Resolved from here through /proc/PID/root: the container's root with its mounts, as it sees them.
         return [rt.path, ...rt.args, "exec", r.id, "tar", ...(followSource ? followTarSource(`/proc/${st.Pid}/root`, tarArgs) : tarArgs)];
       })()
-    : // our own unshare (the launcher), not util-linux's: nsbox does its namespaces itself
-      [...NSBOX_CLI, "unshare", "--mount", "--propagation", "private", "--", ...NSBOX_CLI, "container", "cp-helper", "--root", e.paths.root, ...(followSource ? ["--follow-link"] : []), r.id, ...tarArgs];
+    : helperArgv(e, [...(followSource ? ["--follow-link"] : []), r.id, ...tarArgs]);
   const proc = Bun.spawn(argv, { stdin, stdout: stdin === "pipe" ? "ignore" : "pipe", stderr: "pipe" });
   return { proc: proc as never, name: r.name };
 }
@@ -63,6 +68,23 @@ export function copyFrom(e: Engine, ref: string, path: string, opts: { followLin
   done.catch(() => {}); // handled: callers await it after draining the archive
   const archive = proc.stdout as ReadableStream<Uint8Array>;
   return { archive: opts.followLink && base !== "." ? rebaseArchive(archive, base) : archive, done };
+}
+
+/**
+ * What `path` is in the container (docker's HEAD /containers/ID/archive, for a cp destination):
+ * resolved inside its root, the final symlink followed. A running container's through
+ * /proc/PID/root from here (only looked at: its own tar does the writing), a stopped one's by the
+ * helper, in the chroot with its volumes mounted.
+ */
+export async function statPath(e: Engine, ref: string, path: string): Promise<PathInfo> {
+  const r = e.row(ref);
+  const st = e.state(r);
+  if (st.Paused) throw new UserError(`container ${r.id} is paused: unpause it before cp`, 1);
+  if (st.Running) return statInRoot(`/proc/${st.Pid}/root`, path);
+  const proc = Bun.spawn(helperArgv(e, [`--stat=${path}`, r.id]), { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  if (code !== 0) throw new UserError(err.trim().split("\n").filter(Boolean).pop()?.replace(/^nsbox: /, "") ?? `cp: exit status ${code}`, 1);
+  return JSON.parse(out) as PathInfo;
 }
 
 /** Unpacks a tar archive into the container's directory `dir` (which must exist). */

@@ -8,6 +8,7 @@
 import { lstatSync, readlinkSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { UserError } from "../../common/errors.ts";
+import { assertsDirectory, preserveTrailingDotOrSeparator, splitPathDirEntry } from "./plan.ts";
 
 const MAX_LINKS = 40; // the kernel's limit (ELOOP)
 
@@ -55,4 +56,43 @@ export function followTarSource(root: string, tarArgs: string[]): string[] {
     throw new UserError(`cp: ${(err as Error).message}`, 1);
   }
   return [...tarArgs.slice(0, -2), dirname(resolved), basename(resolved) || "."];
+}
+
+/** What a cp destination is inside a container (docker's stat of a container path). */
+export interface PathInfo {
+  /** The path resolved inside the root, the final symlink followed as docker does for a
+   * destination, with the trailing "/" or "/." it was given. */
+  path: string;
+  kind: "missing" | "dir" | "file" | "other"; // file: a regular file; other: a device, fifo, socket
+  /** The directory a new name would be made in (splitPathDirEntry's dir of `path`). */
+  parent: "missing" | "dir" | "other";
+}
+
+/** lstat's answer; a path through a file (ENOTDIR) is as missing as a path through nothing. */
+function kindOf(host: string): PathInfo["kind"] {
+  let st;
+  try {
+    st = lstatSync(host, { throwIfNoEntry: false });
+  } catch {
+    return "missing";
+  }
+  return !st ? "missing" : st.isDirectory() ? "dir" : st.isFile() ? "file" : "other";
+}
+
+/** `path` looked up under `root` as the container would; every component stays inside `root`. */
+export function statInRoot(root: string, path: string): PathInfo {
+  let inside: string;
+  try {
+    inside = resolveInRoot(root, path);
+  } catch (err) {
+    throw new UserError(`cp: ${(err as Error).message}`, 1);
+  }
+  // The root itself with a trailing "/": through /proc/PID/root, lstat would see the magic link.
+  const host = (p: string) => (p === "/" ? `${root.replace(/\/$/, "")}/` : `${root === "/" ? "" : root}${p}`);
+  const resolved = preserveTrailingDotOrSeparator(inside, path);
+  let kind = kindOf(host(inside));
+  // "file/" is not the file (the kernel says ENOTDIR): a missing path that asserts a directory.
+  if (kind !== "dir" && kind !== "missing" && assertsDirectory(path)) kind = "missing";
+  const parent = kindOf(host(splitPathDirEntry(resolved)[0]));
+  return { path: resolved, kind, parent: parent === "file" ? "other" : parent };
 }

@@ -15,7 +15,7 @@ import { UserError } from "../../common/errors.ts";
 import { mount } from "../../linux/libc.ts";
 import type { Engine } from "../engine.ts";
 import { ensureRootfs } from "../rootfs.ts";
-import { followTarSource, scopedPath } from "./scoped-path.ts";
+import { followTarSource, scopedPath, statInRoot } from "./scoped-path.ts";
 
 /** A statically linked busybox on the host (Debian's busybox-static); $NSBOX_BUSYBOX overrides. */
 export const BUSYBOX = process.env.NSBOX_BUSYBOX ?? "/bin/busybox";
@@ -36,7 +36,9 @@ function binds(e: Engine, id: string): BindMount[] {
   return out;
 }
 
-function libc() {
+let libcSymbols: ReturnType<typeof openLibc> | undefined;
+const libc = () => (libcSymbols ??= openLibc());
+function openLibc() {
   const { cstring, i32, ptr: P } = FFIType;
   return dlopen("libc.so.6", {
     chroot: { args: [cstring], returns: i32 },
@@ -52,16 +54,10 @@ function cStrings(list: string[]): { array: BigUint64Array; keep: Buffer[] } {
   return { array, keep };
 }
 
-/**
- * In the private mount namespace: mounts, chroot, exec busybox tar with `tarArgs`; with
- * `followSource` (cp -L) the archive's source is resolved in the chroot first, where the volumes
- * are mounted. Returns only on failure.
- */
-export function execTarInStoppedContainer(e: Engine, ref: string, tarArgs: string[], followSource = false): never {
+/** In the private mount namespace: the root filesystem with the container's mounts, and chroot
+ * into it. */
+function enterStoppedContainer(e: Engine, ref: string): void {
   const r = e.row(ref);
-  if (!statSync(BUSYBOX, { throwIfNoEntry: false })?.isFile())
-    throw new UserError(`cp of a stopped container needs a static busybox at ${BUSYBOX} (Debian's busybox-static; or set NSBOX_BUSYBOX)`, 1);
-  const busybox = openSync(BUSYBOX, "r");
   const root = ensureRootfs(e, r);
   for (const b of binds(e, r.id)) {
     const target = scopedPath(root, b.destination);
@@ -73,11 +69,29 @@ export function execTarInStoppedContainer(e: Engine, ref: string, tarArgs: strin
     mount(b.source, target, "", MS_BIND | MS_REC, "");
     if (!b.rw) mount("", target, "", MS_REMOUNT | MS_BIND | MS_RDONLY, "");
   }
-  const c = libc();
-  if (c.chroot(Buffer.from(`${root}\0`)) !== 0) throw new UserError(`cp: cannot enter the root filesystem of ${r.name}`, 1);
+  if (libc().chroot(Buffer.from(`${root}\0`)) !== 0) throw new UserError(`cp: cannot enter the root filesystem of ${r.name}`, 1);
   process.chdir("/");
+}
+
+/**
+ * In the private mount namespace: mounts, chroot, exec busybox tar with `tarArgs`; with
+ * `followSource` (cp -L) the archive's source is resolved in the chroot first, where the volumes
+ * are mounted. Returns only on failure.
+ */
+export function execTarInStoppedContainer(e: Engine, ref: string, tarArgs: string[], followSource = false): never {
+  if (!statSync(BUSYBOX, { throwIfNoEntry: false })?.isFile())
+    throw new UserError(`cp of a stopped container needs a static busybox at ${BUSYBOX} (Debian's busybox-static; or set NSBOX_BUSYBOX)`, 1);
+  const busybox = openSync(BUSYBOX, "r");
+  enterStoppedContainer(e, ref);
   const argv = cStrings(["tar", ...(followSource ? followTarSource("/", tarArgs) : tarArgs)]);
   const envp = cStrings(["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]);
-  c.fexecve(busybox, ptr(argv.array), ptr(envp.array));
+  libc().fexecve(busybox, ptr(argv.array), ptr(envp.array));
   throw new UserError(`cp: cannot execute ${BUSYBOX}`, 1);
+}
+
+/** In the private mount namespace: what `path` is, as the container would see it (volumes
+ * included), printed as JSON for the engine (a cp destination's stat). */
+export function printStatInStoppedContainer(e: Engine, ref: string, path: string): void {
+  enterStoppedContainer(e, ref);
+  process.stdout.write(`${JSON.stringify(statInRoot("/", path))}\n`);
 }
