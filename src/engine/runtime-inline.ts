@@ -18,6 +18,7 @@ import { create } from "../runtime/lifecycle.ts";
 import { remove } from "../runtime/operations.ts";
 import { StateStore } from "../runtime/state.ts";
 import { containerCgroup } from "./cgroup.ts";
+import type { Spec } from "../oci/spec.ts";
 import { MonitorLink, wrap, type Monitor, type MonitorArgs } from "./monitor.ts";
 
 /** The monitor's arguments that let it start and delete the container without a runtime process. */
@@ -52,8 +53,8 @@ export class InlineStart {
     return new InlineStart(new StateStore(runtimeRoot), a, link, sock);
   }
 
-  /** Creates the container from the bundle now written; resolves once it is "created". */
-  async create(): Promise<Monitor> {
+  /** Creates the container from the bundle now written (`spec`: its config.json, as written); resolves once it is "created". */
+  async create(spec?: Spec): Promise<Monitor> {
     const { store, a, link } = this;
     const proc: LauncherProcess = {
       get exited() {
@@ -65,7 +66,7 @@ export class InlineStart {
     let pid: number;
     try {
       const { launched } = await create(store, {
-        id: a.id, bundle: a.bundle, consoleSocket: a.terminal ? a.consoleSocket : undefined, launcher: { sock: this.sock, proc },
+        id: a.id, bundle: a.bundle, spec, consoleSocket: a.terminal ? a.consoleSocket : undefined, launcher: { sock: this.sock, proc },
       });
       made = true;
       link.sendPid(launched.pid);

@@ -206,7 +206,7 @@ async function startRow(e: Engine, r: Row, opts: StartOptions): Promise<void> {
     throw err;
   }
   const monitor = await (early
-    ? early.create()
+    ? early.create(spec)
     : spawnMonitor({ ...args, loopback: networkPlan(r.doc.HostConfig.NetworkMode).kind === "none" })
   ).catch((err) => {
     throw startFailure(err, r);

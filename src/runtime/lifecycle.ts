@@ -8,8 +8,8 @@ import { cgroupJoin, createCgroup, destroyCgroup, detectLayout, planCgroup, reso
 import { launch, type Launched, type LaunchOptions, type Stdio } from "../linux/launcher.ts";
 import { readStat, waitGone } from "../linux/proc.ts";
 import { compileCreate } from "../oci/compile.ts";
-import type { Status } from "../oci/spec.ts";
-import { parseConfig } from "../oci/validate.ts";
+import type { Spec, Status } from "../oci/spec.ts";
+import { parseConfig, validateSpec } from "../oci/validate.ts";
 import { describeFailure, printWarnings } from "./errors.ts";
 import { hostView } from "./host.ts";
 import { launcherHooks, runHooks } from "./hooks.ts";
@@ -32,6 +32,9 @@ export interface CreateOptions {
   stdio?: [Stdio, Stdio, Stdio];
   /** Our fds the process gets as its 3, 4, ... (runc's --preserve-fds). */
   passFds?: number[];
+  /** The bundle's config.json as an object already in hand (the engine's, which just wrote it):
+   * validated like the file, without reading and parsing it again. */
+  spec?: Spec;
   /** A launcher already started (default: we start one); the engine has its container's monitor do it. */
   launcher?: LaunchOptions["started"];
 }
@@ -39,13 +42,17 @@ export interface CreateOptions {
 export async function create(store: StateStore, opts: CreateOptions): Promise<{ rec: ContainerRecord; launched: Launched }> {
   const id = StateStore.checkId(opts.id);
   const bundle = resolve(opts.bundle ?? ".");
-  let text: string;
-  try {
-    text = readFileSync(`${bundle}/config.json`, "utf8");
-  } catch {
-    throw new UserError(`create ${id}: no config.json in bundle ${bundle}`);
+  let spec: Spec;
+  if (opts.spec) spec = validateSpec(opts.spec as never);
+  else {
+    let text: string;
+    try {
+      text = readFileSync(`${bundle}/config.json`, "utf8");
+    } catch {
+      throw new UserError(`create ${id}: no config.json in bundle ${bundle}`);
+    }
+    spec = parseConfig(text);
   }
-  const spec = parseConfig(text);
   const rootfs = resolve(bundle, spec.root?.path ?? "");
   if (!spec.root?.path || !existsSync(rootfs)) throw new UserError(`create ${id}: config.json: root.path: ${rootfs} does not exist`);
 
