@@ -36,6 +36,8 @@ export interface HostView {
    * the container's own cgroup directory in each (host path) once the runtime has created it.
    */
   cgroupHierarchies: { name: string; version: 1 | 2; options: string; containerDir?: string }[];
+  /** SELinux is enabled: linux.mountLabel then labels the container's tmpfs mounts (as runc). */
+  selinux?: boolean;
 }
 
 export interface CompileOptions {
@@ -116,10 +118,16 @@ function compileMounts(spec: Spec, bundle: string, host: HostView, ownCgroupNs: 
       type: bind ? undefined : m.type,
       flags,
       propagation: opts.propagation || undefined,
-      data: opts.data || undefined,
+      data: withMountLabel(opts.data, !bind && m.type === "tmpfs" && host.selinux ? spec.linux?.mountLabel : undefined) || undefined,
     });
   });
   return steps;
+}
+
+/** runc's rule for linux.mountLabel: a tmpfs gets `context="LABEL"`, and only where SELinux is enabled. */
+function withMountLabel(data: string, label: string | undefined): string {
+  if (!label) return data;
+  return data ? `${data},context="${label}"` : `context="${label}"`;
 }
 
 function rlimits(proc: Process) {

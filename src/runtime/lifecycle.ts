@@ -76,7 +76,7 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
       foreground: opts.foreground,
       noPivot: opts.noPivot,
       cgroupJoin: cgroup ? cgroupJoin(cgroup) : undefined,
-      host: hostView(layout, cgroup),
+      host: hostView(layout, cgroup, !!spec.linux?.mountLabel),
       seccomp: spec.linux?.seccomp ? compileSeccompCached(spec.linux.seccomp as never, store.root) : undefined,
     }, notes);
     printWarnings(notes);

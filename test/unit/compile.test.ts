@@ -152,6 +152,15 @@ describe("compileCreate: root and mounts", () => {
     expect(compile(spec((s) => (s.root = { path: "/abs/root" }))).rootfs).toBe("/abs/root");
     expect(compile(spec(), { noPivot: true }).noPivot).toBe(true);
   });
+  test("linux.mountLabel labels tmpfs mounts (context=) only where SELinux is enabled, as runc", () => {
+    const labelled = spec((s) => (s.linux!.mountLabel = "system_u:object_r:container_file_t:s0:c1,c2"));
+    const tmpfsData = (host: HostView) => compile(labelled, { host }).mounts!.filter((m) => m.type === "tmpfs").map((m) => m.data);
+    const withSelinux = tmpfsData({ ...V2, selinux: true });
+    expect(withSelinux.length).toBeGreaterThan(0);
+    for (const d of withSelinux) expect(d).toMatch(/(^|,)context="system_u:object_r:container_file_t:s0:c1,c2"$/);
+    expect(compile(labelled, { host: { ...V2, selinux: true } }).mounts!.filter((m) => m.type !== "tmpfs" && m.data?.includes("context="))).toEqual([]);
+    expect(tmpfsData({ ...V2, selinux: false }).some((d) => d?.includes("context="))).toBe(false);
+  });
   test("an unknown rootfsPropagation names the field", () => {
     expect(configError(spec((s) => (s.linux!.rootfsPropagation = "sideways"))) ).toMatch(/^config\.json: linux\.rootfsPropagation: /);
   });
