@@ -6,5 +6,6 @@ export type { ExecOptions } from "./engine/exec.ts";
 export type { LogEntry, LogOptions, LogSink } from "./engine/logs.ts";
 export type { StartOptions } from "./engine/start.ts";
 export type { WaitCondition } from "./engine/wait.ts";
+export type { Volume, VolumeCreateOptions, VolumePruneReport, Volumes } from "./engine/volumes.ts";
 export { attach, type AttachOptions, type Attached } from "./engine/attach.ts";
 export { parseRunArgs } from "./engine/run-options.ts";

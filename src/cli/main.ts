@@ -47,6 +47,7 @@ const commands: Record<string, () => Promise<Command>> = {
   cp: () => import("./commands/cp.ts"),
   port: () => import("./commands/port.ts"),
   system: () => import("./commands/system.ts"),
+  volume: () => import("./commands/volume.ts"), // Volumes
 };
 
 async function usage(): Promise<string> {

@@ -38,5 +38,6 @@ export const SUMMARIES: Record<string, string> = {
   top: "Display the running processes of a container",
   unpause: "Unpause all processes within one or more containers",
   unshare: "Run a program with some namespaces unshared from the parent (like unshare(1))",
+  volume: "Manage volumes (create, ls, inspect, rm, prune)",
   wait: "Block until one or more containers stop, then print their exit codes",
 };

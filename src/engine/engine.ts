@@ -23,6 +23,7 @@ import { copyFrom, copyTo, statPath, type CopyFromResult } from "./cp/copy.ts";
 import type { PathInfo } from "./cp/scoped-path.ts";
 import { notifyWaiters, waitCondition, type WaitCondition } from "./wait.ts";
 import { withPredefinedNetwork } from "./predefined-net.ts";
+import { hasVolumeMounts, Volumes } from "./volumes.ts";
 import type { ContainerJSON, ContainerState, CreateRequest, HostConfig } from "./types.ts";
 
 export interface EngineOptions {
@@ -44,6 +45,7 @@ export class Engine {
   readonly paths: EnginePaths;
   readonly db: ContainerDb;
   private imageStore?: ImageStore;
+  private volumeStore?: Volumes;
 
   constructor(opts: EngineOptions = {}) {
     this.paths = new EnginePaths(engineRoot(opts.root));
@@ -59,7 +61,13 @@ export class Engine {
     return (this.imageStore ??= ImageStore.open(this.paths.root));
   }
 
+  /** Volumes (docker's `volume` commands and -v NAME / -v /path), opened on first use. */
+  get volumes(): Volumes {
+    return (this.volumeStore ??= new Volumes(this.paths));
+  }
+
   close(): void {
+    this.volumeStore?.close();
     this.db.close();
     this.imageStore?.close();
   }
@@ -104,6 +112,7 @@ export class Engine {
       if (r.complete) notifyWaiters(this, r.id, this.state(r).ExitCode);
       this.cleanupFiles(r.id);
       this.db.delete(r.id);
+      if (hasVolumeMounts(r.doc.Mounts) && (!r.complete || r.doc.HostConfig.AutoRemove)) this.volumes.removeAnonymous(r.doc.Mounts);
       this.pendingNetworkCleanup = true;
     }
   }
@@ -239,7 +248,7 @@ export class Engine {
       // --rm: its writable layer goes at its exit, so it need not survive a crash (cheaper unmount).
       const fs = await this.images.prepareRootfs(img.id, id, { volatile: host.AutoRemove });
       (doc as ContainerJSON & { GraphDriver?: unknown }).GraphDriver = { Name: fs.mode, Data: { MergedDir: fs.rootfsPath } };
-      doc.Mounts = this.prepareMounts(host);
+      doc.Mounts = this.volumes.mountFor(id, host.Binds, fs.rootfsPath);
       writeFileSync(`${dir}/hostname`, `${doc.Config.Hostname}\n`);
       writeFileSync(`${dir}/hosts`, `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n`);
       if (existsSync("/etc/resolv.conf")) copyFileSync("/etc/resolv.conf", `${dir}/resolv.conf`);
@@ -247,34 +256,13 @@ export class Engine {
       this.db.markComplete(id, doc);
       trace("create: complete");
     } catch (err) {
+      const made = this.db.get(id)?.doc.Mounts; // anonymous volumes made for it go with it
       this.cleanupFiles(id);
       this.db.delete(id);
+      if (hasVolumeMounts(made)) this.volumes.removeAnonymous(made!);
       throw err;
     }
     return { Id: id, Warnings: [] };
-  }
-
-  /** -v HOST:CTR[:ro] and named volumes (created under <root>/volumes), docker's MountPoint shape. */
-  private prepareMounts(host: HostConfig): ContainerJSON["Mounts"] {
-    const out: ContainerJSON["Mounts"] = [];
-    for (const b of host.Binds ?? []) {
-      const parts = b.split(":");
-      if (parts.length < 2 || parts.length > 3 || !parts[1]!.startsWith("/"))
-        throw new UserError(`invalid volume specification: '${b}'`, 125);
-      const [src, dst, mode = ""] = parts as [string, string, string?];
-      if (mode && !/^(ro|rw)(,.*)?$|^(z|Z)$/.test(mode)) throw new UserError(`invalid mode: ${mode}`, 125);
-      const rw = !mode.split(",").includes("ro");
-      if (src.startsWith("/")) {
-        if (!existsSync(src)) throw new UserError(`invalid mount config for type "bind": bind source path does not exist: ${src}`, 125);
-        out.push({ Type: "bind", Source: src, Destination: dst, Mode: mode, RW: rw, Propagation: "rprivate" });
-      } else {
-        if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(src)) throw new UserError(`invalid volume name: ${src}`, 125);
-        const dir = this.paths.volume(src);
-        mkdirSync(dir, { recursive: true, mode: 0o755 });
-        out.push({ Type: "volume", Name: src, Source: dir, Destination: dst, Mode: mode, RW: rw, Propagation: "" });
-      }
-    }
-    return out;
   }
 
   // Operations (the CLI is a thin layer over these; see docs/engine.md).
@@ -290,8 +278,9 @@ export class Engine {
   kill(ref: string, signal = "SIGKILL"): void {
     killContainer(this, ref, signal);
   }
-  remove(ref: string, opts: { force?: boolean } = {}): Promise<void> {
-    return removeContainer(this, ref, !!opts.force);
+  /** `volumes`: its anonymous volumes go too (docker's rm -v; always for --rm containers). */
+  remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    return removeContainer(this, ref, !!opts.force, !!opts.volumes);
   }
   /** Docker's wait conditions (see wait.ts); resolves to the exit code. */
   wait(ref: string, condition: WaitCondition = "not-running"): Promise<number> {

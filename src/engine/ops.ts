@@ -13,6 +13,7 @@ import { teardownNetwork } from "./network.ts";
 import { runtimeCommand } from "./runtimes.ts";
 import { monitorAlive, readMonitorStatus } from "./state.ts";
 import { notifyWaiters } from "./wait.ts";
+import { hasVolumeMounts } from "./volumes.ts";
 
 function signalPid(pid: number, sig: number): void {
   try {
@@ -76,7 +77,8 @@ export async function waitContainer(e: Engine, ref: string): Promise<number> {
   }
 }
 
-export async function removeContainer(e: Engine, ref: string, force = false): Promise<void> {
+/** `volumes`: the container's anonymous volumes go too (docker's rm -v; --rm containers always). */
+export async function removeContainer(e: Engine, ref: string, force = false, volumes = false): Promise<void> {
   const r = e.row(ref);
   const st = e.state(r);
   const name = r.name;
@@ -98,7 +100,7 @@ export async function removeContainer(e: Engine, ref: string, force = false): Pr
   // wait for it); if it was killed, we do it.
   const mon = readMonitorStatus(e.paths.status(r.id));
   if (!mon || !monitorAlive(mon.MonitorPid)) forceRuntimeDelete(e, r);
-  await finalRemove(e, r);
+  await finalRemove(e, r, volumes);
 }
 
 /** Deletes the runtime's state of the container, if any is left (a no-op when none is). */
@@ -110,11 +112,12 @@ export function forceRuntimeDelete(e: Engine, r: Row): void {
   } catch {}
 }
 
-async function finalRemove(e: Engine, r: Row): Promise<void> {
+async function finalRemove(e: Engine, r: Row, volumes = false): Promise<void> {
   notifyWaiters(e, r.id, e.state(r).ExitCode);
   await teardownNetwork(e, r.id, r.doc.HostConfig.NetworkMode);
   e.cleanupFiles(r.id);
   e.db.delete(r.id);
+  if ((volumes || r.doc.HostConfig.AutoRemove) && hasVolumeMounts(r.doc.Mounts)) e.volumes.removeAnonymous(r.doc.Mounts);
 }
 
 /** The file an attached `run --rm` holds so that it, not the monitor's cleanup, removes the container. */

@@ -84,6 +84,7 @@ export interface MountPoint {
   Name?: string;
   Source: string;
   Destination: string;
+  Driver?: string; // "local" for a volume
   Mode: string;
   RW: boolean;
   Propagation: string;
