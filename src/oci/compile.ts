@@ -130,6 +130,14 @@ function withMountLabel(data: string, label: string | undefined): string {
   return data ? `${data},context="${label}"` : `context="${label}"`;
 }
 
+/**
+ * RLIM_INFINITY is 2^64-1 in config.json, which JSON.parse rounds up to 2^64 (a double): taken as
+ * unlimited, not wrapped to 0.
+ */
+function rlimitValue(v: number): bigint {
+  return v >= 2 ** 64 ? 2n ** 64n - 1n : BigInt(v);
+}
+
 function rlimits(proc: Process) {
   const seen = new Map<string, number>();
   return (proc.rlimits ?? []).map((r, i) => {
@@ -140,7 +148,7 @@ function rlimits(proc: Process) {
     const first = seen.get(r.type);
     if (first !== undefined) throw new ConfigError(`process.rlimits[${i}].type`, `"${r.type}" is already set by process.rlimits[${first}]`);
     seen.set(r.type, i);
-    return { resource, soft: BigInt(r.soft), hard: BigInt(r.hard) };
+    return { resource, soft: rlimitValue(r.soft), hard: rlimitValue(r.hard) };
   });
 }
 

@@ -345,6 +345,11 @@ describe("compileProcess", () => {
     }).process!);
     expect(p.rlimits).toEqual([{ resource: 7, soft: 1024n, hard: 4096n }, { resource: 4, soft: 0n, hard: 0n }, { resource: 6, soft: 100n, hard: 200n }]);
   });
+  test("RLIM_INFINITY as config.json writes it (2^64-1, parsed to the double 2^64) stays unlimited", () => {
+    const parsed = JSON.parse('{"type":"RLIMIT_MEMLOCK","soft":18446744073709551615,"hard":18446744073709551615}');
+    const p = compileProcess(spec((s) => (s.process!.rlimits = [parsed])).process!);
+    expect(p.rlimits).toEqual([{ resource: 8, soft: 2n ** 64n - 1n, hard: 2n ** 64n - 1n }]);
+  });
   test("a duplicated rlimit type is an error naming both entries (runtime-spec MUST)", () => {
     const twice = spec((s) => (s.process!.rlimits = [{ type: "RLIMIT_NOFILE", soft: 1, hard: 2 }, { type: "RLIMIT_CORE", soft: 0, hard: 0 }, { type: "RLIMIT_NOFILE", soft: 3, hard: 4 }]));
     expect(configError(twice)).toBe('config.json: process.rlimits[2].type: "RLIMIT_NOFILE" is already set by process.rlimits[0]');
