@@ -23,6 +23,8 @@ import { copyFrom, copyTo, statPath, type CopyFromResult } from "./cp/copy.ts";
 import type { PathInfo } from "./cp/scoped-path.ts";
 import { notifyWaiters, waitCondition, type WaitCondition } from "./wait.ts";
 import { withPredefinedNetwork } from "./predefined-net.ts";
+import { checkHostResources } from "./resource-host.ts";
+import { defaultResourceConfig } from "./resource-options.ts";
 import { hasVolumeMounts, Volumes } from "./volumes.ts";
 import type { ContainerJSON, ContainerState, CreateRequest, HostConfig } from "./types.ts";
 
@@ -38,6 +40,7 @@ export function defaultHostConfig(): HostConfig {
     RestartPolicy: { Name: "no", MaximumRetryCount: 0 }, AutoRemove: false, CapAdd: null, CapDrop: null,
     Privileged: false, ReadonlyRootfs: false, Memory: 0, MemorySwap: 0, NanoCpus: 0, CpuShares: 0, PidsLimit: 0,
     SecurityOpt: null, Runtime: "nsbox", ConsoleSize: [0, 0], LogConfig: { Type: "json-file", Config: {} },
+    ...defaultResourceConfig(),
   };
 }
 
@@ -196,6 +199,7 @@ export class Engine {
     for (const k of NS_MODES) host[k] = this.nsTarget(host[k]);
     capabilities(host); // an unknown name is refused here, before anything exists
     runtimeCommand(host.Runtime, this.paths); // so is an unknown runtime
+    checkHostResources(host); // and a missing --device, an unavailable CPU, a sysctl of a shared namespace
     const c = req.Config;
     const entrypoint = c.Entrypoint ?? imgCfg.Entrypoint ?? null;
     const cmd = c.Cmd ?? (c.Entrypoint != null ? null : (imgCfg.Cmd ?? null));

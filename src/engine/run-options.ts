@@ -6,6 +6,7 @@ import { parseFlags, type FlagSpec } from "../common/flags.ts";
 import { parsePortSpec } from "../net/ports.ts";
 import { parseDetachKeys } from "./detach-keys.ts";
 import { readEnvFile } from "./env-file.ts";
+import { RESOURCE_FLAGS, resourceHostConfig } from "./resource-options.ts";
 import type { CreateRequest, HostConfig, RestartPolicy } from "./types.ts";
 
 export const RUN_FLAGS: FlagSpec = {
@@ -54,6 +55,7 @@ export const RUN_FLAGS: FlagSpec = {
   "add-host": { type: "string", multiple: true },
   ip: { type: "string" },
   "network-alias": { type: "string", multiple: true },
+  ...RESOURCE_FLAGS,
   root: { type: "string" },
   help: { type: "boolean" },
 };
@@ -209,6 +211,7 @@ export function parseRunArgs(argv: string[], verb: "run" | "create", consoleSize
     // Only with -t: process.stdout, once touched, loads node's stream modules (~1.7 ms of start-up).
     ConsoleSize: v.tty ? (consoleSize ?? terminalSize()) : [0, 0],
     PublishAllPorts: !!v["publish-all"],
+    ...resourceHostConfig(v, parseBytes),
   };
   const stopTimeout = s("stop-timeout");
   const sigProxy = s("sig-proxy") ?? "true";

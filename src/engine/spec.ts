@@ -6,6 +6,7 @@ import { CAPABILITIES } from "../oci/capabilities.ts";
 import { defaultSpec } from "../oci/defaults.ts";
 import type { Mount, Namespace, NamespaceType, Spec } from "../oci/spec.ts";
 import type { ContainerConfig, HostConfig } from "./types.ts";
+import { applyResources, type HostDevice } from "./spec-resources.ts";
 import type { ResolvedUser } from "./user.ts";
 
 /** Docker's default capability set (moby oci/caps/defaults.go). */
@@ -37,6 +38,8 @@ export interface SpecInputs {
   seccomp?: Record<string, unknown>;
   /** --init: the host's static init binary, bound to /sbin/docker-init and run as PID 1. */
   initPath?: string;
+  /** --device nodes, read on the host (resource-host.ts hostDevice). */
+  devices?: HostDevice[];
 }
 
 export const INIT_DESTINATION = "/sbin/docker-init";
@@ -133,6 +136,7 @@ export function buildSpec(i: SpecInputs): Spec {
   mounts.push(bind(i.etcFiles.resolvConf, "/etc/resolv.conf"), bind(i.etcFiles.hostname, "/etc/hostname"), bind(i.etcFiles.hosts, "/etc/hosts"));
   if (i.initPath) mounts.push({ destination: INIT_DESTINATION, type: "bind", source: i.initPath, options: ["rbind", "ro"] });
   spec.mounts = [...mounts, ...i.mounts];
+  applyResources(spec, i.host, i.devices ?? []);
   spec.annotations = { "org.nsbox.engine.id": i.id };
   return spec;
 }

@@ -22,7 +22,9 @@ import { ensureRootfs } from "./rootfs.ts";
 import { NSBOX_CLI } from "./paths.ts";
 import { runtimeCommand, type RuntimeCommand } from "./runtimes.ts";
 import { buildSpec, capabilities, mergeEnv, type NsChoice, type SpecInputs } from "./spec.ts";
-import { resolveUser } from "./user.ts";
+import { addGroups, resolveUser } from "./user.ts";
+import { checkOurUlimits, hostDevice } from "./resource-host.ts";
+import { specJson } from "./spec-resources.ts";
 
 const NS_FIELDS = { network: "NetworkMode", pid: "PidMode", ipc: "IpcMode", uts: "UTSMode" } as const;
 const NS_FILE = { network: "net", pid: "pid", ipc: "ipc", uts: "uts" } as const;
@@ -143,7 +145,9 @@ function writeBundle(e: Engine, r: Row): Spec {
   const rootfs = ensureRootfs(e, r);
   const cfg = r.doc.Config;
   const hostname = hostnameOf(e, r);
-  const user = resolveUser(cfg.User, readOr(`${rootfs}/etc/passwd`), readOr(`${rootfs}/etc/group`));
+  const groupFile = readOr(`${rootfs}/etc/group`);
+  const user = addGroups(resolveUser(cfg.User, readOr(`${rootfs}/etc/passwd`), groupFile), r.doc.HostConfig.GroupAdd, groupFile);
+  checkOurUlimits(r.doc.HostConfig.Ulimits);
   const available = boundingCaps();
   const caps = capabilities(r.doc.HostConfig, available);
   const spec = buildSpec({
@@ -155,8 +159,9 @@ function writeBundle(e: Engine, r: Row): Spec {
     availableCaps: available,
     initPath: r.doc.HostConfig.Init ? initBinary() : undefined,
     seccomp: seccompFor(r.doc.HostConfig, caps) as Record<string, unknown> | undefined,
+    devices: (r.doc.HostConfig.Devices ?? []).map(hostDevice),
   });
-  writeFileSync(`${e.paths.dir(r.id)}/config.json`, JSON.stringify(spec));
+  writeFileSync(`${e.paths.dir(r.id)}/config.json`, specJson(spec));
   trace("start: bundle written");
   return spec;
 }
@@ -228,7 +233,7 @@ async function startRow(e: Engine, r: Row, opts: StartOptions): Promise<void> {
       n.path = pinPath(dir, n.type as PinnedType);
       repinned = true;
     }
-    if (repinned) writeFileSync(`${dir}/config.json`, JSON.stringify(spec));
+    if (repinned) writeFileSync(`${dir}/config.json`, specJson(spec));
     trace("start: network and pins done");
     if (opts.beforeStart) await opts.beforeStart(id);
     await monitor.start();

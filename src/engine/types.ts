@@ -61,6 +61,32 @@ export interface HostConfig {
   /** --ip and --network-alias (docker keeps them in NetworkingConfig.EndpointsConfig). */
   IPv4Address?: string;
   Aliases?: string[];
+  // Resource and device settings (resource-options.ts); optional: records made before them lack them.
+  Ulimits?: Ulimit[];
+  Devices?: DeviceMapping[];
+  Sysctls?: Record<string, string>;
+  ShmSize?: number;
+  GroupAdd?: string[] | null;
+  CpusetCpus?: string;
+  CpusetMems?: string;
+  MemoryReservation?: number;
+  OomKillDisable?: boolean;
+  OomScoreAdj?: number;
+  ContainerIDFile?: string;
+}
+
+/** --ulimit (go-units' Ulimit; -1 is unlimited). */
+export interface Ulimit {
+  Name: string;
+  Hard: number;
+  Soft: number;
+}
+
+/** --device HOST[:CONTAINER[:PERMS]]. */
+export interface DeviceMapping {
+  PathOnHost: string;
+  PathInContainer: string;
+  CgroupPermissions: string;
 }
 
 export type StatusName = "created" | "running" | "paused" | "restarting" | "removing" | "exited" | "dead";

@@ -47,3 +47,19 @@ export function resolveUser(spec: string, passwd: string, group: string): Resolv
     : [];
   return { uid, gid, additionalGids, home };
 }
+
+/**
+ * --group-add: a gid, or a group name from the image's /etc/group (docker's lookup and message);
+ * appended to the user's supplementary groups, each once.
+ */
+export function addGroups(user: ResolvedUser, add: string[] | null | undefined, group: string): ResolvedUser {
+  if (!add?.length) return user;
+  const groups = entries(group);
+  const gids = add.map((g) => {
+    if (/^\d+$/.test(g)) return Number(g);
+    const e = groups.find((x) => x[0] === g);
+    if (!e) throw new UserError(`Unable to find group ${g}: no matching entries in group file`, 125);
+    return Number(e[2]);
+  });
+  return { ...user, additionalGids: [...new Set([...user.additionalGids, ...gids])] };
+}

@@ -1,5 +1,6 @@
 // `nsbox create`: a container record, its rootfs and files; nothing runs until `start`.
 import { openEngine, usage } from "../../engine/cli/common.ts";
+import { CidFile } from "../../engine/cli/cidfile.ts";
 import { parseRunArgs, RUN_FLAGS } from "../../engine/run-options.ts";
 
 export const summary = "Create a new container";
@@ -10,7 +11,13 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const o = parseRunArgs(argv, "create");
-  const { Id } = await openEngine({ root: o.root }).create(o.request);
-  console.log(Id);
+  const cid = CidFile.open(o.request.HostConfig?.ContainerIDFile);
+  try {
+    const { Id } = await openEngine({ root: o.root }).create(o.request);
+    cid.write(Id);
+    console.log(Id);
+  } finally {
+    cid.close();
+  }
   return 0;
 }

@@ -1,6 +1,7 @@
 // `nsbox run`: create + start (+ attach, wait, remove), docker's flags and exit codes.
 import { checkTty, openEngine, usage } from "../../engine/cli/common.ts";
 import { removeContainer } from "../../engine/ops.ts";
+import { CidFile } from "../../engine/cli/cidfile.ts";
 import { parseRunArgs, RUN_FLAGS } from "../../engine/run-options.ts";
 import { startContainer } from "../../engine/start.ts";
 
@@ -14,7 +15,14 @@ export async function run(argv: string[]): Promise<number> {
   const o = parseRunArgs(argv, "run");
   if (!o.detach) await checkTty(!!o.request.Config.OpenStdin, !!o.request.Config.Tty);
   const e = openEngine({ root: o.root });
-  const { Id } = await e.create(o.request);
+  const cid = CidFile.open(o.request.HostConfig?.ContainerIDFile);
+  let Id: string;
+  try {
+    ({ Id } = await e.create(o.request));
+    cid.write(Id);
+  } finally {
+    cid.close();
+  }
   const auto = !!o.request.HostConfig?.AutoRemove;
   if (o.detach) {
     try {
