@@ -74,7 +74,7 @@ test("a volume in use by a container, running or not, is not removed; -v NAME re
   expect(lab.ok(["volume", "rm", "vt-used"])).toBe("vt-used");
 });
 
-test("-v /path: an anonymous volume; rm -v and --rm remove it, plain rm keeps it", () => {
+test("-v /path: an anonymous volume; rm -v and --rm remove it, plain rm keeps it", async () => {
   const id = lab.ok(["run", "-d", "--net", "none", "-v", "/scratch", "-v", "vt-keep:/keep", "busybox", "sh", "-c", "echo hi > /scratch/f; sleep 30"]);
   const anon = lab.inspect(id).Mounts.find((m: { Destination: string }) => m.Destination === "/scratch");
   expect(anon).toMatchObject({ Type: "volume", Driver: "local", RW: true });
@@ -93,6 +93,12 @@ test("-v /path: an anonymous volume; rm -v and --rm remove it, plain rm keeps it
   const before = new Set(names());
   expect(lab.ok(["run", "--rm", "--net", "none", "-v", "/scratch", "-v", "vt-keep:/keep", "busybox", "sh", "-c", "echo x > /scratch/y"])).toBe("");
   expect(names().filter((n) => !before.has(n))).toEqual([]);
+  // Detached --rm: the monitor's exit command removes the container and its anonymous volume.
+  const det = lab.ok(["run", "-d", "--rm", "--net", "none", "-v", "/scratch", "busybox", "sleep", "0.2"]);
+  const detName = lab.inspect(det).Mounts[0].Name;
+  expect(names()).toContain(detName);
+  await lab.until("--rm container removed", () => lab.nsbox(["inspect", det]).code !== 0);
+  expect(names()).not.toContain(detName);
   lab.ok(["volume", "rm", "vt-keep", keptName]);
 });
 
