@@ -16,7 +16,6 @@ import type { EnginePaths } from "./paths.ts";
 import type { MountPoint } from "./types.ts";
 import { ANONYMOUS_LABEL, checkVolumeName, generateVolumeName, parseBinds } from "./volume-spec.ts";
 import { volumeLsFilter, volumePruneFilter } from "./volume-filters.ts";
-import { copyUp } from "./volume-copyup.ts";
 
 /** What `volume inspect` prints (docker's types/volume.Volume, the local driver's fields). */
 export interface Volume {
@@ -222,6 +221,8 @@ export class Volumes {
       for (const b of specs) if (b.kind === "volume") this.ensure(b.name, b.anonymous ? { [ANONYMOUS_LABEL]: "" } : null);
       this.db.query("UPDATE containers SET doc = json_set(doc, '$.Mounts', json(?)) WHERE id = ?").run(JSON.stringify(mounts), containerId);
     }).immediate();
+    // Loaded here: the path resolver it uses (cp/) is not needed by commands that mount no volume.
+    const { copyUp } = require("./volume-copyup.ts") as typeof import("./volume-copyup.ts");
     for (const b of specs) if (b.kind === "volume" && b.copy) copyUp(rootfs, b.destination, this.paths.volume(b.name), b.name);
     return mounts;
   }
