@@ -71,15 +71,15 @@ describe("inside the container", () => {
     expect(inside([], "test -e /dev/xdisk; echo $?")).toBe("1\n");
   });
 
-  // nsbox-runtime grants rwm on every linux.devices entry after the config's rules (src/runtime/resources.ts),
-  // so the PERMS are shown with runc, which applies the config's rules as written.
-  const runc = Bun.which("runc");
-  test.skipIf(!LOOP || !runc)("--device PERMS: the devices cgroup allows only them (r: writing is refused)", () => {
-    const script = "cat /dev/xdisk && echo read-ok; (: > /dev/xdisk) 2>&1; echo write=$?";
-    const ro = inside(["--runtime", "runc", "--device", `${LOOP}:/dev/xdisk:r`], script);
-    expect(ro).toMatch(/^read-ok\n.*Operation not permitted\nwrite=1\n$/s);
-    expect(inside(["--runtime", "runc", "--device", `${LOOP}:/dev/xdisk`], script)).toBe("read-ok\nwrite=0\n");
-  });
+  // The config's device rules as written, with the default runtime and with runc alike.
+  for (const runtime of ["nsbox", "runc"]) {
+    test.skipIf(!LOOP || !Bun.which(runtime === "nsbox" ? "true" : runtime))(`--device PERMS (--runtime ${runtime}): the devices cgroup allows only them (r: writing is refused)`, () => {
+      const script = "cat /dev/xdisk && echo read-ok; (: > /dev/xdisk) 2>&1; echo write=$?";
+      const ro = inside(["--runtime", runtime, "--device", `${LOOP}:/dev/xdisk:r`], script);
+      expect(ro).toMatch(/^read-ok\n.*Operation not permitted\nwrite=1\n$/s);
+      expect(inside(["--runtime", runtime, "--device", `${LOOP}:/dev/xdisk`], script)).toBe("read-ok\nwrite=0\n");
+    });
+  }
 });
 
 describe("inspect and --cidfile", () => {

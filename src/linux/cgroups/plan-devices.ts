@@ -33,6 +33,10 @@ export function deviceRuleLine(rule: LinuxDeviceCgroup, field: string): string {
  * ptys), as allow rules. The runtime appends these after the config's own rules, as runc does.
  */
 export const DEFAULT_DEVICE_RULES: LinuxDeviceCgroup[] = [
+  // mknod of any device node (runc's defaults): linux.devices are created whatever the rules say;
+  // reading and writing them is what linux.resources.devices grants.
+  { allow: true, type: "c", major: null, minor: null, access: "m" },
+  { allow: true, type: "b", major: null, minor: null, access: "m" },
   { allow: true, type: "c", major: 1, minor: 3, access: "rwm" }, // /dev/null
   { allow: true, type: "c", major: 1, minor: 5, access: "rwm" }, // /dev/zero
   { allow: true, type: "c", major: 1, minor: 7, access: "rwm" }, // /dev/full
