@@ -26,6 +26,7 @@ import { withPredefinedNetwork } from "./predefined-net.ts";
 import { checkHostResources } from "./resource-host.ts";
 import { defaultResourceConfig } from "./resource-options.ts";
 import { hasVolumeMounts, Volumes } from "./volumes.ts";
+import { planMounts, volumesFromMounts } from "./mount-plan.ts";
 import type { ContainerJSON, ContainerState, CreateRequest, HostConfig } from "./types.ts";
 
 export interface EngineOptions {
@@ -200,6 +201,14 @@ export class Engine {
     capabilities(host); // an unknown name is refused here, before anything exists
     runtimeCommand(host.Runtime, this.paths); // so is an unknown runtime
     checkHostResources(host); // and a missing --device, an unavailable CPU, a sysctl of a shared namespace
+    // Every -v, --mount, --volumes-from and image VOLUME checked (and anonymous volumes named) first.
+    const mountPlan = planMounts({
+      binds: host.Binds, mounts: host.Mounts, tmpfs: host.Tmpfs, imageVolumes: imgCfg.Volumes, volumeDir: (n) => this.paths.volume(n),
+      volumesFrom: volumesFromMounts(host.VolumesFrom, (ref) => {
+        const r = this.db.resolve(ref);
+        return r?.complete ? r.doc.Mounts : undefined;
+      }),
+    });
     const c = req.Config;
     const entrypoint = c.Entrypoint ?? imgCfg.Entrypoint ?? null;
     const cmd = c.Cmd ?? (c.Entrypoint != null ? null : (imgCfg.Cmd ?? null));
@@ -252,7 +261,7 @@ export class Engine {
       // --rm: its writable layer goes at its exit, so it need not survive a crash (cheaper unmount).
       const fs = await this.images.prepareRootfs(img.id, id, { volatile: host.AutoRemove });
       (doc as ContainerJSON & { GraphDriver?: unknown }).GraphDriver = { Name: fs.mode, Data: { MergedDir: fs.rootfsPath } };
-      doc.Mounts = this.volumes.mountFor(id, host.Binds, fs.rootfsPath);
+      doc.Mounts = this.volumes.mountFor(id, mountPlan, fs.rootfsPath);
       writeFileSync(`${dir}/hostname`, `${doc.Config.Hostname}\n`);
       writeFileSync(`${dir}/hosts`, `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n`);
       if (existsSync("/etc/resolv.conf")) copyFileSync("/etc/resolv.conf", `${dir}/resolv.conf`);

@@ -6,6 +6,7 @@ import { parseFlags, type FlagSpec } from "../common/flags.ts";
 import { parsePortSpec } from "../net/ports.ts";
 import { parseDetachKeys } from "./detach-keys.ts";
 import { readEnvFile } from "./env-file.ts";
+import { parseMountFlag } from "./mount-spec.ts";
 import { RESOURCE_FLAGS, resourceHostConfig } from "./resource-options.ts";
 import type { CreateRequest, HostConfig, RestartPolicy } from "./types.ts";
 
@@ -20,6 +21,8 @@ export const RUN_FLAGS: FlagSpec = {
   workdir: { type: "string", short: "w" },
   user: { type: "string", short: "u" },
   volume: { type: "string", short: "v", multiple: true },
+  mount: { type: "string", multiple: true },
+  "volumes-from": { type: "string", multiple: true },
   tmpfs: { type: "string", multiple: true },
   "read-only": { type: "boolean" },
   hostname: { type: "string", short: "h" },
@@ -182,6 +185,8 @@ export function parseRunArgs(argv: string[], verb: "run" | "create", consoleSize
   const ports = portBindings(list("publish"), list("expose"));
   const host: Partial<HostConfig> = {
     Binds: list("volume").length ? list("volume") : null,
+    ...(list("mount").length ? { Mounts: list("mount").map(parseMountFlag) } : {}),
+    VolumesFrom: list("volumes-from").length ? list("volumes-from") : null,
     NetworkMode: net,
     Dns: list("dns"),
     DnsSearch: list("dns-search"),

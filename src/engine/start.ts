@@ -9,7 +9,7 @@ import { release } from "node:os";
 import { capabilityNames } from "../oci/capabilities.ts";
 import { DEFAULT_SECCOMP_PROFILE } from "../oci/seccomp/default-profile.ts";
 import { seccompFromProfile, type SeccompProfile } from "../oci/seccomp/profile.ts";
-import type { Mount, Spec } from "../oci/spec.ts";
+import type { Spec } from "../oci/spec.ts";
 import { containerCgroup, oomFile } from "./cgroup.ts";
 import type { Row } from "./db.ts";
 import type { Engine } from "./engine.ts";
@@ -25,6 +25,7 @@ import { buildSpec, capabilities, mergeEnv, type NsChoice, type SpecInputs } fro
 import { addGroups, resolveUser } from "./user.ts";
 import { checkOurUlimits, hostDevice } from "./resource-host.ts";
 import { specJson } from "./spec-resources.ts";
+import { specMounts } from "./mount-plan.ts";
 
 const NS_FIELDS = { network: "NetworkMode", pid: "PidMode", ipc: "IpcMode", uts: "UTSMode" } as const;
 const NS_FILE = { network: "net", pid: "pid", ipc: "ipc", uts: "uts" } as const;
@@ -68,16 +69,6 @@ function readOr(path: string): string {
   } catch {
     return "";
   }
-}
-
-function specMounts(r: Row): Mount[] {
-  const mounts: Mount[] = r.doc.Mounts.map((m) => ({
-    destination: m.Destination, type: "bind", source: m.Source, options: ["rbind", m.RW ? "rw" : "ro"],
-  }));
-  for (const [dst, opts] of Object.entries(r.doc.HostConfig.Tmpfs ?? {})) {
-    mounts.push({ destination: dst, type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev", ...(opts ? opts.split(",") : [])] });
-  }
-  return mounts;
 }
 
 /**
@@ -155,7 +146,7 @@ function writeBundle(e: Engine, r: Row): Spec {
     env: mergeEnv(cfg.Env, [], hostname, cfg.Tty).concat(user.home && !cfg.Env.some((x) => x.startsWith("HOME=")) ? [`HOME=${user.home}`] : []),
     user, hostname, namespaces: nsChoices(e, r),
     etcFiles: { hostname: r.doc.HostnamePath, hosts: r.doc.HostsPath, resolvConf: r.doc.ResolvConfPath },
-    mounts: specMounts(r),
+    mounts: specMounts(r.doc),
     availableCaps: available,
     initPath: r.doc.HostConfig.Init ? initBinary() : undefined,
     seccomp: seccompFor(r.doc.HostConfig, caps) as Record<string, unknown> | undefined,

@@ -47,6 +47,10 @@ export interface HostConfig {
   CpuShares: number;
   PidsLimit: number;
   Tmpfs?: Record<string, string>;
+  /** --mount (docker's mount.Mount list; omitted when none, as docker's omitempty). */
+  Mounts?: ApiMount[];
+  /** --volumes-from CONTAINER[:ro|:rw]. */
+  VolumesFrom?: string[] | null;
   SecurityOpt: string[] | null;
   Init?: boolean;
   Runtime: string;
@@ -73,6 +77,18 @@ export interface HostConfig {
   OomKillDisable?: boolean;
   OomScoreAdj?: number;
   ContainerIDFile?: string;
+}
+
+/** docker's api/types/mount.Mount: one --mount, as HostConfig.Mounts shows it. */
+export interface ApiMount {
+  Type: string; // "bind" | "volume" | "tmpfs" once checked
+  Source?: string;
+  Target: string;
+  ReadOnly?: boolean;
+  Consistency?: string;
+  BindOptions?: { Propagation?: string; NonRecursive?: boolean };
+  VolumeOptions?: { NoCopy?: boolean; Labels?: Record<string, string>; DriverConfig?: { Name?: string } };
+  TmpfsOptions?: { SizeBytes?: number; Mode?: number };
 }
 
 /** --ulimit (go-units' Ulimit; -1 is unlimited). */

@@ -32,3 +32,18 @@ export function copyUp(rootfs: string, destination: string, volumeDir: string, v
   chmodSync(volumeDir, st.mode & 0o7777);
   return true;
 }
+
+/**
+ * The image's VOLUME over a path where the image has a file (a directory, or a link to one inside
+ * the root, is fine): docker's refusal, before any volume is made. Resolved inside the root.
+ */
+export function checkImageVolume(rootfs: string, destination: string): void {
+  let path: string;
+  try {
+    path = scopedPath(rootfs, destination);
+  } catch {
+    return; // a link loop: the runtime's mount refuses it with its own error
+  }
+  const st = lstatSync(path, { throwIfNoEntry: false }); // scopedPath resolved every link in the root
+  if (st && !st.isDirectory()) throw new UserError(`cannot mount volume over existing file, file exists ${path}`, 125);
+}

@@ -16,9 +16,23 @@ function boolValue(key: string, v: string): boolean {
   throw new UserError(`invalid filter '${key}=${v}'`, 1);
 }
 
+/**
+ * The shared parser, with docker's exit code for these commands: an unknown key is the daemon's
+ * "invalid filter" (a plain error, exit 1, where run-style flag errors are 125); a filter without
+ * `=` stays the CLI's flag error (125).
+ */
+function volumeFilters(filters: readonly string[], keys: readonly string[]) {
+  try {
+    return parseFilters(filters, keys);
+  } catch (err) {
+    if (err instanceof UserError && err.message.startsWith("invalid filter")) throw new UserError(err.message, 1);
+    throw err;
+  }
+}
+
 /** `volume ls`'s filter: (volume, is it used by a container) → listed. */
 export function volumeLsFilter(filters: readonly string[]): (v: Volume, inUse: boolean) => boolean {
-  const f = parseFilters(filters, LS_KEYS);
+  const f = volumeFilters(filters, LS_KEYS);
   const dangling = f.get("dangling")?.map((x) => boolValue("dangling", x));
   return (v, inUse) => {
     if (dangling && !dangling.includes(!inUse)) return false;
@@ -30,7 +44,7 @@ export function volumeLsFilter(filters: readonly string[]): (v: Volume, inUse: b
 
 /** `volume prune`'s filter: (volume) → may go (the caller also requires it unused). */
 export function volumePruneFilter(filters: readonly string[], all = false): (v: Volume) => boolean {
-  const f = parseFilters(filters, PRUNE_KEYS);
+  const f = volumeFilters(filters, PRUNE_KEYS);
   const every = all || (f.get("all") ?? []).some((x) => boolValue("all", x));
   return (v) => (every || ANONYMOUS_LABEL in (v.Labels ?? {})) && matchLabels(f, v.Labels);
 }

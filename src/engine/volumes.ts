@@ -14,7 +14,8 @@ import { openStore } from "../common/sqlite.ts";
 import { randomHex } from "../common/random.ts";
 import type { EnginePaths } from "./paths.ts";
 import type { MountPoint } from "./types.ts";
-import { ANONYMOUS_LABEL, checkVolumeName, generateVolumeName, parseBinds } from "./volume-spec.ts";
+import type { PlannedMount } from "./mount-plan.ts";
+import { ANONYMOUS_LABEL, checkVolumeName, generateVolumeName } from "./volume-spec.ts";
 import { volumeLsFilter, volumePruneFilter } from "./volume-filters.ts";
 
 /** What `volume inspect` prints (docker's types/volume.Volume, the local driver's fields). */
@@ -202,28 +203,28 @@ export class Volumes {
   }
 
   /**
-   * A container's `-v` list → its Mounts: volumes made (anonymous ones named) and recorded in the
-   * container's row in one transaction, then copied up from `rootfs` while still empty.
+   * A container's planned mounts (mount-plan.ts) → its Mounts: bind sources checked (or made, for
+   * -v), volumes made (anonymous ones labelled) and recorded in the container's row in one
+   * transaction, then copied up from `rootfs` while still empty.
    */
-  mountFor(containerId: string, binds: readonly string[] | null | undefined, rootfs: string): MountPoint[] {
-    const specs = parseBinds(binds);
-    for (const b of specs) {
-      if (b.kind === "bind" && !existsSync(b.source))
-        throw new UserError(`invalid mount config for type "bind": bind source path does not exist: ${b.source}`, 125);
+  mountFor(containerId: string, plan: readonly PlannedMount[], rootfs: string): MountPoint[] {
+    for (const p of plan) {
+      if (p.point.Type !== "bind" || !p.missingSource || existsSync(p.point.Source)) continue;
+      if (p.missingSource === "refuse")
+        throw new UserError(`invalid mount config for type "bind": bind source path does not exist: ${p.point.Source}`, 125);
+      mkdirSync(p.point.Source, { recursive: true, mode: 0o755 }); // docker's -v makes it, a directory
     }
-    const mounts: MountPoint[] = specs.map((b) =>
-      b.kind === "bind"
-        ? { Type: "bind", Source: b.source, Destination: b.destination, Mode: b.mode, RW: b.rw, Propagation: "rprivate" }
-        : { Type: "volume", Name: b.name, Source: this.paths.volume(b.name), Destination: b.destination, Driver: "local", Mode: b.mode, RW: b.rw, Propagation: "" },
-    );
-    if (!specs.some((b) => b.kind === "volume")) return mounts;
+    const mounts = plan.map((p) => p.point);
+    const volumes = plan.filter((p) => p.point.Type === "volume");
+    if (!volumes.length) return mounts;
+    // Loaded here: the path resolver they use (cp/) is not needed by commands that mount no volume.
+    const { copyUp, checkImageVolume } = require("./volume-copyup.ts") as typeof import("./volume-copyup.ts");
+    for (const p of volumes) if (p.fromImage) checkImageVolume(rootfs, p.point.Destination);
     this.db.transaction(() => {
-      for (const b of specs) if (b.kind === "volume") this.ensure(b.name, b.anonymous ? { [ANONYMOUS_LABEL]: "" } : null);
+      for (const p of volumes) this.ensure(p.point.Name!, p.anonymous ? { ...p.labels, [ANONYMOUS_LABEL]: "" } : (p.labels ?? null));
       this.db.query("UPDATE containers SET doc = json_set(doc, '$.Mounts', json(?)) WHERE id = ?").run(JSON.stringify(mounts), containerId);
     }).immediate();
-    // Loaded here: the path resolver it uses (cp/) is not needed by commands that mount no volume.
-    const { copyUp } = require("./volume-copyup.ts") as typeof import("./volume-copyup.ts");
-    for (const b of specs) if (b.kind === "volume" && b.copy) copyUp(rootfs, b.destination, this.paths.volume(b.name), b.name);
+    for (const p of volumes) if (p.copy) copyUp(rootfs, p.point.Destination, this.paths.volume(p.point.Name!), p.point.Name!);
     return mounts;
   }
 

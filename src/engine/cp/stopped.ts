@@ -30,7 +30,7 @@ interface BindMount {
 
 function binds(e: Engine, id: string): BindMount[] {
   const r = e.row(id);
-  const out: BindMount[] = r.doc.Mounts.map((m) => ({ source: m.Source, destination: m.Destination, rw: m.RW }));
+  const out: BindMount[] = r.doc.Mounts.filter((m) => m.Type !== "tmpfs").map((m) => ({ source: m.Source, destination: m.Destination, rw: m.RW }));
   const etc: [string, string][] = [[r.doc.HostnamePath, "/etc/hostname"], [r.doc.HostsPath, "/etc/hosts"], [r.doc.ResolvConfPath, "/etc/resolv.conf"]];
   for (const [source, destination] of etc) if (source && existsSync(source)) out.push({ source, destination, rw: true });
   return out;
