@@ -230,8 +230,12 @@ test("-v HOST:CTR[:ro], named volumes that outlive containers, --tmpfs", () => {
   ]);
   expect(r.stdout).toBe("fromhost\nro\n1\n");
   expect(lab.ok(["run", "--rm", "--net", "none", "-v", "vol1:/vol", "busybox", "cat", "/vol/p"])).toBe("kept");
-  const bad = lab.nsbox(["run", "--rm", "--net", "none", "-v", "/nonexistent-nsbox:/x", "busybox", "true"]);
-  expect(bad).toMatchObject({ code: 125, stderr: "nsbox: invalid mount config for type \"bind\": bind source path does not exist: /nonexistent-nsbox\n" });
+  // docker: a missing -v source directory is created; --mount type=bind refuses it.
+  expect(lab.ok(["run", "--rm", "--net", "none", "-v", `${dir}/made:/x`, "busybox", "true"])).toBe("");
+  expect(existsSync(`${dir}/made`)).toBe(true);
+  const bad = lab.nsbox(["run", "--rm", "--net", "none", "--mount", `type=bind,src=${dir}/missing,dst=/x`, "busybox", "true"]);
+  expect(bad).toMatchObject({ code: 125, stderr: `nsbox: invalid mount config for type "bind": bind source path does not exist: ${dir}/missing\n` });
+  expect(existsSync(`${dir}/missing`)).toBe(false);
   require("node:fs").rmSync(dir, { recursive: true });
 });
 
