@@ -1,5 +1,6 @@
 // Small value parsers shared by `nsbox unshare` and `nsbox nsenter`, with util-linux's messages.
 import { UserError } from "../common/errors.ts";
+import { signalNumber } from "../linux/signals.ts";
 
 /** A numeric uid/gid ("failed to parse uid: 'x'"). */
 export function parseId(s: string, what: "uid" | "gid"): number {
@@ -9,12 +10,8 @@ export function parseId(s: string, what: "uid" | "gid"): number {
 
 /** A signal by name (KILL, SIGKILL, kill) or number. */
 export function parseSignal(s: string): number {
-  if (/^\d+$/.test(s) && Number(s) > 0 && Number(s) < 65) return Number(s);
-  const name = s.toUpperCase().startsWith("SIG") ? s.toUpperCase() : `SIG${s.toUpperCase()}`;
-  // node:os only for a name: it costs ~0.3 ms to load, and --kill-child alone takes a signal.
-  const { constants } = require("node:os") as typeof import("node:os");
-  const n = (constants.signals as Record<string, number>)[name];
-  if (!n) throw new UserError(`unknown signal: ${s}`);
+  const n = signalNumber(s);
+  if (n === undefined) throw new UserError(`unknown signal: ${s}`); // util-linux's words
   return n;
 }
 
