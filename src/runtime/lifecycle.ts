@@ -68,6 +68,7 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
     store.saveCreating(id, { creator: process.pid, creatorStart: readStat(process.pid)?.startTime ?? 0, cgroup });
     trace("cgroup created");
     const notes: string[] = [];
+    const seccomp = spec.linux?.seccomp ? compileSeccompCached(spec.linux.seccomp as never, store.root) : undefined;
     const plan = compileCreate(spec, {
       bundle,
       id,
@@ -77,7 +78,7 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
       noPivot: opts.noPivot,
       cgroupJoin: cgroup ? cgroupJoin(cgroup) : undefined,
       host: hostView(layout, cgroup, !!spec.linux?.mountLabel),
-      seccomp: spec.linux?.seccomp ? compileSeccompCached(spec.linux.seccomp as never, store.root) : undefined,
+      seccomp,
     }, notes);
     printWarnings(notes);
     const hooks = spec.hooks ?? {};
@@ -87,7 +88,7 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
     if (!opts.noNewKeyring) plan.keyring = id;
     plan.hookSync = !!(hooks.prestart?.length || hooks.createRuntime?.length || hooks.createContainer?.length) || undefined;
     plan.startHooks = hooks.startContainer?.length ? launcherHooks(hooks.startContainer, stateAt("created", 0)) : undefined;
-    if (plan.seccomp) saveSeccomp(store.dir(id), plan.seccomp); // for exec (seccomp-cache.ts)
+    if (plan.seccomp && seccomp) saveSeccomp(store.dir(id), seccomp); // for exec (seccomp-cache.ts)
     trace("plan compiled");
     launched = await launch(plan, {
       stdio: opts.stdio,

@@ -1,8 +1,10 @@
 // Compiled seccomp filters kept on disk. exec: the container's, kept by `create` next to
 // state.json, so that exec installs the very program the container's init got without compiling
 // linux.seccomp again (docker's default profile takes ~5 ms to compile in a fresh process, a third
-// of an exec). Layout: u32 SECCOMP_FILTER_FLAG_* (little endian), then struct sock_filter[].
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+// of an exec). Layout, the same as the cache's below (so the container's file is a hard link to the
+// cached one: no new inode, no copy): u32 SECCOMP_FILTER_FLAG_* (little endian), u8 "uses
+// notify", then struct sock_filter[]. Files of older builds lack the notify byte.
+import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { compileSeccomp, type CompiledSeccomp, type LinuxSeccomp } from "../oci/seccomp/index.ts";
 
@@ -13,10 +15,30 @@ export interface CompiledFilter {
 
 const FILE = "seccomp.bpf";
 
-export function saveSeccomp(stateDir: string, filter: CompiledFilter): void {
-  const head = Buffer.alloc(4);
+/** Keeps the container's filter for exec: a link to `cached` (compileSeccompCached's file) when there is one. */
+export function saveSeccomp(stateDir: string, filter: CompiledFilter & { usesNotify?: boolean; cacheFile?: string }): void {
+  const target = join(stateDir, FILE);
+  if (filter.cacheFile) {
+    try {
+      return linkSync(filter.cacheFile, target);
+    } catch {} // the cache was pruned meanwhile, or lives on another file system: write a copy
+  }
+  writeFileSync(target, encode(filter), { mode: 0o600 });
+}
+
+function encode(filter: { flags: number; usesNotify?: boolean; program: Buffer }): Buffer {
+  const head = Buffer.alloc(5);
   head.writeUInt32LE(filter.flags >>> 0);
-  writeFileSync(join(stateDir, FILE), Buffer.concat([head, filter.program]), { mode: 0o600 });
+  head[4] = filter.usesNotify ? 1 : 0;
+  return Buffer.concat([head, filter.program]);
+}
+
+/** The program in a saved file (5-byte head), or in an older build's (4-byte head); else undefined. */
+function decode(data: Buffer): (CompiledFilter & { usesNotify: boolean }) | undefined {
+  const FILTER = 8; // sizeof(struct sock_filter)
+  if (data.length >= 5 + FILTER && (data.length - 5) % FILTER === 0) return { flags: data.readUInt32LE(0), usesNotify: data[4] === 1, program: data.subarray(5) };
+  if (data.length >= 4 + FILTER && (data.length - 4) % FILTER === 0) return { flags: data.readUInt32LE(0), usesNotify: false, program: data.subarray(4) };
+  return undefined;
 }
 
 /** The saved filter, or undefined (a container created by an older nsbox-runtime: compile). */
@@ -27,8 +49,8 @@ export function loadSeccomp(stateDir: string): CompiledFilter | undefined {
   } catch {
     return undefined;
   }
-  if (data.length < 4 + 8 || (data.length - 4) % 8 !== 0) return undefined; // 8 = sizeof(struct sock_filter)
-  return { flags: data.readUInt32LE(0), program: data.subarray(4) };
+  const filter = decode(data);
+  return filter && { flags: filter.flags, program: filter.program };
 }
 
 // create: programs by content, under the runtime root, so that containers with the same
@@ -51,24 +73,20 @@ function buildIdentity(): string {
 }
 
 /** compileSeccomp(spec), or the program an earlier create of this build compiled for the same spec. */
-export function compileSeccompCached(spec: LinuxSeccomp, root: string): CompiledSeccomp {
+export function compileSeccompCached(spec: LinuxSeccomp, root: string): CompiledSeccomp & { cacheFile?: string } {
   const key = new Bun.CryptoHasher("sha256").update(`${process.arch}\0${buildIdentity()}\0${JSON.stringify(spec)}`).digest("hex");
   const file = join(root, CACHE_DIR, `${key}.bpf`);
   try {
-    const data = readFileSync(file);
-    if (data.length >= 5 + 8 && (data.length - 5) % 8 === 0) {
-      return { flags: data.readUInt32LE(0), usesNotify: data[4] === 1, program: data.subarray(5), notes: [] };
-    }
+    const cached = decode(readFileSync(file));
+    if (cached) return { ...cached, notes: [], cacheFile: file };
   } catch {}
   const compiled = compileSeccomp(spec);
   try {
     mkdirSync(join(root, CACHE_DIR), { recursive: true, mode: 0o700 });
-    const head = Buffer.alloc(5);
-    head.writeUInt32LE(compiled.flags >>> 0);
-    head[4] = compiled.usesNotify ? 1 : 0;
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, Buffer.concat([head, compiled.program]), { mode: 0o600 });
+    writeFileSync(tmp, encode(compiled), { mode: 0o600 });
     renameSync(tmp, file); // whole or absent: concurrent creates may race to write the same key
+    return { ...compiled, cacheFile: file };
   } catch {} // a cache that cannot be written only costs time
   return compiled;
 }

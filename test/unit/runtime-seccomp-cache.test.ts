@@ -1,7 +1,7 @@
 // create keeps the container's compiled seccomp program next to state.json; exec loads it back.
 // create itself reuses programs compiled for the same profile by the same build.
 import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultSpec } from "../../src/oci/defaults.ts";
@@ -49,4 +49,33 @@ test("create's cache: compiled once per profile and build, then read back; anoth
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+test("a program from the cache is kept as a hard link to the cache file (no copy), and reads back", () => {
+  const root = mkdtempSync(join(tmpdir(), "nsbox-seccomp-root-"));
+  try {
+    const spec = defaultSpec().linux!.seccomp as never;
+    const compiled = compileSeccompCached(spec, root);
+    expect(compiled.cacheFile).toBeDefined();
+    saveSeccomp(dir, compiled);
+    const saved = statSync(join(dir, "seccomp.bpf"));
+    expect(saved.ino).toBe(statSync(compiled.cacheFile!).ino);
+    expect(saved.nlink).toBe(2);
+    const back = loadSeccomp(dir)!;
+    expect({ flags: back.flags, same: Buffer.compare(back.program, compiled.program) === 0 }).toEqual({ flags: compiled.flags, same: true });
+    // the cache pruned: the container keeps its program
+    rmSync(join(root, "@seccomp-cache"), { recursive: true });
+    expect(Buffer.compare(loadSeccomp(dir)!.program, compiled.program)).toBe(0);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("a file an older build wrote (4-byte head, no notify byte) still loads", () => {
+  const { program } = compileSeccomp(defaultSpec().linux!.seccomp as never, "x64");
+  const head = Buffer.alloc(4);
+  head.writeUInt32LE(0x2);
+  writeFileSync(join(dir, "seccomp.bpf"), Buffer.concat([head, program]));
+  const back = loadSeccomp(dir)!;
+  expect({ flags: back.flags, same: Buffer.compare(back.program, program) === 0 }).toEqual({ flags: 0x2, same: true });
 });
