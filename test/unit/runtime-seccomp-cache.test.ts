@@ -1,6 +1,6 @@
 // create keeps the container's compiled seccomp program next to state.json; exec loads it back.
 // create itself reuses programs compiled for the same profile by the same build.
-import { afterEach, expect, test } from "bun:test";
+import { afterAll, afterEach, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +10,7 @@ import { compileSeccompCached, loadSeccomp, saveSeccomp } from "../../src/runtim
 
 const dir = mkdtempSync(join(tmpdir(), "nsbox-seccomp-cache-"));
 afterEach(() => rmSync(join(dir, "seccomp.bpf"), { force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 test("the default profile's program and flags come back byte for byte", () => {
   const { program } = compileSeccomp(defaultSpec().linux!.seccomp as never, "x64");
