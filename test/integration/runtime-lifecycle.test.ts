@@ -18,13 +18,15 @@ afterEach(async () => {
 const TRAP_LOOP = (signal: string) =>
   `trap 'echo ${signal} > /sig; exit 0' ${signal}; echo ready > /ready; while :; do sleep 0.02; done`;
 
+/** The file's content once there is some: the shell's `echo X > F` creates F before it writes. */
 async function waitFile(path: string, timeoutMs = 5000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
-  while (!existsSync(path)) {
-    if (Date.now() > deadline) throw new Error(`${path} never appeared`);
+  for (;;) {
+    const text = existsSync(path) ? readFileSync(path, "utf8") : "";
+    if (text) return text;
+    if (Date.now() > deadline) throw new Error(`${path} never appeared (or stayed empty)`);
     await Bun.sleep(10);
   }
-  return readFileSync(path, "utf8");
 }
 
 describe.skipIf(!canRun)("lifecycle", () => {
