@@ -65,6 +65,13 @@ describe("features", () => {
     for (const opt of ["ro", "rbind", "rprivate", "nosuid"]) expect(f.mountOptions).toContain(opt);
     expect(f.hooks).toContain("prestart");
     expect(f.linux.cgroup).toMatchObject({ v1: true, v2: true });
+    // what the seccomp compiler has tables and names for; what the launcher can apply
+    expect(f.linux.seccomp.archs).toEqual(["SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_X32", "SCMP_ARCH_X86", "SCMP_ARCH_X86_64"]);
+    expect(f.linux.seccomp.knownFlags).toContain("SECCOMP_FILTER_FLAG_LOG");
+    expect(f.linux.seccomp.supportedFlags).toContain("SECCOMP_FILTER_FLAG_TSYNC");
+    expect({ apparmor: f.linux.apparmor, selinux: f.linux.selinux, intelRdt: f.linux.intelRdt }).toEqual({
+      apparmor: { enabled: true }, selinux: { enabled: true }, intelRdt: { enabled: false },
+    });
   });
 });
 

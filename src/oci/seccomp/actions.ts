@@ -80,6 +80,8 @@ const FLAGS: Record<string, number> = {
   SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV: SECCOMP_FILTER_FLAG.WAIT_KILLABLE_RECV,
 };
 
+export const SECCOMP_FLAG_NAMES = Object.keys(FLAGS);
+
 export function flagValue(name: unknown, field: string): number {
   if (typeof name !== "string" || !Object.hasOwn(FLAGS, name)) {
     throw new UserError(`${field}: unknown seccomp flag ${JSON.stringify(name)} (known: ${Object.keys(FLAGS).join(", ")})`);

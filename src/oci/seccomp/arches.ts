@@ -57,6 +57,9 @@ const SPECS: Record<string, ArchSpec> = {
   SCMP_ARCH_ARM: arch("SCMP_ARCH_ARM", AUDIT_ARCH.ARM, true, "arm"),
 };
 
+/** The architectures whose syscall tables the compiler has (filter sections it can write). */
+export const COMPILED_ARCHES = Object.keys(SPECS);
+
 /** Every architecture name libseccomp knows; the ones a host cannot run are skipped, not errors. */
 const KNOWN = new Set([
   ...Object.keys(SPECS),
