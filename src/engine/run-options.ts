@@ -2,6 +2,7 @@
 // (detach, --rm, signal proxy). Pure, so every flag's parsing is unit-tested without root.
 import { existsSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
+import { labelMap } from "../common/labels.ts";
 import { parseFlags, type FlagSpec } from "../common/flags.ts";
 import { parsePortSpec } from "../net/ports.ts";
 import { parseDetachKeys } from "./detach-keys.ts";
@@ -170,11 +171,7 @@ export function parseRunArgs(argv: string[], verb: "run" | "create", consoleSize
   const memorySwap = swapText === "-1" ? -1 : swapText ? parseBytes("--memory-swap", swapText) : 0;
   if (memorySwap > 0 && memory > 0 && memorySwap < memory)
     throw new UserError("Minimum memoryswap limit should be larger than memory limit, see usage", 125);
-  const labels: Record<string, string> = {};
-  for (const l of list("label")) {
-    const i = l.indexOf("=");
-    labels[i < 0 ? l : l.slice(0, i)] = i < 0 ? "" : l.slice(i + 1);
-  }
+  const labels = labelMap(list("label"));
   const tmpfs: Record<string, string> = {};
   for (const t of list("tmpfs")) {
     const i = t.indexOf(":");

@@ -48,13 +48,3 @@ export function volumePruneFilter(filters: readonly string[], all = false): (v: 
   const every = all || (f.get("all") ?? []).some((x) => boolValue("all", x));
   return (v) => (every || ANONYMOUS_LABEL in (v.Labels ?? {})) && matchLabels(f, v.Labels);
 }
-
-/** `--label K=V` (or `K`, value "") list → labels; docker's opts.ConvertKVStringsToMap. */
-export function labelMap(labels: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const l of labels) {
-    const i = l.indexOf("=");
-    out[i < 0 ? l : l.slice(0, i)] = i < 0 ? "" : l.slice(i + 1);
-  }
-  return out;
-}

@@ -1,7 +1,8 @@
 // The pure half of volumes: `-v` specifications, docker's volume-name rule, and the filters of
 // `volume ls` and `volume prune` (docker 23+: prune takes anonymous volumes only unless all).
 import { describe, expect, test } from "bun:test";
-import { labelMap, volumeLsFilter, volumePruneFilter } from "../../src/engine/volume-filters.ts";
+import { labelMap } from "../../src/common/labels.ts";
+import { volumeLsFilter, volumePruneFilter } from "../../src/engine/volume-filters.ts";
 import { ANONYMOUS_LABEL, checkVolumeName, parseBind, parseBinds } from "../../src/engine/volume-spec.ts";
 import type { Volume } from "../../src/engine/volumes.ts";
 

@@ -2,6 +2,7 @@
 // reconcile (clean up what a crash left). The work is in src/net; this file only parses and prints.
 import { printErr } from "../../common/output.ts";
 import { confirm } from "../../common/confirm.ts";
+import { labelMap } from "../../common/labels.ts";
 import { UserError } from "../../common/errors.ts";
 import { pruneFilter } from "../../common/filters.ts";
 import { help, parseFlags } from "../../image/cli/common.ts";
@@ -47,7 +48,7 @@ async function create(argv: string[]): Promise<number> {
   if (values.help) return console.log(help("network create [OPTIONS] NETWORK", "Create a network", ["-d, --driver string    only \"bridge\"", "    --gateway string   IPv4 gateway for the subnet", "    --internal         no access to or from outside the network", "    --label list       metadata", "    --subnet string    subnet in CIDR format"])), 0;
   if (positionals.length !== 1) throw new UserError('"network create" requires exactly 1 argument', 125);
   if (values.driver && values.driver !== "bridge") throw new UserError(`network driver ${values.driver} is not supported (only bridge)`, 125);
-  const labels = Object.fromEntries((values.label ?? []).map((l) => [l.split("=")[0]!, l.split("=").slice(1).join("=")]));
+  const labels = labelMap(values.label ?? []);
   const n = open(values).createNetwork({ name: positionals[0]!, subnet: values.subnet, gateway: values.gateway, internal: values.internal, labels });
   console.log(n.id);
   return 0;

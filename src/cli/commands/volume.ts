@@ -4,7 +4,8 @@ import { confirm } from "../../common/confirm.ts";
 import { UserError } from "../../common/errors.ts";
 import { printErr } from "../../common/output.ts";
 import { eachRef, openEngine, parse, usage } from "../../engine/cli/common.ts";
-import { labelMap, volumePruneFilter } from "../../engine/volume-filters.ts";
+import { labelMap } from "../../common/labels.ts";
+import { volumePruneFilter } from "../../engine/volume-filters.ts";
 import type { Volume } from "../../engine/volumes.ts";
 import { goTemplate, humanSize, table } from "../../image/cli/format.ts";
 
