@@ -10,15 +10,17 @@ export const PRUNE_FILTERS = ["label", "label!", "until"] as const;
 
 /**
  * Parses `K=V` strings into key → values. As docker's FilterOpt the key ends at the first `=`,
- * so `label!=a=b` is key `label!` with value `a=b`; unknown keys are refused as the daemon does.
+ * so `label!=a=b` is key `label!` with value `a=b`; unknown keys are refused as the daemon does,
+ * with `unknownKeyExit` (125 where docker's CLI reports it, 1 for the volume commands, whose
+ * daemon error docker prints as is). A filter without `=` is always the CLI's flag error (125).
  */
-export function parseFilters(filters: readonly string[], accepted: readonly string[]): Filters {
+export function parseFilters(filters: readonly string[], accepted: readonly string[], unknownKeyExit = 125): Filters {
   const byKey: Filters = new Map();
   for (const f of filters) {
     const i = f.indexOf("=");
     if (i < 0) throw new UserError(`bad format of filter (expected name=value): ${f}`, 125);
     const k = f.slice(0, i);
-    if (!accepted.includes(k)) throw new UserError(`invalid filter '${k}'`, 125);
+    if (!accepted.includes(k)) throw new UserError(`invalid filter '${k}'`, unknownKeyExit);
     byKey.set(k, [...(byKey.get(k) ?? []), f.slice(i + 1)]);
   }
   return byKey;

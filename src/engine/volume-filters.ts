@@ -16,19 +16,9 @@ function boolValue(key: string, v: string): boolean {
   throw new UserError(`invalid filter '${key}=${v}'`, 1);
 }
 
-/**
- * The shared parser, with docker's exit code for these commands: an unknown key is the daemon's
- * "invalid filter" (a plain error, exit 1, where run-style flag errors are 125); a filter without
- * `=` stays the CLI's flag error (125).
- */
-function volumeFilters(filters: readonly string[], keys: readonly string[]) {
-  try {
-    return parseFilters(filters, keys);
-  } catch (err) {
-    if (err instanceof UserError && err.message.startsWith("invalid filter")) throw new UserError(err.message, 1);
-    throw err;
-  }
-}
+/** The shared parser, with docker's exit code for these commands: an unknown key is the daemon's
+ * "invalid filter", a plain error (exit 1). */
+const volumeFilters = (filters: readonly string[], keys: readonly string[]) => parseFilters(filters, keys, 1);
 
 /** `volume ls`'s filter: (volume, is it used by a container) → listed. */
 export function volumeLsFilter(filters: readonly string[]): (v: Volume, inUse: boolean) => boolean {
