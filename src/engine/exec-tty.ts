@@ -2,27 +2,10 @@
 // (which relays its stdin/stdout to the container-side pty and copies its stdin's window size), so
 // the CLI sees the keystrokes. On the detach keys the exec'd process must live on, as in docker: our
 // pty master is handed to a drainer (`cat` to /dev/null) that keeps it open until the process exits.
-import { dlopen, FFIType, ptr } from "bun:ffi";
 import { closeSync, constants, openSync, writeSync } from "node:fs";
 import tty from "node:tty";
+import { dupFd, openPtyMaster, setWindowSize } from "../linux/libc.ts";
 import { DetachScanner } from "./detach-keys.ts";
-
-const TIOCSWINSZ = 0x5414;
-
-let lib: ReturnType<typeof openLibc> | undefined;
-const libc = () => (lib ??= openLibc());
-
-function openLibc() {
-  const { i32, u64, ptr: P } = FFIType;
-  return dlopen("libc.so.6", {
-    posix_openpt: { args: [i32], returns: i32 },
-    grantpt: { args: [i32], returns: i32 },
-    unlockpt: { args: [i32], returns: i32 },
-    ptsname_r: { args: [i32, P, u64], returns: i32 },
-    ioctl: { args: [i32, u64, P], returns: i32 },
-    dup: { args: [i32], returns: i32 },
-  }).symbols;
-}
 
 export interface RelayPty {
   master: number;
@@ -32,17 +15,15 @@ export interface RelayPty {
 }
 
 export function openRelayPty(): RelayPty {
-  const c = libc();
-  const master = c.posix_openpt(constants.O_RDWR | constants.O_NOCTTY | constants.O_CLOEXEC);
-  const name = Buffer.alloc(128);
-  if (master < 0 || c.grantpt(master) !== 0 || c.unlockpt(master) !== 0 || c.ptsname_r(master, ptr(name), name.length) !== 0)
+  let pty;
+  try {
+    pty = openPtyMaster(constants.O_RDWR | constants.O_NOCTTY | constants.O_CLOEXEC);
+  } catch {
     throw new Error("exec: cannot open a pseudo-terminal");
-  const peer = openSync(name.toString("latin1", 0, name.indexOf(0)), constants.O_RDWR | constants.O_NOCTTY);
-  const resize = (rows: number, cols: number) => {
-    const ws = new Uint16Array([rows, cols, 0, 0]);
-    c.ioctl(master, TIOCSWINSZ, ptr(ws));
-  };
-  return { master, peer, resize };
+  }
+  const { master } = pty;
+  const peer = openSync(pty.peer, constants.O_RDWR | constants.O_NOCTTY);
+  return { master, peer, resize: (rows, cols) => void setWindowSize(master, rows, cols) };
 }
 
 /**
@@ -51,7 +32,7 @@ export function openRelayPty(): RelayPty {
  * drainer, so the exec'd process keeps its terminal and runs on).
  */
 export async function relayPty(pty: RelayPty, keys: Uint8Array | undefined): Promise<boolean> {
-  const spare = libc().dup(pty.master); // for the drainer: the stream below closes the master
+  const spare = dupFd(pty.master); // for the drainer: the stream below closes the master
   const scanner = new DetachScanner(keys);
   const out = new tty.ReadStream(pty.master);
   let detached = false;

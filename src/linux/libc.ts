@@ -5,6 +5,8 @@
 // Also read/write/close on a raw fd, access(2) and statx(2)'s inode: what `nsbox unshare` and
 // `nsbox nsenter` need of node:fs, whose first import costs ~1 ms in a fresh compiled process
 // (docs/performance.md), an eighth of those commands; bun:ffi is loaded for socketpair anyway.
+// And the engine's few: chroot and fexecve (cp of a stopped container), a pty of its own with
+// its window size and a dup of its master (exec -it with detach keys).
 //
 // Why bun:ffi and not spawning mknod/setfattr/mount: unpacking calls these per tar entry, and a
 // process spawn costs ~1 ms against a few µs here. bun:ffi and the dlopen of libc cost ~0.2-0.6 ms
@@ -29,13 +31,22 @@ type Symbols = {
   close: (fd: number) => number;
   access: (path: Buffer, mode: number) => number;
   statx: (dirfd: number, path: Buffer, flags: number, mask: number, buf: Uint8Array) => number;
+  chroot: (path: Buffer) => number;
+  fexecve: (fd: number, argv: Ptr, envp: Ptr) => number;
+  posix_openpt: (flags: number) => number;
+  grantpt: (fd: number) => number;
+  unlockpt: (fd: number) => number;
+  ptsname_r: (fd: number, buf: Uint8Array, len: number) => number;
+  ioctl: (fd: number, request: number, arg: Ptr) => number;
+  dup: (fd: number) => number;
 };
 let libc: Symbols | undefined;
 let readI32: ((p: Pointer, offset: number) => number) | undefined;
+let addressOf: ((view: ArrayBufferView) => Pointer) | undefined;
 
 function load(): Symbols {
   if (!libc) {
-    const { dlopen, FFIType, read } = require("bun:ffi") as typeof import("bun:ffi");
+    const { dlopen, FFIType, read, ptr } = require("bun:ffi") as typeof import("bun:ffi");
     const { cstring, i32, u32, u64, ptr: P } = FFIType;
     libc = dlopen("libc.so.6", {
       poll: { args: [P, u64, i32], returns: i32 },
@@ -52,8 +63,17 @@ function load(): Symbols {
       close: { args: [i32], returns: i32 },
       access: { args: [cstring, i32], returns: i32 },
       statx: { args: [i32, cstring, i32, u32, P], returns: i32 },
+      chroot: { args: [cstring], returns: i32 },
+      fexecve: { args: [i32, P, P], returns: i32 },
+      posix_openpt: { args: [i32], returns: i32 },
+      grantpt: { args: [i32], returns: i32 },
+      unlockpt: { args: [i32], returns: i32 },
+      ptsname_r: { args: [i32, P, u64], returns: i32 },
+      ioctl: { args: [i32, u64, P], returns: i32 },
+      dup: { args: [i32], returns: i32 },
     }).symbols as unknown as Symbols;
     readI32 = read.i32;
+    addressOf = ptr;
   }
   return libc;
 }
@@ -184,4 +204,58 @@ export function inodeOf(path: string): number | undefined {
   if (load().statx(AT_FDCWD, cstr(path), 0, STATX_INO, buf) !== 0) return undefined;
   const view = new DataView(buf.buffer);
   return view.getUint32(STX_INO_OFFSET, true) + view.getUint32(STX_INO_OFFSET + 4, true) * 2 ** 32;
+}
+
+/** chroot(2), for a process that has set up its own mount namespace (cp of a stopped container). */
+export function chroot(path: string): void {
+  check(load().chroot(cstr(path)), "chroot", path);
+}
+
+/** fexecve(3) of an open executable with argv and envp; returns only by throwing. */
+export function fexecve(fd: number, argv: string[], envp: string[]): never {
+  const c = load();
+  // NUL-terminated strings and the NULL-terminated pointer arrays execve takes; `keep` holds the
+  // buffers alive across the call.
+  const keep: Buffer[] = [];
+  const array = (list: string[]) => {
+    const out = new BigUint64Array(list.length + 1);
+    list.forEach((s, i) => {
+      const b = cstr(s);
+      keep.push(b);
+      out[i] = BigInt(addressOf!(b));
+    });
+    return out;
+  };
+  const a = array(argv), e = array(envp);
+  check(c.fexecve(fd, addressOf!(a), addressOf!(e)), "fexecve", argv[0] ?? "");
+  throw new Error("unreachable"); // fexecve returns only on failure, which check() throws
+}
+
+/** A new pty master (posix_openpt with `flags`, granted and unlocked) and its peer's path. */
+export function openPtyMaster(flags: number): { master: number; peer: string } {
+  const c = load();
+  const master = check(c.posix_openpt(flags), "posix_openpt", "/dev/ptmx");
+  const name = new Uint8Array(128);
+  try {
+    check(c.grantpt(master), "grantpt", "/dev/ptmx");
+    check(c.unlockpt(master), "unlockpt", "/dev/ptmx");
+    const rc = c.ptsname_r(master, name, name.length);
+    if (rc !== 0) throw new SysError(errnoNames[rc] ?? `errno ${rc}`, rc, "ptsname_r", "/dev/ptmx"); // returns the errno
+  } catch (err) {
+    c.close(master);
+    throw err;
+  }
+  return { master, peer: Buffer.from(name.subarray(0, name.indexOf(0))).toString("latin1") };
+}
+
+const TIOCSWINSZ = 0x5414;
+
+/** Sets a terminal's window size (TIOCSWINSZ); false when the ioctl fails. */
+export function setWindowSize(fd: number, rows: number, cols: number): boolean {
+  return load().ioctl(fd, TIOCSWINSZ, new Uint16Array([rows, cols, 0, 0]) as unknown as Uint8Array) === 0;
+}
+
+/** dup(2): the new fd, or -1. */
+export function dupFd(fd: number): number {
+  return load().dup(fd);
 }

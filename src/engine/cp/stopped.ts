@@ -8,11 +8,10 @@
 // stays mounted on the host. It then chroots into the root and executes the host's static busybox
 // tar from an fd opened before (fexecve): a trusted program, never one from the container's image,
 // and every path it opens — `..`, absolute symlinks — resolves inside the container's root.
-import { dlopen, FFIType, ptr } from "bun:ffi";
 import { existsSync, mkdirSync, openSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { UserError } from "../../common/errors.ts";
-import { mount } from "../../linux/libc.ts";
+import { chroot, fexecve, mount } from "../../linux/libc.ts";
 import type { Engine } from "../engine.ts";
 import { ensureRootfs } from "../rootfs.ts";
 import { followTarSource, scopedPath, statInRoot } from "./scoped-path.ts";
@@ -36,24 +35,6 @@ function binds(e: Engine, id: string): BindMount[] {
   return out;
 }
 
-let libcSymbols: ReturnType<typeof openLibc> | undefined;
-const libc = () => (libcSymbols ??= openLibc());
-function openLibc() {
-  const { cstring, i32, ptr: P } = FFIType;
-  return dlopen("libc.so.6", {
-    chroot: { args: [cstring], returns: i32 },
-    fexecve: { args: [i32, P, P], returns: i32 },
-  }).symbols;
-}
-
-/** NUL-terminated strings and the NULL-terminated pointer array execve takes (buffers kept alive). */
-function cStrings(list: string[]): { array: BigUint64Array; keep: Buffer[] } {
-  const keep = list.map((s) => Buffer.from(`${s}\0`));
-  const array = new BigUint64Array(keep.length + 1);
-  keep.forEach((b, i) => (array[i] = BigInt(ptr(b))));
-  return { array, keep };
-}
-
 /** In the private mount namespace: the root filesystem with the container's mounts, and chroot
  * into it. */
 function enterStoppedContainer(e: Engine, ref: string): void {
@@ -69,7 +50,11 @@ function enterStoppedContainer(e: Engine, ref: string): void {
     mount(b.source, target, "", MS_BIND | MS_REC, "");
     if (!b.rw) mount("", target, "", MS_REMOUNT | MS_BIND | MS_RDONLY, "");
   }
-  if (libc().chroot(Buffer.from(`${root}\0`)) !== 0) throw new UserError(`cp: cannot enter the root filesystem of ${r.name}`, 1);
+  try {
+    chroot(root);
+  } catch {
+    throw new UserError(`cp: cannot enter the root filesystem of ${r.name}`, 1);
+  }
   process.chdir("/");
 }
 
@@ -83,9 +68,10 @@ export function execTarInStoppedContainer(e: Engine, ref: string, tarArgs: strin
     throw new UserError(`cp of a stopped container needs a static busybox at ${BUSYBOX} (Debian's busybox-static; or set NSBOX_BUSYBOX)`, 1);
   const busybox = openSync(BUSYBOX, "r");
   enterStoppedContainer(e, ref);
-  const argv = cStrings(["tar", ...(followSource ? followTarSource("/", tarArgs) : tarArgs)]);
-  const envp = cStrings(["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]);
-  libc().fexecve(busybox, ptr(argv.array), ptr(envp.array));
+  const argv = ["tar", ...(followSource ? followTarSource("/", tarArgs) : tarArgs)];
+  try {
+    fexecve(busybox, argv, ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]);
+  } catch {}
   throw new UserError(`cp: cannot execute ${BUSYBOX}`, 1);
 }
 
