@@ -131,6 +131,7 @@ enum stage_sync {
 };
 
 #define PLAN_FD 3            /* the socketpair shared with the TypeScript parent */
+#define PRESERVED_FD (PLAN_FD + 1) /* where the PA_PRESERVE_FDS fds arrive, in order */
 #define PLAN_MAX (16 << 20)  /* refuse plans larger than 16 MiB */
 
 #endif

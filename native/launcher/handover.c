@@ -51,22 +51,20 @@ void handover_close_fds(int first) {
   cloexec_by_walking(first);
 }
 
-#define PRESERVED_AT (PLAN_FD + 1)
-
 int handover_preserved_fds(uint32_t n) {
   if (!n) return PLAN_FD;
   /* Failures after this still reach the parent: the sync socket (fd 3, where the first passed fd
    * goes) moves above them all, close-on-exec. */
   int sync = report_fd();
-  if (sync >= 0 && sync < PRESERVED_AT + (int)n) {
-    int moved = fcntl(sync, F_DUPFD_CLOEXEC, PRESERVED_AT + (int)n);
+  if (sync >= 0 && sync < PRESERVED_FD + (int)n) {
+    int moved = fcntl(sync, F_DUPFD_CLOEXEC, PRESERVED_FD + (int)n);
     if (moved < 0) fail("move the sync socket", "above the preserved fds", errno);
     report_set_fd(moved);
   }
   /* Upwards: each target is a source already copied (or the old sync socket). dup2 leaves the
    * copy without close-on-exec, so exactly these reach the program. */
   for (uint32_t i = 0; i < n; i++) {
-    if (dup2(PRESERVED_AT + (int)i, PLAN_FD + (int)i) < 0) {
+    if (dup2(PRESERVED_FD + (int)i, PLAN_FD + (int)i) < 0) {
       char what[32];
       snprintf(what, sizeof what, "fd %u", PLAN_FD + i);
       fail("preserve", what, errno);

@@ -189,7 +189,7 @@ int main(int argc, char **argv, char **envp) {
   close(sync[1]);
   if (relay[1] >= 0) close(relay[1]);
   /* The fds to pass on are stage 2's to hand over; our copies would keep a pipe's end open. */
-  for (uint32_t i = 0; i < cfg.preserve_fds; i++) close(PLAN_FD + 1 + (int)i);
+  for (uint32_t i = 0; i < cfg.preserve_fds; i++) close(PRESERVED_FD + (int)i);
   /* The agent learns the state is complete when the connection closes: only stage 2 keeps it. */
   if (host.listener >= 0) close(host.listener);
   if (cfg.cgroup_v2_dir && !placed_v2) cgroup_join_v2_by_pid(&cfg, stage1);
