@@ -7,12 +7,29 @@ import { constants, Database } from "bun:sqlite";
 
 export function openStore(path: string, opts: { busyTimeoutMs?: number; readonly?: boolean } = {}): Database {
   const db = new Database(path, opts.readonly ? { readonly: true } : { create: true });
+  const timeoutMs = opts.busyTimeoutMs ?? 10000;
   // The busy timeout first: switching to WAL itself needs the lock other processes may hold.
-  db.run(`PRAGMA busy_timeout = ${opts.busyTimeoutMs ?? 10000}`);
+  db.run(`PRAGMA busy_timeout = ${timeoutMs}`);
   if (!opts.readonly) {
-    db.run("PRAGMA journal_mode = WAL");
+    // While another process is switching a new file to WAL, SQLite answers SQLITE_BUSY at once
+    // instead of calling the busy handler (it cannot wait on a lock change it does not see yet):
+    // several processes creating one store together would fail here, so retry until the timeout.
+    retryWhileBusy(() => db.run("PRAGMA journal_mode = WAL"), timeoutMs);
     db.run("PRAGMA synchronous = NORMAL");
   }
   db.fileControl(constants.SQLITE_FCNTL_PERSIST_WAL, 1);
   return db;
+}
+
+function retryWhileBusy(statement: () => void, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return statement();
+    } catch (e) {
+      const busy = (e as { code?: string }).code?.startsWith("SQLITE_BUSY");
+      if (!busy || Date.now() > deadline) throw e;
+      Bun.sleepSync(5);
+    }
+  }
 }

@@ -6,7 +6,8 @@
 // `nsbox nsenter` need of node:fs, whose first import costs ~1 ms in a fresh compiled process
 // (docs/performance.md), an eighth of those commands; bun:ffi is loaded for socketpair anyway.
 // And the engine's few: chroot and fexecve (cp of a stopped container), a pty of its own with
-// its window size and a dup of its master (exec -it with detach keys).
+// its window size and a dup of its master (exec -it with detach keys). And flock(2), which the
+// kernel releases when its holder dies (a pull killed with SIGKILL leaves no lock held).
 //
 // Why bun:ffi and not spawning mknod/setfattr/mount: unpacking calls these per tar entry, and a
 // process spawn costs ~1 ms against a few µs here. bun:ffi and the dlopen of libc cost ~0.2-0.6 ms
@@ -39,6 +40,7 @@ type Symbols = {
   ptsname_r: (fd: number, buf: Uint8Array, len: number) => number;
   ioctl: (fd: number, request: number, arg: Ptr) => number;
   dup: (fd: number) => number;
+  flock: (fd: number, op: number) => number;
 };
 let libc: Symbols | undefined;
 let readI32: ((p: Pointer, offset: number) => number) | undefined;
@@ -71,6 +73,7 @@ function load(): Symbols {
       ptsname_r: { args: [i32, P, u64], returns: i32 },
       ioctl: { args: [i32, u64, P], returns: i32 },
       dup: { args: [i32], returns: i32 },
+      flock: { args: [i32, i32], returns: i32 },
     }).symbols as unknown as Symbols;
     readI32 = read.i32;
     addressOf = ptr;
@@ -258,4 +261,14 @@ export function setWindowSize(fd: number, rows: number, cols: number): boolean {
 /** dup(2): the new fd, or -1. */
 export function dupFd(fd: number): number {
   return load().dup(fd);
+}
+
+const LOCK_EX = 2, LOCK_NB = 4, EWOULDBLOCK = 11;
+
+/** flock(LOCK_EX | LOCK_NB): true when taken, false when another open file holds it. */
+export function tryLockExclusive(fd: number, path: string): boolean {
+  const rc = restarting(() => load().flock(fd, LOCK_EX | LOCK_NB));
+  if (rc !== 0 && readI32!(load().__errno_location(), 0) === EWOULDBLOCK) return false;
+  check(rc, "flock", path);
+  return true;
 }

@@ -139,8 +139,8 @@ d("registry pulls", () => {
         env: { ...process.env, NSBOX_ROOT: root }, stdout: "pipe", stderr: "pipe",
       }),
     );
-    const codes = await Promise.all(procs.map((p) => p.exited));
-    expect(codes).toEqual([0, 0, 0, 0]);
+    const results = await Promise.all(procs.map(async (p) => [await p.exited, await new Response(p.stderr).text()]));
+    expect(results).toEqual([[0, ""], [0, ""], [0, ""], [0, ""]]);
     const s = new ImageStore(`${root}/image`);
     s.warn = () => {};
     const images = s.list();

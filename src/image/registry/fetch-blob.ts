@@ -1,7 +1,7 @@
 // Downloads one blob into the store: verified against its digest, resumable, safe with concurrent
-// pulls. The partial download lives at <root>/ingest/<hex>.partial, guarded by <hex>.lock (O_EXCL,
-// holding the owner's pid). A pull killed midway leaves the partial file and a stale lock; the next
-// pull takes the lock over, re-hashes what is there and asks for the rest with a Range request
+// pulls. The partial download lives at <root>/ingest/<hex>.partial, guarded by <hex>.lock (flock,
+// which dies with its holder). A pull killed midway leaves the partial file; the next pull takes
+// the lock, re-hashes what is there and asks for the rest with a Range request
 // (or starts over when the registry ignores the range). Another live process fetching the same
 // blob is waited for instead of duplicated.
 import * as fs from "node:fs";
@@ -9,44 +9,26 @@ import { type Digest, digestOf, hexOf, newHasher } from "../digest.ts";
 import { DigestMismatchError, type BlobStore } from "../store/blobs.ts";
 import type { RegistryClient } from "./client.ts";
 import { RegistryError } from "./client.ts";
-import { isAlive } from "../../linux/proc.ts";
+import { tryLockFile } from "../../linux/file-lock.ts";
 
 export interface BlobProgress {
   (done: number, total: number): void;
 }
 
 
-function takeLock(lock: string): boolean {
-  try {
-    fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-  }
-  const owner = Number(fs.readFileSync(lock, "utf8").trim() || "0");
-  if (owner && owner !== process.pid && isAlive(owner)) return false;
-  // Stale (its process died): take it over. Rename-then-create keeps two takers from both winning.
-  try {
-    fs.renameSync(lock, `${lock}.stale-${process.pid}`);
-    fs.rmSync(`${lock}.stale-${process.pid}`, { force: true });
-  } catch {
-    return false;
-  }
-  return takeLock(lock);
-}
-
 export async function fetchBlob(client: RegistryClient, repo: string, blobs: BlobStore, digest: Digest, size: number, progress?: BlobProgress): Promise<void> {
   const lock = `${blobs.ingestDir}/${hexOf(digest)}.lock`;
   const partial = `${blobs.ingestDir}/${hexOf(digest)}.partial`;
   while (!blobs.has(digest)) {
-    if (!takeLock(lock)) {
+    const held = tryLockFile(lock);
+    if (!held) {
       await Bun.sleep(100); // another process is fetching it
       continue;
     }
     try {
       if (!blobs.has(digest)) await download(client, repo, blobs, digest, size, partial, progress);
     } finally {
-      fs.rmSync(lock, { force: true });
+      held.release();
     }
   }
   progress?.(size, size);
