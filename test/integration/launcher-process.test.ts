@@ -32,8 +32,8 @@ const NO_SIGNALS = "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n";
 describe.skipIf(!usable)("the program's inheritance", () => {
   test("the wrapper really leaks: a plain exec sees fds 7-9 and ignored signals", () => {
     // The control: without the launcher's clean-up, this is what the program would get.
-    const r = Bun.spawnSync(["sh", "-c", `exec 7</dev/null 8>/dev/null 9<&0; trap '' HUP USR1 PIPE TERM; exec sh -c 'ls /proc/$$/fd | tr "\\n" " "; grep ^SigIgn /proc/$$/status'`]);
-    expect(r.stdout.toString()).toStartWith("0 1 2 7 8 9 SigIgn:\t");
+    const r = Bun.spawnSync(["sh", "-c", `exec 7</dev/null 8>/dev/null 9<&0; trap '' HUP USR1 PIPE TERM; exec sh -c 'ls /proc/$$/fd; grep ^SigIgn /proc/$$/status'`]);
+    expect(r.stdout.toString()).toStartWith("0\n1\n2\n7\n8\n9\nSigIgn:\t");
     expect(r.stdout.toString()).not.toContain("SigIgn:\t0000000000000000");
   });
 
