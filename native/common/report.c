@@ -8,6 +8,9 @@
 
 static const char *stage_name = "stage0";
 static int sync_fd = PLAN_FD;
+static void (*failure_hook)(const char *step, const char *path, int err);
+
+void report_set_failure_hook(void (*hook)(const char *, const char *, int)) { failure_hook = hook; }
 
 void report_set_stage(const char *stage) { stage_name = stage; }
 void report_set_fd(int fd) { sync_fd = fd; }
@@ -56,6 +59,7 @@ static void sanitize(char *dst, size_t size, const char *src) {
 }
 
 void fail(const char *step, const char *path, int err) {
+  if (failure_hook) failure_hook(step, path, err);
   char p[2048];
   sanitize(p, sizeof p, path);
   /* Nobody listening (e.g. the binary run by hand, or by a container through #!/proc/self/exe):
