@@ -1,7 +1,7 @@
 // Leases under concurrency, clean-up, and reconciliation after a crash (kill -9 mid-set-up, a
 // namespace that vanished). Root; network namespaces created by the test only.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { bun, NetLab, NSBOX, sh } from "./net-util.ts";
 
