@@ -2,7 +2,8 @@
 // answers redis-cli as `db:6379`), a second network cannot reach them, and nothing is left after
 // rm and network rm. Traffic stays inside network namespaces these tests create.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { execSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { kernelNames } from "../../src/net/context.ts";
 import { EngineLab, NSBOX } from "./engine-util.ts";
 
 let lab: EngineLab;
@@ -13,13 +14,15 @@ afterAll(async () => {
   await lab.destroy();
 });
 
-const vethCount = () => Number(execSync("ip -o link show type veth | wc -l").toString().trim());
+// This root's veths only (named with its prefix): other tests' containers may come and go.
+const vethCount = () => readdirSync("/sys/class/net").filter((l) => l.startsWith(kernelNames(lab.root).vethPrefix)).length;
 
 test("two containers on a user network talk over TCP by name; another network is isolated", async () => {
   const before = vethCount();
   lab.ok(["network", "create", "app"]);
   lab.ok(["network", "create", "other"]);
   lab.ok(["run", "-d", "--name", "db", "--net", "app", "redis"]);
+  expect(vethCount()).toBe(before + 1); // db's host end, named with this root's prefix
   let pong = "";
   await lab.until("redis answers by name", () => {
     pong = lab.nsbox(["run", "--rm", "--net", "app", "redis", "redis-cli", "-h", "db", "ping"]).stdout.trim();
