@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readlinkSync } from "node:fs";
 import { EngineLab } from "./engine-util.ts";
+import { freePort } from "../helpers/ports.ts";
 
 let lab: EngineLab;
 beforeAll(() => {
@@ -55,7 +56,7 @@ test("db (redis) and web (nginx, --net=container:db) share one network namespace
 });
 
 test("-p publishes a port on the host (nginx answers through it); port and ps show it", async () => {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = freePort();
   lab.ok(["run", "-d", "--name", "pub", "-p", `${port}:80`, "nginx"]);
   expect(lab.ok(["port", "pub"])).toBe(`80/tcp -> 0.0.0.0:${port}`);
   expect(lab.ok(["ps", "--format", "{{.Names}} {{.Ports}}"])).toBe(`pub 0.0.0.0:${port}->80/tcp`);

@@ -3,6 +3,7 @@
 import { describe } from "bun:test";
 import * as fs from "node:fs";
 import { tempDir } from "./image-fixtures.ts";
+import { freePort } from "../helpers/ports.ts";
 
 export function have(cmd: string): boolean {
   return Bun.spawnSync(["sh", "-c", `command -v ${cmd}`]).exitCode === 0;
@@ -16,12 +17,7 @@ export function describeWithTools(what: string, tools: string[]): typeof describ
   return describe.skip as typeof describe;
 }
 
-export function freePort(): number {
-  const s = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const p = s.port;
-  s.stop(true);
-  return p;
-}
+export { freePort };
 
 export interface TestRegistry {
   host: string; // 127.0.0.1:PORT
