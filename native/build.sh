@@ -25,15 +25,22 @@ else
   CC=(${NSBOX_CC:-cc} -g)
 fi
 
-build() { # name, source dir
-  local name=$1 dir=$2 bin="$out/$1"
-  local srcs=("$dir"/*.c "$here"/common/*.c)
+build() { # name, source dir[, a directory whose sources but main.c are linked in too]
+  local name=$1 dir=$2 lib=${3:-} bin="$out/$1"
+  local srcs=("$dir"/*.c "$here"/common/*.c) incs=(-I"$here/common")
+  if [ -n "$lib" ]; then
+    for f in "$lib"/*.c; do [ "$(basename "$f")" = main.c ] || srcs+=("$f"); done
+    incs+=(-I"$lib")
+  fi
   local newest
-  newest=$(ls -t "${srcs[@]}" "$dir"/*.h "$here"/common/*.h 2>/dev/null | head -n1)
+  newest=$(ls -t "${srcs[@]}" "$dir"/*.h "$here"/common/*.h ${lib:+"$lib"/*.h} 2>/dev/null | head -n1)
   if [ -x "$bin" ] && [ "$bin" -nt "$newest" ] && [ "$bin" -nt "$here/build.sh" ]; then return; fi
   echo "native: building $name (${CC[0]})" >&2
-  "${CC[@]}" $CFLAGS -I"$here/common" -o "$bin.tmp" "${srcs[@]}"
+  "${CC[@]}" $CFLAGS "${incs[@]}" -o "$bin.tmp" "${srcs[@]}"
   mv "$bin.tmp" "$bin"
 }
 build nsbox-launcher "$here/launcher"
 build nsbox-monitor "$here/monitor"
+# The `nsbox` front end: unshare and nsenter in C with the launcher's stages in-process, every
+# other command exec'd to the TypeScript CLI (native/nsbox/main.c; docs/decisions.md).
+build nsbox "$here/nsbox" "$here/launcher"

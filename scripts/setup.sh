@@ -49,26 +49,32 @@ bash native/build.sh
 # nginx no slower: the heavy work is native; docs/performance.md).
 # Each is rebuilt whenever a source is newer. NSBOX_FROM_SOURCE=1 writes shims instead that run
 # the TypeScript directly (bun's absolute path in the shebang: one exec, no shell).
-mkdir -p bin
-install_bin() { # name, entry
-  local name=$1 entry=$2
+# bin/nsbox itself is native/build/nsbox, the C front end (native/nsbox): it runs `nsbox unshare`
+# and `nsbox nsenter` itself and execs libexec/nsbox, the compiled TypeScript CLI, for every other
+# command (docs/decisions.md: a Bun program alone takes ~3.4 ms to start, util-linux's tools 1.6).
+mkdir -p bin libexec
+install_bin() { # output path, entry
+  local out=$1 entry=$2
   if [ -n "${NSBOX_FROM_SOURCE:-}" ]; then
     local want="#!$bun --no-env-file
 import \"$top/$entry\";"
-    if [ "$(cat "bin/$name" 2>/dev/null)" != "$want" ]; then
-      printf '%s\n' "$want" > "bin/$name.tmp" && chmod 755 "bin/$name.tmp" && mv "bin/$name.tmp" "bin/$name"
+    if [ "$(cat "$out" 2>/dev/null)" != "$want" ]; then
+      printf '%s\n' "$want" > "$out.tmp" && chmod 755 "$out.tmp" && mv "$out.tmp" "$out"
     fi
-  elif [ ! -f "bin/$name" ] || head -c 2 "bin/$name" | grep -q '#!' ||
-       [ -n "$(find src package.json scripts/setup.sh -newer "bin/$name" \( -name '*.ts' -o -name package.json -o -name setup.sh \) -print -quit)" ]; then
-    log "compiling bin/$name"
+  elif [ ! -f "$out" ] || head -c 2 "$out" | grep -q '#!' ||
+       [ -n "$(find src package.json scripts/setup.sh -newer "$out" \( -name '*.ts' -o -name package.json -o -name setup.sh \) -print -quit)" ]; then
+    log "compiling $out"
     "$bun" build "$entry" --compile --bytecode --format=esm --splitting \
       --no-compile-autoload-dotenv --no-compile-autoload-bunfig --compile-jit-policy=100 \
-      --outfile "bin/$name.tmp" >/dev/null
-    mv "bin/$name.tmp" "bin/$name"
+      --outfile "$out.tmp" >/dev/null
+    mv "$out.tmp" "$out"
   fi
 }
-install_bin nsbox-runtime src/runtime/main.ts
-install_bin nsbox src/cli/main.ts
+install_bin bin/nsbox-runtime src/runtime/main.ts
+install_bin libexec/nsbox src/cli/main.ts
+if ! cmp -s native/build/nsbox bin/nsbox; then
+  cp native/build/nsbox bin/nsbox.tmp && mv bin/nsbox.tmp bin/nsbox
+fi
 
 # Test/demo rootfs from Debian's busybox-static.
 bash scripts/build-busybox-rootfs.sh

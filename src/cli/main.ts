@@ -101,6 +101,8 @@ runMain("nsbox", async () => {
     console.log(`nsbox version ${pkg.version}`);
     return 0;
   }
+  // Not listed by --help: the C front end's helper for `nsenter -t NAME` (native/nsbox/bun_cli.c).
+  if (name === "__ns-target") return (await import("./commands/ns-target.ts")).run(rest);
   const load = commands[name];
   if (!load) {
     if (name.startsWith("-")) throw new UserError(`unknown flag: ${name} (the only global flag is --root DIR; a command's flags go after it). See 'nsbox --help'`, 125);

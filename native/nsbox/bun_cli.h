@@ -1,0 +1,16 @@
+/* The TypeScript CLI that the front end hands every other command to: the compiled Bun program
+ * at ../libexec/nsbox beside this executable's directory (bin/nsbox -> libexec/nsbox), or, for the
+ * front end built in the checkout (native/build/nsbox), the sources through Bun. Found relative
+ * to /proc/self/exe, so a checkout works wherever it is. */
+#ifndef NSBOX_BUN_CLI_H
+#define NSBOX_BUN_CLI_H
+#include <sys/types.h>
+
+/* Replaces this process with the Bun CLI, given our own arguments (argv[0] excluded). */
+__attribute__((noreturn)) void bun_cli_exec(int argc, char **argv);
+/* The host PID of an nsbox container's init, by name or ID: `nsbox __ns-target NAME` (the
+ * engine's SQLite state and the runtime's state files are the TypeScript side's). Its error line
+ * ("no such container or process: NAME") reaches stderr as is, and ends this command too. */
+pid_t bun_cli_resolve_target(const char *name);
+
+#endif
