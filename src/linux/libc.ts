@@ -1,10 +1,10 @@
 // The few libc calls Bun and Node's fs have no API for, through bun:ffi: poll(2) on a raw fd and
 // socketpair(2) for the launcher's sync socket; mknod (overlay whiteouts, fifos, device nodes),
 // extended attributes (file capabilities, overlay opaque markers) and mount/umount2 (overlay root
-// filesystems, the engine's pinned mounts, unshare's clean-up of persisted namespace files).
-// Also read/write/close on a raw fd, access(2) and statx(2)'s inode: what `nsbox unshare` and
-// `nsbox nsenter` need of node:fs, whose first import costs ~1 ms in a fresh compiled process
-// (docs/performance.md), an eighth of those commands; bun:ffi is loaded for socketpair anyway.
+// filesystems, the engine's pinned mounts).
+// Also read/write/close on a raw fd and access(2): what launching the launcher needs of node:fs,
+// whose first import costs ~1 ms in a fresh compiled process (docs/performance.md); bun:ffi is
+// loaded for socketpair anyway.
 // And the engine's few: chroot and fexecve (cp of a stopped container), a pty of its own with
 // its window size and a dup of its master (exec -it with detach keys). And flock(2), which the
 // kernel releases when its holder dies (a pull killed with SIGKILL leaves no lock held).
@@ -31,7 +31,6 @@ type Symbols = {
   write: (fd: number, buf: Uint8Array, n: number) => number;
   close: (fd: number) => number;
   access: (path: Buffer, mode: number) => number;
-  statx: (dirfd: number, path: Buffer, flags: number, mask: number, buf: Uint8Array) => number;
   chroot: (path: Buffer) => number;
   fexecve: (fd: number, argv: Ptr, envp: Ptr) => number;
   posix_openpt: (flags: number) => number;
@@ -64,7 +63,6 @@ function load(): Symbols {
       write: { args: [i32, P, u64], returns: FFIType.i64_fast },
       close: { args: [i32], returns: i32 },
       access: { args: [cstring, i32], returns: i32 },
-      statx: { args: [i32, cstring, i32, u32, P], returns: i32 },
       chroot: { args: [cstring], returns: i32 },
       fexecve: { args: [i32, P, P], returns: i32 },
       posix_openpt: { args: [i32], returns: i32 },
@@ -197,16 +195,6 @@ export function closeFd(fd: number): void {
 /** Whether `path` exists (following symlinks), as node:fs existsSync answers. */
 export function pathExists(path: string): boolean {
   return load().access(cstr(path), 0 /* F_OK */) === 0;
-}
-
-const AT_FDCWD = -100, STATX_INO = 0x100, STX_INO_OFFSET = 32; // struct statx is the same on every arch
-
-/** The inode number of `path` (following symlinks), or undefined when it cannot be stat'ed. */
-export function inodeOf(path: string): number | undefined {
-  const buf = new Uint8Array(256);
-  if (load().statx(AT_FDCWD, cstr(path), 0, STATX_INO, buf) !== 0) return undefined;
-  const view = new DataView(buf.buffer);
-  return view.getUint32(STX_INO_OFFSET, true) + view.getUint32(STX_INO_OFFSET + 4, true) * 2 ** 32;
 }
 
 /** chroot(2), for a process that has set up its own mount namespace (cp of a stopped container). */

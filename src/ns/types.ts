@@ -18,18 +18,6 @@ export const NS_MEANING: Record<NsType, string> = {
   time: "boot/monotonic clocks",
 };
 
-/** CLONE_NEW* flag of each type (sched.h). */
-export const CLONE_FLAG: Record<NsType, number> = {
-  mnt: 0x00020000,
-  cgroup: 0x02000000,
-  uts: 0x04000000,
-  ipc: 0x08000000,
-  user: 0x10000000,
-  pid: 0x20000000,
-  net: 0x40000000,
-  time: 0x00000080,
-};
-
 export function isNsType(s: string): s is NsType {
   return (NS_TYPES as readonly string[]).includes(s);
 }
@@ -71,8 +59,3 @@ export function containerLabel(c: ContainerInfo): string {
   return c.name ?? (c.id.length > 12 && /^[0-9a-f]+$/.test(c.id) ? c.id.slice(0, 12) : c.id);
 }
 
-/** The option of util-linux's unshare and nsenter for each namespace type: long name, short letter. */
-export const NS_OPTIONS: [string, string, NsType][] = [
-  ["mount", "m", "mnt"], ["uts", "u", "uts"], ["ipc", "i", "ipc"], ["net", "n", "net"],
-  ["pid", "p", "pid"], ["user", "U", "user"], ["cgroup", "C", "cgroup"], ["time", "T", "time"],
-];

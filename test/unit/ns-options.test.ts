@@ -1,190 +1,211 @@
-// Option parsing and option -> launcher plan translation of `nsbox unshare` / `nsbox nsenter`,
-// checked against util-linux's documented semantics. No root, no kernel.
-import { describe, expect, test } from "bun:test";
-import { MS } from "../../src/linux/plan-ids.ts";
-import { getopt } from "../../src/common/getopt.ts";
-import { NSENTER_SPECS, parseNsenterArgs } from "../../src/ns/nsenter-options.ts";
-import { nsenterPlan, type NsenterContext } from "../../src/ns/nsenter-plan.ts";
-import { parseSignal } from "../../src/ns/parse-values.ts";
-import { programArgv0 } from "../../src/ns/program.ts";
-import { describeFailure } from "../../src/ns/run-plan.ts";
-import { nsfsMountCount } from "../../src/ns/persist-cleanup.ts";
-import { CLONE_FLAG } from "../../src/ns/types.ts";
-import { parseUnshareArgs, UNSHARE_SPECS } from "../../src/ns/unshare-options.ts";
-import { unsharePlan, type UnshareContext } from "../../src/ns/unshare-plan.ts";
-import { LaunchError } from "../../src/linux/launcher.ts";
+// Option parsing and option -> launcher config of `nsbox unshare` / `nsbox nsenter`, checked
+// against util-linux's documented semantics. Both live in the C front end (native/nsbox); with
+// NSBOX_NS_PRINT_PLAN=1 it prints the config it would launch (nsplan_print.c) instead of
+// launching it, so no root and no namespace is needed. Runs as whoever runs the tests.
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { top } from "../helpers/cli.ts";
 
-const uctx = (over: Partial<UnshareContext> = {}): UnshareContext => ({
-  euid: 1000, egid: 1000, userName: "alice", cwd: "/home/alice", env: { PATH: "/usr/bin:/bin", SHELL: "/bin/bash" },
-  passwd: "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/bash\nwww:x:33:33::/:/bin/false\n",
-  group: "root:x:0:\nalice:x:1000:\nwww:x:33:\n", subuid: "alice:100000:65536\n", subgid: "alice:200000:65536\n",
-  isMountPoint: (p) => p === "/proc" || p === "/",
-  ...over,
-});
-const plan = (args: string[], over?: Partial<UnshareContext>) => unsharePlan(parseUnshareArgs(args, 1000, 1000), uctx(over));
+const FRONT_END = join(top, "native/build/nsbox");
+const dir = mkdtempSync(join(tmpdir(), "nsbox-ns-options-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const euid = process.geteuid!(), egid = process.getegid!();
+
+function front(args: string[], env: Record<string, string | undefined> = {}, cwd = dir) {
+  const p = Bun.spawnSync([FRONT_END, ...args], {
+    cwd, env: { PATH: "/usr/bin:/bin", SHELL: "/bin/bash", NSBOX_NS_PRINT_PLAN: "1", ...env } as Record<string, string>,
+  });
+  return { code: p.exitCode, out: p.stdout.toString(), err: p.stderr.toString() };
+}
+/** The printed config as lines; fails the test with the error line when there is none. */
+function plan(args: string[], env?: Record<string, string | undefined>, cwd?: string): string[] {
+  const r = front(args, env, cwd);
+  expect(r.err).toBe("");
+  expect(r.code).toBe(0);
+  return r.out.trimEnd().split("\n");
+}
+/** The one error line and exit code. */
+function refused(args: string[]): [number | null, string] {
+  const r = front(args);
+  return [r.code, r.err];
+}
+const fail = (line: string): [number, string] => [1, `nsbox: ${line}\n`];
 
 describe("getopt (util-linux style)", () => {
   test("bundled shorts, optional args attached only, stop at the program", () => {
-    const r = getopt(["-fpU", "--net=/run/netns/x", "--mount-proc", "ps", "-f"], UNSHARE_SPECS);
-    expect(r.options).toEqual([{ name: "fork" }, { name: "pid" }, { name: "user" }, { name: "net", value: "/run/netns/x" }, { name: "mount-proc" }]);
+    const netns = join(dir, "netns");
+    writeFileSync(netns, "");
+    expect(plan(["unshare", "-fpU", `--net=${netns}`, "--mount-proc", "ps", "-f"])).toEqual([
+      "args ps -f", "fork yes", "new user mnt pid net", `persist net ${netns}`, "propagation rec,private",
+      "mount proc /proc proc nosuid,noexec,nodev",
+    ]);
     // unshare's short forms take no file (its optstring is "+fhVmuinpCTUr..."); nsenter's do, and
-    // as in getopt(3) an optional argument is the rest of the word.
-    expect(() => getopt(["-n/x"], UNSHARE_SPECS)).toThrow("invalid option -- '/'");
-    expect(getopt(["-n/x", "-pU"], NSENTER_SPECS).options).toEqual([{ name: "net", value: "/x" }, { name: "pid", value: "U" }]);
-    expect(r.rest).toEqual(["ps", "-f"]);
+    // as in getopt(3) an optional argument is the rest of the word ("-pU": the file "U").
+    expect(refused(["unshare", "-n/x"])).toEqual(fail("invalid option -- '/'"));
+    expect(refused(["nsenter", "-n/proc/self/ns/net", "-pU"])).toEqual(fail("cannot open U: no such file or directory"));
+    expect(plan(["nsenter", "-n/proc/self/ns/net", "-n", "true"])).toContain("join net /proc/self/ns/net");
   });
   test("an optional argument is not taken from the next word", () => {
-    expect(getopt(["-n", "ip"], UNSHARE_SPECS).rest).toEqual(["ip"]);
-    expect(getopt(["--net", "ip"], UNSHARE_SPECS).rest).toEqual(["ip"]);
+    expect(plan(["unshare", "-n", "ip"])[0]).toBe("args ip");
+    expect(plan(["unshare", "--net", "ip"])[0]).toBe("args ip");
   });
   test("required arguments: attached, next word, or --opt=value; unique prefixes", () => {
-    expect(getopt(["-S0", "-G", "5", "--prop=slave", "--wd", "/tmp"], UNSHARE_SPECS).options).toEqual([
-      { name: "setuid", value: "0" }, { name: "setgid", value: "5" }, { name: "propagation", value: "slave" }, { name: "wd", value: "/tmp" },
+    expect(plan(["unshare", "-m", "-S0", "-G", "5", "--prop=slave", "--wd", "/tmp"])).toEqual([
+      "args /bin/bash", "argv0 -bash", "fork no", "new mnt", "propagation rec,slave", "cwd /tmp", "uid 0", "gid 5",
     ]);
   });
   test("errors read like getopt's", () => {
-    expect(() => getopt(["--bogus"], UNSHARE_SPECS)).toThrow("unrecognized option '--bogus'");
-    expect(() => getopt(["-Q"], UNSHARE_SPECS)).toThrow("invalid option -- 'Q'");
-    expect(() => getopt(["-S"], UNSHARE_SPECS)).toThrow("option requires an argument -- 'S'");
-    expect(() => getopt(["--map"], UNSHARE_SPECS)).toThrow(/option '--map' is ambiguous/);
-    expect(() => getopt(["--fork=1"], UNSHARE_SPECS)).toThrow("option '--fork' doesn't allow an argument");
-    expect(getopt(["--", "-x"], UNSHARE_SPECS).rest).toEqual(["-x"]);
+    expect(refused(["unshare", "--bogus"])).toEqual(fail("unrecognized option '--bogus'"));
+    expect(refused(["unshare", "--bogus=1"])).toEqual(fail("unrecognized option '--bogus=1'"));
+    expect(refused(["unshare", "-Q"])).toEqual(fail("invalid option -- 'Q'"));
+    expect(refused(["unshare", "-S"])).toEqual(fail("option requires an argument -- 'S'"));
+    expect(refused(["unshare", "--wd"])).toEqual(fail("option '--wd' requires an argument"));
+    expect(refused(["unshare", "--map"])).toEqual(fail(
+      "option '--map' is ambiguous; possibilities: '--map-user' '--map-users' '--map-group' '--map-groups' '--map-root-user' '--map-current-user' '--map-auto'",
+    ));
+    expect(refused(["unshare", "--fork=1"])).toEqual(fail("option '--fork' doesn't allow an argument"));
+    expect(plan(["unshare", "--", "-x"])[0]).toBe("args -x");
+  });
+  test("--help and --version print and exit 0 before anything runs", () => {
+    for (const cmd of ["unshare", "nsenter"]) {
+      const help = front([cmd, "--help"]);
+      expect([help.code, help.err]).toEqual([0, ""]);
+      expect(help.out).toStartWith(`Usage:\n nsbox ${cmd} [options] [<program> [<argument>...]]\n`);
+      expect(help.out).toEndWith(" -V, --version".padEnd(cmd === "unshare" ? 27 : 24) + "display version\n");
+      expect(front([cmd, "-V"]).out).toBe(`nsbox ${cmd} (nsbox 0.1.0)\n`);
+    }
   });
 });
 
 describe("unshare options", () => {
   test("--mount-proc implies --mount; -r and --map-user imply --user; --kill-child implies --fork", () => {
-    const o = parseUnshareArgs(["--mount-proc", "-r", "--kill-child=TERM"], 1000, 1000);
-    expect([...o.create.keys()].sort()).toEqual(["mnt", "user"]);
-    expect(o).toMatchObject({ mountProc: "/proc", mapUser: "0", mapGroup: "0", fork: true, killChild: 15 });
-    expect(parseUnshareArgs(["--kill-child"], 0, 0).killChild).toBe(9);
+    expect(plan(["unshare", "--mount-proc", "-r", "--kill-child=TERM", "true"])).toEqual([
+      "args true", "fork yes", "new user mnt", `uid_map 0 ${euid} 1\\n`, `gid_map 0 ${egid} 1\\n`, "setgroups deny",
+      "propagation rec,private", "mount proc /proc proc nosuid,noexec,nodev", "kill_child 15",
+    ]);
+    expect(plan(["unshare", "--kill-child", "true"])).toContain("kill_child 9");
+    expect(plan(["unshare", "--kill-child=sigrtmin+2", "true"])).toContain("kill_child 36");
+    expect(plan(["unshare", "--map-user=0", "true"])).toContain("new user");
   });
   test("bad values are refused with util-linux's messages", () => {
-    expect(() => parseUnshareArgs(["--propagation", "weird"], 0, 0)).toThrow("unsupported propagation mode: weird");
-    expect(() => parseUnshareArgs(["--setgroups=maybe"], 0, 0)).toThrow("unsupported --setgroups argument 'maybe'");
-    expect(() => parseUnshareArgs(["--setgroups=allow", "-r"], 0, 0)).toThrow("mutually exclusive");
-    expect(() => parseUnshareArgs(["--monotonic", "5"], 0, 0)).toThrow("require unsharing of a time namespace");
-    expect(() => parseUnshareArgs(["-S", "x"], 0, 0)).toThrow("failed to parse uid: 'x'");
-    expect(() => parseUnshareArgs(["--map-users=1,2"], 0, 0)).toThrow("invalid mapping '1,2'");
-    expect(() => parseSignal("NOPE")).toThrow("unknown signal: NOPE");
+    expect(refused(["unshare", "--propagation", "weird"])).toEqual(fail("unsupported propagation mode: weird"));
+    expect(refused(["unshare", "--setgroups=maybe"])).toEqual(fail("unsupported --setgroups argument 'maybe'"));
+    expect(refused(["unshare", "--setgroups=allow", "-r"])).toEqual(fail("options --setgroups=allow and --map-group are mutually exclusive"));
+    expect(refused(["unshare", "--monotonic", "5"])).toEqual(fail("options --monotonic and --boottime require unsharing of a time namespace (-T)"));
+    expect(refused(["unshare", "-T", "--boottime", "x"])).toEqual(fail("failed to parse boottime offset: 'x'"));
+    expect(refused(["unshare", "-S", "x"])).toEqual(fail("failed to parse uid: 'x'"));
+    expect(refused(["unshare", "-G", "4294967295"])).toEqual(fail("failed to parse gid: '4294967295'"));
+    expect(refused(["unshare", "--map-users=1,2"])).toEqual(fail("invalid mapping '1,2'"));
+    expect(refused(["unshare", "--map-users=1,2:3"])).toEqual(fail("invalid mapping '1,2:3'"));
+    expect(refused(["unshare", "--kill-child=NOPE"])).toEqual(fail("unknown signal: NOPE"));
+    expect(refused(["unshare", "--keep-caps"])).toEqual(fail("--keep-caps is not supported yet"));
+    expect(refused(["unshare", "--map-user=nosuchuser"])).toEqual(fail("failed to parse uid 'nosuchuser'"));
+  });
+  test("persisting onto a missing file: refused before anything runs", () => {
+    expect(refused(["unshare", "--uts=nope"])).toEqual(fail("cannot persist the uts namespace on nope: no such file (create it first, e.g. touch nope)"));
   });
 });
 
-describe("unshare -> plan", () => {
+describe("unshare -> config", () => {
   test("the lesson's command: --fork --pid --mount-proc", () => {
-    const p = plan(["--fork", "--pid", "--mount-proc", "bash"]);
-    expect(p.newNamespaces).toBe(CLONE_FLAG.pid | CLONE_FLAG.mnt);
-    expect(p).toMatchObject({ foreground: true, noFork: false, args: ["bash"], rootPropagation: MS.REC | MS.PRIVATE });
-    expect(p.mounts).toEqual([{ source: "proc", destination: "/proc", type: "proc", flags: MS.NOSUID | MS.NOEXEC | MS.NODEV }]);
-    expect(p.env).toContain("PATH=/usr/bin:/bin");
-  });
-  test("without --fork the program itself is not in the new PID namespace (no fork)", () => {
-    expect(plan(["-p", "true"]).noFork).toBe(true);
-  });
-  test("no program: the user's shell", () => {
-    expect(plan([]).args).toEqual(["/bin/bash"]);
-    expect(plan([], { env: {} }).args).toEqual(["/bin/sh"]);
-  });
-  test("-r maps the caller to root and denies setgroups", () => {
-    expect(plan(["-r", "id"])).toMatchObject({ uidMap: "0 1000 1\n", gidMap: "0 1000 1\n", setgroupsDeny: true });
-  });
-  test("--map-user by name, --map-users ranges in both formats, --map-auto from subuid", () => {
-    expect(plan(["--map-user=www", "true"]).uidMap).toBe("33 1000 1\n");
-    expect(plan(["--map-users=100000,0,1000", "--map-users=2000:200000:10", "true"]).uidMap).toBe("0 100000 1000\n2000 200000 10\n");
-    expect(plan(["--map-auto", "true"])).toMatchObject({ uidMap: "0 100000 65536\n", gidMap: "0 200000 65536\n" });
-    expect(() => plan(["--map-auto"], { subuid: "" })).toThrow('no line matching user "alice" in /etc/subuid');
-    expect(() => plan(["--map-user=0", "--map-users=1000,0,5"])).toThrow("uid mappings overlap");
-  });
-  test("propagation: default private, unchanged leaves it, others as MS_REC|flag", () => {
-    expect(plan(["-m"]).rootPropagation).toBe(MS.REC | MS.PRIVATE);
-    expect(plan(["-m", "--propagation", "slave"]).rootPropagation).toBe(MS.REC | MS.SLAVE);
-    expect(plan(["-m", "--propagation", "unchanged"]).rootPropagation).toBeUndefined();
-    expect(plan(["-n"]).rootPropagation).toBeUndefined();
-  });
-  test("--mount-proc with non-private propagation makes /proc private before mounting", () => {
-    const p = plan(["--mount-proc", "--propagation=shared"]);
-    expect(p.mounts![0]).toEqual({ destination: "/proc", flags: MS.REC | MS.PRIVATE });
-    expect(p.mounts![1]!.type).toBe("proc");
-  });
-  test("persisted namespaces become bind targets, relative to the cwd", () => {
-    expect(plan(["--net=netns", "--uts=/run/uts"]).persist).toEqual([
-      { type: CLONE_FLAG.net, path: "/home/alice/netns" }, { type: CLONE_FLAG.uts, path: "/run/uts" },
+    expect(plan(["unshare", "--fork", "--pid", "--mount-proc", "bash"])).toEqual([
+      "args bash", "fork yes", "new mnt pid", "propagation rec,private", "mount proc /proc proc nosuid,noexec,nodev",
     ]);
   });
-  test("-R/-w: root entered, cwd inside it; -S/-G; time offsets; --setgroups without -U refused", () => {
-    expect(plan(["-R", "/srv/root", "-w", "/data", "true"])).toMatchObject({ enterRoot: "/srv/root", enterCwd: "/srv/root/data" });
-    expect(plan(["-S", "0", "-G", "0", "true"])).toMatchObject({ uid: 0, gid: 0 });
-    expect(plan(["-T", "--monotonic", "100", "--boottime=-5"]).timeOffsets).toBe("monotonic 100 0\nboottime -5 0\n");
-    expect(() => plan(["--setgroups", "deny"])).toThrow("--setgroups needs a new user namespace");
+  test("without --fork the program itself is not in the new PID namespace (no fork)", () => {
+    expect(plan(["unshare", "-p", "true"])).toContain("fork no");
+  });
+  test("no program: $SHELL as a login shell (argv[0] '-' + its name), else /bin/sh", () => {
+    expect(plan(["unshare"]).slice(0, 2)).toEqual(["args /bin/bash", "argv0 -bash"]);
+    expect(plan(["unshare"], { SHELL: undefined }).slice(0, 2)).toEqual(["args /bin/sh", "argv0 -sh"]);
+  });
+  test("--map-user/--map-group by name, --map-users ranges in both formats, overlaps refused", () => {
+    const p = plan(["unshare", "--map-user=daemon", "--map-group=bin", "true"]);
+    expect(p).toContain(`uid_map 1 ${euid} 1\\n`);
+    expect(p).toContain(`gid_map 2 ${egid} 1\\n`);
+    expect(plan(["unshare", "--map-users=100000,0,1000", "--map-users=2000:200000:10", "true"])).toContain("uid_map 0 100000 1000\\n2000 200000 10\\n");
+    expect(refused(["unshare", "--map-user=0", "--map-users=1000,0,5"])).toEqual(fail("uid mappings overlap: '0 " + euid + " 1' and '0 1000 5'"));
+  });
+  test("--map-auto takes the user's first /etc/subuid and /etc/subgid ranges", () => {
+    const user = readFileSync("/etc/passwd", "utf8").split("\n").map((l) => l.split(":")).find((f) => f[2] === String(euid))?.[0] ?? String(euid);
+    const line = (f: string) => { try { return readFileSync(f, "utf8").split("\n").find((l) => l.startsWith(`${user}:`)); } catch { return undefined; } };
+    const [uids, gids] = [line("/etc/subuid"), line("/etc/subgid")];
+    if (uids && gids) {
+      const p = plan(["unshare", "--map-auto", "true"]);
+      expect(p).toContain(`uid_map 0 ${uids.split(":")[1]} ${uids.split(":")[2]}\\n`);
+      expect(p).toContain(`gid_map 0 ${gids.split(":")[1]} ${gids.split(":")[2]}\\n`);
+    } else if (!uids) {
+      expect(refused(["unshare", "--map-auto"])).toEqual(fail(`no line matching user "${user}" in /etc/subuid`));
+    }
+  });
+  test("propagation: default private, unchanged leaves it, others as MS_REC|flag; only with a mount namespace", () => {
+    expect(plan(["unshare", "-m"])).toContain("propagation rec,private");
+    expect(plan(["unshare", "-m", "--propagation", "shared"])).toContain("propagation rec,shared");
+    expect(plan(["unshare", "-m", "--propagation", "unchanged"]).some((l) => l.startsWith("propagation"))).toBe(false);
+    expect(plan(["unshare", "-n"]).some((l) => l.startsWith("propagation"))).toBe(false);
+  });
+  test("--mount-proc with non-private propagation makes a /proc mount point private before mounting", () => {
+    expect(plan(["unshare", "--mount-proc", "--propagation=slave", "true"]).filter((l) => l.startsWith("mount"))).toEqual([
+      "mount - /proc - rec,private", "mount proc /proc proc nosuid,noexec,nodev",
+    ]);
+    expect(plan(["unshare", `--mount-proc=${dir}`, "--propagation=slave", "true"]).filter((l) => l.startsWith("mount"))).toEqual([
+      `mount proc ${dir} proc nosuid,noexec,nodev`,
+    ]);
+  });
+  test("persisted namespaces are bind targets relative to the cwd, in the order first named", () => {
+    writeFileSync(join(dir, "uts"), "");
+    writeFileSync(join(dir, "net"), "");
+    expect(plan(["unshare", "--uts=uts", `--net=${dir}/net`, "--uts", "true"]).filter((l) => l.startsWith("persist"))).toEqual([
+      `persist uts ${dir}/uts`, `persist net ${dir}/net`,
+    ]);
+  });
+  test("-R/-w: root entered, cwd inside it; relative ones from the cwd; -S/-G; time offsets", () => {
+    expect(plan(["unshare", "-R", "/srv/root", "-w", "/data", "true"])).toEqual(["args true", "fork no", "root /srv/root", "cwd /srv/root/data"]);
+    expect(plan(["unshare", "-R", "root", "-w", "../x/./y", "true"])).toEqual(["args true", "fork no", `root ${dir}/root`, `cwd ${join(dir, "../x/y")}`]);
+    expect(plan(["unshare", "-R", "/srv", "--mount-proc", "true"])).toContain("mount proc /proc proc nosuid,noexec,nodev");
+    expect(plan(["unshare", "-T", "--monotonic", "100", "--boottime=-5"])).toContain("time_offsets monotonic 100 0\\nboottime -5 0\\n");
+    expect(refused(["unshare", "--setgroups", "deny"])).toEqual(fail("--setgroups needs a new user namespace (-U)"));
+    expect(plan(["unshare", "-U", "--setgroups", "deny", "true"])).toContain("setgroups deny");
   });
 });
 
-const nctx = (over: Partial<NsenterContext> = {}): NsenterContext => ({
-  targetPid: 42, cwd: "/work", env: { PATH: "/bin" }, kernelHas: () => true, sameUserNamespace: () => true, setgroupsDenied: () => false, alreadyIn: () => false, ...over,
-});
-const nplan = (args: string[], over?: Partial<NsenterContext>) => nsenterPlan(parseNsenterArgs(args), nctx(over));
-
-describe("nsenter -> plan", () => {
+describe("nsenter -> config", () => {
+  const pid = process.pid;
   test("the lesson's command: --target PID --mount --uts --ipc --net --pid forks into the PID namespace", () => {
-    const p = nplan(["--target", "42", "--mount", "--uts", "--ipc", "--net", "--pid", "ps", "aux"]);
-    expect(p.join!.map((j) => j.path).sort()).toEqual(["/proc/42/ns/ipc", "/proc/42/ns/mnt", "/proc/42/ns/net", "/proc/42/ns/pid", "/proc/42/ns/uts"]);
-    expect(p).toMatchObject({ noFork: false, foreground: true, args: ["ps", "aux"] });
-    expect(p.uid).toBeUndefined();
+    expect(plan(["nsenter", "--target", String(pid), "--mount", "--uts", "--ipc", "--net", "--pid", "ps", "aux"])).toEqual([
+      "args ps aux", "fork yes",
+      ...["mnt", "pid", "net", "ipc", "uts"].map((t) => `join ${t} /proc/${pid}/ns/${t}`),
+    ]);
   });
-  test("-a: every type but our own user namespace; -F keeps the process where it is", () => {
-    expect(nplan(["-a", "-t", "42"]).join!.length).toBe(7);
-    const p = nplan(["-a", "-t", "42", "-F"], { sameUserNamespace: () => false });
-    expect(p.join!.length).toBe(8);
-    expect(p.noFork).toBe(true);
-    expect(nplan(["-a", "-t", "42"], { kernelHas: (t) => t !== "time" }).join!.some((j) => j.type === CLONE_FLAG.time)).toBe(false);
+  test("-a: every type the kernel has but our own user namespace; -F keeps the process where it is", () => {
+    const p = plan(["nsenter", "-a", "-t", String(pid), "-F"]);
+    expect(p.filter((l) => l.startsWith("join")).map((l) => l.split(" ")[1])).toEqual(
+      ["mnt", "pid", "net", "ipc", "uts", "cgroup", "time"].filter((t) => { try { readFileSync(`/proc/self/ns/${t}`); } catch (e) { return (e as NodeJS.ErrnoException).code !== "ENOENT"; } return true; }),
+    );
+    expect(p).toContain("fork no");
   });
   test("entering a user namespace makes us root there unless --preserve-credentials; -S/-G win", () => {
-    expect(nplan(["-t", "42", "-U"])).toMatchObject({ uid: 0, gid: 0 });
-    expect(nplan(["-t", "42", "-U", "--preserve-credentials"]).uid).toBeUndefined();
-    expect(nplan(["-t", "42", "-U", "-S", "7", "-G", "8"])).toMatchObject({ uid: 7, gid: 8 });
-    expect(nplan(["-t", "42", "-U"]).setgroupsDeny).toBeUndefined();
-    expect(nplan(["-t", "42", "-U"], { setgroupsDenied: () => true }).setgroupsDeny).toBe(true);
+    // The target shares our namespaces: with a user namespace to enter, the others we are already
+    // in are left out (a mount namespace entered still moves the cwd to its root).
+    expect(plan(["nsenter", "-t", String(pid), "-U", "-m", "-n"])).toEqual(["args /bin/bash", "argv0 -bash", "fork no", `join user /proc/${pid}/ns/user`, "cwd /", "uid 0", "gid 0"]);
+    expect(plan(["nsenter", "-t", String(pid), "-U", "--preserve-credentials", "true"]).some((l) => /^(uid|gid) /.test(l))).toBe(false);
+    expect(plan(["nsenter", "-t", String(pid), "-U", "-S", "7", "-G", "8", "true"]).slice(-2)).toEqual(["uid 7", "gid 8"]);
+    expect(plan(["nsenter", "-t", String(pid), "-n", "-S", "7", "true"]).slice(-1)).toEqual(["uid 7"]);
   });
-  test("with a user namespace, namespaces we are already in are not re-joined (mnt: cwd to /)", () => {
-    const p = nplan(["-a", "-t", "42"], { sameUserNamespace: () => false, alreadyIn: (t) => t !== "user" });
-    expect(p.join).toEqual([{ type: CLONE_FLAG.user, path: "/proc/42/ns/user" }]);
-    expect(p.enterCwd).toBe("/");
-    expect(nplan(["-a", "-t", "42"], { alreadyIn: () => true }).join!.length).toBe(7); // no user ns: all kept
+  test("files instead of a target, relative to the cwd; -r/-w from the target or given", () => {
+    expect(plan(["nsenter", "--net=../proc/self/ns/net", "ip", "a"], {}, "/tmp")).toEqual(["args ip a", "fork no", "join net /proc/self/ns/net"]);
+    expect(plan(["nsenter", "-t", String(pid), "-r", "-w", "true"]).slice(-2)).toEqual([`root /proc/${pid}/root`, `cwd /proc/${pid}/cwd`]);
+    expect(plan(["nsenter", "-r/srv", "true"]).slice(-2)).toEqual(["root /srv", `cwd ${dir}`]);
+    expect(plan(["nsenter", "-w=/srv", "true"]).slice(-1)).toEqual(["cwd /srv"]);
   });
-  test("files instead of a target; -r/-w from the target or given", () => {
-    expect(nplan(["--net=/run/netns/a", "ip", "a"], { targetPid: undefined }).join).toEqual([{ type: CLONE_FLAG.net, path: "/run/netns/a" }]);
-    expect(nplan(["-t", "42", "-r", "-w"])).toMatchObject({ enterRoot: "/proc/42/root", enterCwd: "/proc/42/cwd" });
-    expect(nplan(["-r/srv"], { targetPid: undefined })).toMatchObject({ enterRoot: "/srv", enterCwd: "/work" });
+  test("missing or bad target: util-linux's messages", () => {
+    expect(refused(["nsenter", "-n"])).toEqual(fail("neither filename nor target pid supplied for ns/net"));
+    expect(refused(["nsenter", "-a"])).toEqual(fail("no target PID specified for --all"));
+    expect(refused(["nsenter", "-t", "1", "-t", "2"])).toEqual(fail("option --target may be given only once"));
+    expect(refused(["nsenter", "-t", ""])).toEqual(fail("failed to parse pid: ''"));
+    expect(refused(["nsenter", "-t", "0", "-a"])).toEqual(fail("no such process: 0"));
+    expect(refused(["nsenter", "--net=/etc/passwd", "true"])).toEqual(fail("/etc/passwd is not a namespace file (for --net)"));
   });
-  test("missing target: util-linux's messages", () => {
-    expect(() => nplan(["-n"], { targetPid: undefined })).toThrow("neither filename nor target pid supplied for ns/net");
-    expect(() => nplan(["-a"], { targetPid: undefined })).toThrow("no target PID specified for --all");
-    expect(() => parseNsenterArgs(["-t", "1", "-t", "2"])).toThrow("option --target may be given only once");
-  });
-});
-
-describe("launcher failures -> one line and util-linux's exit codes", () => {
-  const p = { args: ["nonexist"], env: [] };
-  test("missing program 127, not executable 126, others 1", () => {
-    const missing = describeFailure(new LaunchError("stage2", "exec: executable file not found in $PATH", "nonexist", 2), p);
-    expect([missing.message, missing.exitCode]).toEqual(["failed to execute nonexist: No such file or directory", 127]);
-    expect(describeFailure(new LaunchError("stage2", "exec", "/etc/passwd", 13), p).exitCode).toBe(126);
-    const setns = describeFailure(new LaunchError("stage1", "setns", "/run/x", 22), p);
-    expect([setns.message, setns.exitCode]).toEqual(["reassociate to namespace /run/x failed: not a namespace file of that type, or not allowed to enter it", 1]);
-  });
-  test("nsfs mounts are counted per mount point from mountinfo", () => {
-    const info = [
-      "36 25 0:4 net:[4026532177] /run/net\\040ns rw shared:1 - nsfs nsfs rw",
-      "37 25 0:4 net:[4026532178] /run/net\\040ns rw shared:1 - nsfs nsfs rw",
-      "38 25 8:1 / /run/other rw - ext4 /dev/sda1 rw",
-    ].join("\n");
-    expect(nsfsMountCount("/run/net ns", info)).toBe(2);
-    expect(nsfsMountCount("/run/other", info)).toBe(0);
-  });
-});
-
-test("no program: $SHELL as a login shell (argv[0] '-' + its name), as util-linux; a program keeps its own", () => {
-  expect(programArgv0([], { SHELL: "/bin/bash" })).toBe("-bash");
-  expect(programArgv0([], {})).toBe("-sh");
-  expect(programArgv0(["ps"], { SHELL: "/bin/bash" })).toBeUndefined();
 });
