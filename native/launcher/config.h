@@ -82,6 +82,8 @@ struct launch_config {
   bool userns_root;
   bool loopback_up;
   uint32_t preserve_fds;                 /* PA_PRESERVE_FDS */
+  bool keep_fds;                         /* the caller's fds reach the program as they are (not from a
+                                          * plan: the nsbox front end's unshare/nsenter, as util-linux) */
   bool has_sched;                        /* PA_SCHEDULER */
   struct sched_plan {
     uint32_t policy, priority;

@@ -217,10 +217,10 @@ static void stage2_run(const struct launch_config *cfg, const struct host_fds *h
   process_apply_identity(cfg);
   handover_pdeathsig(cfg, host->stage0_pidfd); /* a uid or capability change clears it */
   if (host->exec_fifo >= 0) wait_for_start(host);
-  handover_close_fds(PLAN_FD); /* the startContainer hooks are programs in the container too */
+  if (!cfg->keep_fds) handover_close_fds(PLAN_FD); /* the startContainer hooks are programs in the container too */
   hooks_run_start(cfg);
   seccomp_apply(cfg, 1, host->listener, host_pid);
-  handover_close_fds(handover_preserved_fds(cfg->preserve_fds));
+  if (!cfg->keep_fds) handover_close_fds(handover_preserved_fds(cfg->preserve_fds));
   char **argv = cfg->argv.items;
   if (cfg->argv0) argv[0] = (char *)cfg->argv0; /* `path` was found from the first PA_ARG */
   execve(path, argv, cfg->env.items);

@@ -37,6 +37,8 @@ void nscfg_add_mount(struct launch_config *cfg, const char *src, const char *dst
 
 void nscfg_program(struct launch_config *cfg, char **program, int nprogram, char **envp) {
   cfg->foreground = true;
+  /* The caller's open fds reach the program, as with util-linux (ours are all close-on-exec). */
+  cfg->keep_fds = true;
   if (nprogram > 0) {
     for (int i = 0; i < nprogram; i++) PUSH(cfg->argv, program[i]);
   } else {

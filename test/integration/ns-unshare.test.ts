@@ -155,6 +155,17 @@ describe("exit codes and bad input", () => {
   });
 });
 
+describe("open file descriptors", () => {
+  // The front end itself (bin/nsbox is a copy): from source, Bun has marked inherited fds
+  // close-on-exec before it hands over to it.
+  test("the caller's fds reach the program, as with util-linux (nothing of nsbox's own)", () => {
+    const list = (tool: string) => run(["sh", "-c", `exec 5</dev/null 7>&2; ${tool} -n sh -c 'ls /proc/self/fd | sort -n | tr "\\n" " "'`]);
+    const ours = list(`${join(top, "native/build/nsbox")} unshare`);
+    expect(ours).toEqual(list("unshare"));
+    expect(ours.stdout).toBe("0 1 2 3 5 7 "); // 3: ls's own directory
+  });
+});
+
 describe("-R and -w", () => {
   const rootfs = join(top, "build/rootfs/busybox");
   test("-R ROOT -w DIR without a mount namespace", () => void expectSame(["-R", rootfs, "-w", "/bin", "/bin/pwd"]));
