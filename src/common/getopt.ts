@@ -1,4 +1,5 @@
-// getopt_long as util-linux's unshare and nsenter use it ("+" mode): options stop at the first
+// getopt_long in util-linux's "+" mode, for nsbox-runtime's runc-style flags (common/flags.ts; the C
+// front end's nsopt.c is the same rules for `nsbox unshare`/`nsenter`): options stop at the first
 // non-option, short options bundle (-fpU), optional arguments must be attached (-m/path,
 // --mount=/path), required ones may follow (-t 123, --target 123), and long options may be
 // abbreviated to any unique prefix (--prop for --propagation). node:util's parseArgs has no
