@@ -1,7 +1,7 @@
 // The engine: docker-style containers over the OCI runtime, the image store and a C monitor per
 // container. Daemonless: every nsbox process opens the same SQLite metadata; the monitors keep
 // the containers running, logging and restarting with no nsbox process alive.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import { trace } from "../common/trace.ts";
 import { ImageStore } from "../image/index.ts";
@@ -10,8 +10,10 @@ import { isAlive } from "../linux/proc.ts";
 import { ContainerDb, NameConflict, type Row } from "./db.ts";
 import { checkName, claimGeneratedName, newId } from "./names.ts";
 import { EnginePaths, engineRoot } from "./paths.ts";
+import { prepareRunRoot } from "./run-root.ts";
 import { runtimeCommand } from "./runtimes.ts";
 import { capabilities, commandLine } from "./spec.ts";
+import { writeEtcFiles } from "./etc-files.ts";
 import { emptyState, liveState, monitorAlive, readMonitorStatus } from "./state.ts";
 import { containerCgroup } from "./cgroup.ts";
 import { unpinAll } from "./pin.ts";
@@ -31,6 +33,8 @@ import type { ContainerJSON, ContainerState, CreateRequest, HostConfig } from ".
 
 export interface EngineOptions {
   root?: string;
+  /** Where the containers' ephemeral files go (default: $NSBOX_RUNROOT, /run/nsbox or <root>/run; see run-root.ts). */
+  runRoot?: string;
 }
 
 const NS_MODES = ["NetworkMode", "PidMode", "IpcMode", "UTSMode"] as const;
@@ -52,7 +56,8 @@ export class Engine {
   private volumeStore?: Volumes;
 
   constructor(opts: EngineOptions = {}) {
-    this.paths = new EnginePaths(engineRoot(opts.root));
+    this.paths = new EnginePaths(engineRoot(opts.root), opts.runRoot);
+    prepareRunRoot(this.paths.runRoot);
     this.db = new ContainerDb(this.paths.db);
     this.reconcile();
   }
@@ -84,7 +89,15 @@ export class Engine {
   }
 
   state(r: Row): ContainerState {
-    return liveState(r.doc.State, this.paths.status(r.id), containerCgroup(r.id));
+    return liveState(r.doc.State, this.paths.status(r.id), containerCgroup(r.id), () => this.lostRun(r.id));
+  }
+
+  /**
+   * The container ran (the monitor made its log) but its run directory is gone: its state went
+   * with the run root, at a reboot or with the run root's removal.
+   */
+  lostRun(id: string): boolean {
+    return !existsSync(this.paths.dir(id)) && existsSync(this.paths.log(id));
   }
 
   inspect(ref: string): ContainerJSON {
@@ -141,7 +154,8 @@ export class Engine {
   private orphanedAutoRemove(r: Row): boolean {
     if (!r.doc.HostConfig.AutoRemove) return false;
     const st = readMonitorStatus(this.paths.status(r.id));
-    if (!st || st.Running || st.Restarting || monitorAlive(st.MonitorPid)) return false;
+    if (!st) return this.lostRun(r.id); // it ran before a reboot: no monitor is left to remove it
+    if (st.Running || st.Restarting || monitorAlive(st.MonitorPid)) return false;
     try {
       return !readdirSync(this.paths.dir(r.id)).some((f) => f.startsWith("attached.") && isAlive(Number(f.slice(9))));
     } catch {
@@ -155,6 +169,7 @@ export class Engine {
       this.images.releaseRootfs(id);
     } catch {}
     rmSync(this.paths.dir(id), { recursive: true, force: true });
+    rmSync(this.paths.dataDir(id), { recursive: true, force: true });
     rmSync(this.paths.socket(id), { force: true });
   }
 
@@ -256,16 +271,13 @@ export class Engine {
       doc.Name = `/${name}`;
     }
     try {
-      const dir = this.paths.dir(id);
-      mkdirSync(dir, { recursive: true, mode: 0o711 });
+      mkdirSync(this.paths.dataDir(id), { recursive: true, mode: 0o711 });
+      mkdirSync(this.paths.dir(id), { recursive: true, mode: 0o711 });
       // --rm: its writable layer goes at its exit, so it need not survive a crash (cheaper unmount).
       const fs = await this.images.prepareRootfs(img.id, id, { volatile: host.AutoRemove });
       (doc as ContainerJSON & { GraphDriver?: unknown }).GraphDriver = { Name: fs.mode, Data: { MergedDir: fs.rootfsPath } };
       doc.Mounts = this.volumes.mountFor(id, mountPlan, fs.rootfsPath);
-      writeFileSync(`${dir}/hostname`, `${doc.Config.Hostname}\n`);
-      writeFileSync(`${dir}/hosts`, `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n`);
-      if (existsSync("/etc/resolv.conf")) copyFileSync("/etc/resolv.conf", `${dir}/resolv.conf`);
-      else writeFileSync(`${dir}/resolv.conf`, "");
+      writeEtcFiles(doc);
       this.db.markComplete(id, doc);
       trace("create: complete");
     } catch (err) {

@@ -1,9 +1,17 @@
-// Where the engine keeps things under its root (--root, $NSBOX_ROOT, /var/lib/nsbox):
+// Where the engine keeps things. Under its root (--root, $NSBOX_ROOT, /var/lib/nsbox), what must
+// survive a reboot:
 //   engine/containers.db          SQLite metadata
-//   engine/containers/<id>/       bundle (config.json), log, status.json (monitor), ctl fifo, etc files
-//   engine/sock/<id12>            attach socket (short: sun_path holds 108 bytes)
-//   runtime/                      nsbox-runtime's state root for the engine's containers
+//   engine/containers/<id>/       the container's log (<id>-json.log)
 //   image/                        the image store (src/image)
+//   volumes/                      named and anonymous volumes
+// Under its run root ($NSBOX_RUNROOT, /run/nsbox, <root>/run; a tmpfs: run-root.ts), what
+// describes this boot's processes and mounts:
+//   containers/<id>/              bundle (config.json), hostname, hosts, resolv.conf, status.json
+//                                 (monitor), ctl fifo, stopped marker, attached.PID leases, ns/ pins
+//   sock/<id12>                   attach socket (short: sun_path holds 108 bytes)
+//   waiters/<id>.<pid>            wait's registrations
+//   runtime/, runtime-<name>/     the OCI runtimes' state roots for the engine's containers
+import { runRootFor } from "./run-root.ts";
 
 export const DEFAULT_ROOT = "/var/lib/nsbox";
 
@@ -12,24 +20,38 @@ export function engineRoot(root?: string): string {
 }
 
 export class EnginePaths {
-  constructor(readonly root: string) {}
+  readonly runRoot: string;
+  constructor(
+    readonly root: string,
+    runRoot?: string,
+  ) {
+    this.runRoot = runRoot ?? runRootFor(root, DEFAULT_ROOT, process.env.NSBOX_RUNROOT);
+  }
   get db(): string {
     return `${this.root}/engine/containers.db`;
   }
   get runtimeRoot(): string {
-    return `${this.root}/runtime`;
+    return `${this.runRoot}/runtime`;
   }
+  /** The container's ephemeral files (run root). */
   dir(id: string): string {
+    return `${this.runRoot}/containers/${id}`;
+  }
+  /** The container's persistent files: its log. */
+  dataDir(id: string): string {
     return `${this.root}/engine/containers/${id}`;
   }
   log(id: string): string {
-    return `${this.dir(id)}/${id}-json.log`;
+    return `${this.dataDir(id)}/${id}-json.log`;
   }
   status(id: string): string {
     return `${this.dir(id)}/status.json`;
   }
   socket(id: string): string {
-    return `${this.root}/engine/sock/${id.slice(0, 12)}`;
+    return `${this.runRoot}/sock/${id.slice(0, 12)}`;
+  }
+  get waiters(): string {
+    return `${this.runRoot}/waiters`;
   }
   volume(name: string): string {
     return `${this.root}/volumes/${name}/_data`;

@@ -1,26 +1,18 @@
 // `nsbox system reset` (podman's command of that name): everything a root holds goes, and what
 // it made outside the root with it: containers (their monitors, cgroups, mounts, pinned
 // namespaces), networks with the default bridge, its firewall table and DNS resolver, images,
-// volumes, then the root directory itself. For throwaway roots (NSBOX_ROOT=/tmp/x, benches,
+// volumes, then the run root and the root directory itself. For throwaway roots (NSBOX_ROOT=/tmp/x, benches,
 // tests), and to uninstall.
 import { rmSync } from "node:fs";
 import { umount } from "../linux/libc.ts";
-import { readMountinfo } from "../linux/mountinfo.ts";
 import type { Engine } from "./engine.ts";
 import { removeContainer } from "./ops.ts";
+import { mountsBelow, removeRunRoot } from "./run-root.ts";
 
 export interface ResetReport {
   containers: number;
   networks: number;
   images: number;
-}
-
-/** Mount points at or below `dir`, deepest first (for a lazy unmount of what is left). */
-function mountsBelow(dir: string): string[] {
-  return readMountinfo()
-    .map((m) => m.mountPoint)
-    .filter((m) => m === dir || m.startsWith(`${dir}/`))
-    .sort((a, b) => b.length - a.length);
 }
 
 export async function resetRoot(e: Engine): Promise<ResetReport> {
@@ -42,7 +34,8 @@ export async function resetRoot(e: Engine): Promise<ResetReport> {
   const images = e.images.list().length;
   e.close();
   // Whatever a crash left mounted under the root (overlays, pins) would keep rm from finishing.
-  for (const m of mountsBelow(root)) {
+  removeRunRoot(e.paths.runRoot);
+  for (const m of mountsBelow(root, true)) {
     try {
       umount(m, 2 /* MNT_DETACH */);
     } catch {}

@@ -26,6 +26,7 @@ import { addGroups, resolveUser } from "./user.ts";
 import { checkOurUlimits, hostDevice } from "./resource-host.ts";
 import { specJson } from "./spec-resources.ts";
 import { specMounts } from "./mount-plan.ts";
+import { writeEtcFiles } from "./etc-files.ts";
 
 const NS_FIELDS = { network: "NetworkMode", pid: "PidMode", ipc: "IpcMode", uts: "UTSMode" } as const;
 const NS_FILE = { network: "net", pid: "pid", ipc: "ipc", uts: "uts" } as const;
@@ -186,7 +187,9 @@ async function startRow(e: Engine, r: Row, opts: StartOptions): Promise<void> {
   const inline = rt.name === "nsbox";
   if (inline) await deleteInline(e.paths.runtimeRoot, id);
   else forceRuntimeDelete(e, r);
-  mkdirSync(`${e.paths.root}/engine/sock`, { recursive: true, mode: 0o700 });
+  mkdirSync(`${e.paths.runRoot}/sock`, { recursive: true, mode: 0o700 });
+  // A reboot took the run directory (the run root is a tmpfs): its hosts files are made again.
+  if (!existsSync(r.doc.HostsPath)) writeEtcFiles(r.doc);
   rmSync(`${dir}/stopped`, { force: true });
   rmSync(e.paths.status(id), { force: true });
   const args = monitorArgs(e, r, rt);

@@ -33,14 +33,19 @@ export function emptyState(): ContainerState {
 
 /**
  * Pure merge of the stored state with the monitor's status. `alive` tells whether the monitor
- * and the container's init still run; `frozen` whether its cgroup is frozen.
+ * and the container's init still run; `frozen` whether its cgroup is frozen; `lost` that the
+ * container ran but its status went with the run root (a reboot): exited, code unknown (255, as
+ * docker shows containers a reboot stopped).
  */
 export function mergeState(
   stored: ContainerState,
   st: MonitorStatus | undefined,
   alive: { monitor: boolean; init: boolean },
   frozen: boolean,
+  lost = false,
 ): ContainerState {
+  if (!st && lost)
+    return { ...stored, Status: "exited", Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: 255, Error: stored.Error || "its run state was lost (a reboot)" };
   if (!st) {
     // Never started (or the start failed before the monitor wrote anything).
     return stored;
@@ -65,7 +70,8 @@ export function mergeState(
   return { ...s, Status: "exited", Running: false, Paused: false, Restarting: false };
 }
 
-export function liveState(stored: ContainerState, statusPath: string, cgroup: CgroupHandle | undefined): ContainerState {
+/** `lostRun`: asked only when there is no status (see mergeState's `lost`). */
+export function liveState(stored: ContainerState, statusPath: string, cgroup: CgroupHandle | undefined, lostRun?: () => boolean): ContainerState {
   const st = readMonitorStatus(statusPath);
   const monitor = st ? monitorAlive(st.MonitorPid) : false;
   const init = st?.Running ? isAlive(st.Pid) : false;
@@ -75,5 +81,5 @@ export function liveState(stored: ContainerState, statusPath: string, cgroup: Cg
       frozen = freezerState(cgroup) === "FROZEN";
     } catch {}
   }
-  return mergeState(stored, st, { monitor, init }, frozen);
+  return mergeState(stored, st, { monitor, init }, frozen, !st && !!lostRun?.());
 }

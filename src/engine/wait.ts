@@ -9,7 +9,7 @@
 //
 // Removal takes the record and the container's directory (status.json) with it, so the final exit
 // code could be lost between two polls: each waiter registers a file
-// <root>/engine/waiters/<id>.<pid>, into which the removal writes the exit code it saw last
+// <run root>/waiters/<id>.<pid>, into which the removal writes the exit code it saw last
 // (notifyWaiters, called by every removal path before the record goes).
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
@@ -27,7 +27,7 @@ export function parseWaitCondition(s: string | undefined): WaitCondition {
 }
 
 function waitersDir(e: Engine): string {
-  return `${e.paths.root}/engine/waiters`;
+  return e.paths.waiters;
 }
 
 /** Called by a removal with the container's final exit code: tells live waiters, drops dead ones' files. */

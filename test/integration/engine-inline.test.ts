@@ -19,7 +19,7 @@ afterAll(async () => {
 
 /** `nsbox-runtime state ID` against the engine's runtime root: its status, or undefined once deleted. */
 function runtimeStatus(id: string): string | undefined {
-  const p = Bun.spawnSync([bun, `${top}/src/runtime/main.ts`, "--root", `${lab.root}/runtime`, "state", id], { stdout: "pipe", stderr: "pipe" });
+  const p = Bun.spawnSync([bun, `${top}/src/runtime/main.ts`, "--root", `${lab.run}/runtime`, "state", id], { stdout: "pipe", stderr: "pipe" });
   if (p.exitCode !== 0) {
     expect(p.stderr.toString()).toMatch(/does not exist/);
     return undefined;
@@ -38,7 +38,7 @@ function ppid(pid: number): number {
 
 test("the init is the monitor's child; runtime state and cgroups exist while it runs and are gone after its exit", async () => {
   const id = lab.ok(["run", "-d", "--net", "none", "busybox", "sleep", "0.5"]);
-  const st = JSON.parse(readFileSync(`${lab.root}/engine/containers/${id}/status.json`, "utf8"));
+  const st = JSON.parse(readFileSync(`${lab.run}/containers/${id}/status.json`, "utf8"));
   expect(ppid(st.Pid)).toBe(st.MonitorPid);
   expect(readFileSync(`/proc/${st.MonitorPid}/cmdline`, "latin1").split("\0")[0]).toEndWith("nsbox-monitor");
   expect(runtimeStatus(id)).toBe("running");
@@ -76,8 +76,8 @@ test("--rm: no pinned namespaces (it never runs again); without --rm, net and ip
   const once = lab.ok(["run", "-d", "--rm", "--net", "none", "busybox", "sleep", "5"]);
   const kept = lab.ok(["run", "-d", "--net", "none", "busybox", "sleep", "5"]);
   for (const type of ["network", "ipc"] as const) {
-    expect(isPinned(`${lab.root}/engine/containers/${once}`, type)).toBe(false);
-    expect(isPinned(`${lab.root}/engine/containers/${kept}`, type)).toBe(true);
+    expect(isPinned(`${lab.run}/containers/${once}`, type)).toBe(false);
+    expect(isPinned(`${lab.run}/containers/${kept}`, type)).toBe(true);
   }
   lab.ok(["rm", "-f", once, kept]);
 }, 20000);

@@ -50,11 +50,12 @@ test("kill -9 of the CLI at any point of run -d: a complete container or none af
   if (ids.length) lab.ok(["rm", "-f", ...ids]);
   expect(readdirSync(`${lab.root}/image/containers`)).toEqual([]);
   expect(readdirSync(`${lab.root}/engine/containers`)).toEqual([]);
+  expect(readdirSync(`${lab.run}/containers`)).toEqual([]);
 }, 30000);
 
 test("kill -9 of a container's monitor: the container is still seen, stopped and removed cleanly", async () => {
   const id = lab.ok(["run", "-d", "--name", "orphan", "--net", "none", "busybox", "sleep", "100"]);
-  const status = JSON.parse(require("node:fs").readFileSync(`${lab.root}/engine/containers/${id}/status.json`, "utf8"));
+  const status = JSON.parse(require("node:fs").readFileSync(`${lab.run}/containers/${id}/status.json`, "utf8"));
   process.kill(status.MonitorPid, "SIGKILL");
   await Bun.sleep(50);
   expect(lab.inspect("orphan").State).toMatchObject({ Status: "running", Pid: status.Pid });
@@ -63,7 +64,7 @@ test("kill -9 of a container's monitor: the container is still seen, stopped and
   lab.ok(["rm", "orphan"]);
   // the runtime's state and the cgroup went with it
   // (@seccomp-cache holds compiled filters shared by all containers, not this one's state)
-  expect(readdirSync(`${lab.root}/runtime`).filter((f) => !f.startsWith("@"))).toEqual([]);
+  expect(readdirSync(`${lab.run}/runtime`).filter((f) => !f.startsWith("@"))).toEqual([]);
   expect(require("node:fs").existsSync(`/sys/fs/cgroup/pids/nsbox/${id}`)).toBe(false);
 });
 
@@ -78,7 +79,7 @@ test("kill -9 of an attached `run --rm`: the container finishes and is still rem
 
 test("after monitor and container are killed and the rootfs unmounted (as by a reboot), start recovers", async () => {
   const id = lab.ok(["run", "-d", "--name", "reboot", "--net", "none", "busybox", "sleep", "100"]);
-  const status = JSON.parse(require("node:fs").readFileSync(`${lab.root}/engine/containers/${id}/status.json`, "utf8"));
+  const status = JSON.parse(require("node:fs").readFileSync(`${lab.run}/containers/${id}/status.json`, "utf8"));
   process.kill(status.MonitorPid, "SIGKILL");
   process.kill(status.Pid, "SIGKILL");
   await lab.until("exited", () => lab.inspect("reboot").State.Status === "exited");

@@ -19,6 +19,10 @@ function layoutTar(name: string): string {
 
 export class EngineLab {
   readonly root = mkdtempSync("/tmp/nsbox-engine-test-");
+  /** Its run root (containers' ephemeral files, runtime state; a tmpfs the engine mounts). */
+  get run(): string {
+    return `${this.root}/run`;
+  }
   readonly env: Record<string, string>;
 
   constructor(images: string[] = ["busybox"]) {
@@ -30,6 +34,12 @@ export class EngineLab {
       const r = this.nsbox(["load", "-q", "-i", file]);
       if (r.code !== 0) throw new Error(`load ${img}: ${r.stderr}`);
     }
+  }
+
+  /** Mount points under the root other than the run root's own tmpfs (containers' overlays, pins). */
+  mountsLeft(): string[] {
+    const points = require("node:fs").readFileSync("/proc/self/mountinfo", "utf8").split("\n").map((l: string) => l.split(" ")[4] ?? "");
+    return points.filter((m: string) => m.startsWith(`${this.root}/`) && m !== this.run);
   }
 
   nsbox(args: string[], opts: { stdin?: string } = {}): Result {

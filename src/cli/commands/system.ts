@@ -24,6 +24,7 @@ export async function run(argv: string[]): Promise<number> {
       "        - all images",
       "        - all volumes",
       `        - the root directory: ${e.paths.root}`,
+      `        - the run root: ${e.paths.runRoot}`,
       "Are you sure you want to continue?",
     ].join("\n");
     if (!confirm(warning)) return 0;
