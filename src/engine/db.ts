@@ -127,6 +127,15 @@ export class ContainerDb {
     return (this.db.query("SELECT * FROM containers ORDER BY created DESC").all() as RawRow[]).map(ContainerDb.toRow);
   }
 
+  /**
+   * What reconciliation looks at: half-made rows and --rm containers. Filtered by SQLite, so an
+   * engine open with many containers parses none of the others' records (every `run` opens one).
+   */
+  reconcileCandidates(): Row[] {
+    const sql = "SELECT * FROM containers WHERE complete = 0 OR json_extract(doc, '$.HostConfig.AutoRemove') = 1";
+    return (this.db.query(sql).all() as RawRow[]).map(ContainerDb.toRow);
+  }
+
   delete(id: string): void {
     this.db.query("DELETE FROM containers WHERE id = ?").run(id);
   }

@@ -89,15 +89,17 @@ export class Engine {
   }
 
   state(r: Row): ContainerState {
-    return liveState(r.doc.State, this.paths.status(r.id), containerCgroup(r.id), () => this.lostRun(r.id));
+    return liveState(r.doc.State, this.paths.status(r.id), containerCgroup(r.id), () => this.lostRun(r));
   }
 
   /**
    * The container ran (the monitor made its log) but its run directory is gone: its state went
-   * with the run root, at a reboot or with the run root's removal.
+   * with the run root, at a reboot or with the run root's removal. A --rm container keeps its log
+   * in the run directory: one whose directory is gone is taken as run (a `create --rm` never
+   * started before a reboot is then removed too).
    */
-  lostRun(id: string): boolean {
-    return !existsSync(this.paths.dir(id)) && existsSync(this.paths.log(id));
+  lostRun(r: Row): boolean {
+    return !existsSync(this.paths.dir(r.id)) && (r.doc.HostConfig.AutoRemove || existsSync(r.doc.LogPath));
   }
 
   inspect(ref: string): ContainerJSON {
@@ -124,7 +126,7 @@ export class Engine {
 
   /** Rows a killed `create` left half-made (creator gone): removed with their rootfs and files. */
   reconcile(): void {
-    for (const r of this.db.list()) {
+    for (const r of this.db.reconcileCandidates()) {
       if (r.complete ? !this.orphanedAutoRemove(r) : isAlive(r.creatorPid)) continue;
       if (r.complete) notifyWaiters(this, r.id, this.state(r).ExitCode);
       this.cleanupFiles(r.id);
@@ -154,7 +156,7 @@ export class Engine {
   private orphanedAutoRemove(r: Row): boolean {
     if (!r.doc.HostConfig.AutoRemove) return false;
     const st = readMonitorStatus(this.paths.status(r.id));
-    if (!st) return this.lostRun(r.id); // it ran before a reboot: no monitor is left to remove it
+    if (!st) return this.lostRun(r); // it ran before a reboot: no monitor is left to remove it
     if (st.Running || st.Restarting || monitorAlive(st.MonitorPid)) return false;
     try {
       return !readdirSync(this.paths.dir(r.id)).some((f) => f.startsWith("attached.") && isAlive(Number(f.slice(9))));
@@ -242,7 +244,8 @@ export class Engine {
       ResolvConfPath: `${this.paths.dir(id)}/resolv.conf`,
       HostnamePath: `${this.paths.dir(id)}/hostname`,
       HostsPath: `${this.paths.dir(id)}/hosts`,
-      LogPath: this.paths.log(id),
+      // --rm: its log goes with it at its exit, so it need not be kept on the persistent root.
+      LogPath: host.AutoRemove ? `${this.paths.dir(id)}/${id}-json.log` : this.paths.log(id),
       Name: `/${name}`, // a generated name is set when claimed, below
       RestartCount: 0,
       Driver: "overlay",
@@ -271,7 +274,7 @@ export class Engine {
       doc.Name = `/${name}`;
     }
     try {
-      mkdirSync(this.paths.dataDir(id), { recursive: true, mode: 0o711 });
+      if (!host.AutoRemove) mkdirSync(this.paths.dataDir(id), { recursive: true, mode: 0o711 });
       mkdirSync(this.paths.dir(id), { recursive: true, mode: 0o711 });
       // --rm: its writable layer goes at its exit, so it need not survive a crash (cheaper unmount).
       const fs = await this.images.prepareRootfs(img.id, id, { volatile: host.AutoRemove });
@@ -329,7 +332,7 @@ export class Engine {
   /** Log entries ({log, stream, time}) to `sink` (default: our stdout/stderr). */
   logs(ref: string, opts: LogOptions = {}, sink?: LogSink): Promise<void> {
     const r = this.row(ref);
-    return streamLogs(this.paths.log(r.id), opts, () => this.state(r).Running || this.state(r).Restarting, sink);
+    return streamLogs(r.doc.LogPath, opts, () => this.state(r).Running || this.state(r).Restarting, sink);
   }
 
   /** A tar archive of the container's `path` (running or not; see cp/copy.ts); `followLink`: a

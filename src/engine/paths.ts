@@ -1,7 +1,7 @@
 // Where the engine keeps things. Under its root (--root, $NSBOX_ROOT, /var/lib/nsbox), what must
 // survive a reboot:
 //   engine/containers.db          SQLite metadata
-//   engine/containers/<id>/       the container's log (<id>-json.log)
+//   engine/containers/<id>/       the container's log (<id>-json.log; a --rm one's is in its run directory)
 //   image/                        the image store (src/image)
 //   volumes/                      named and anonymous volumes
 // Under its run root ($NSBOX_RUNROOT, /run/nsbox, <root>/run; a tmpfs: run-root.ts), what

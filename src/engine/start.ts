@@ -165,7 +165,7 @@ function monitorArgs(e: Engine, r: Row, rt: RuntimeCommand): MonitorArgs {
   const restart = r.doc.HostConfig.RestartPolicy;
   const socket = e.paths.socket(id);
   return {
-    id, dir: e.paths.dir(id), bundle: e.paths.dir(id), socket, log: e.paths.log(id), logMax: LOG_MAX,
+    id, dir: e.paths.dir(id), bundle: e.paths.dir(id), socket, log: r.doc.LogPath, logMax: LOG_MAX,
     runtime: rt.path, runtimeArgs: rt.args, terminal: cfg.Tty, stdin: cfg.OpenStdin, stdinOnce: cfg.StdinOnce,
     restart: restart.Name === "on-failure" ? `on-failure:${restart.MaximumRetryCount}` : restart.Name || "no",
     oomFile: oomFile(containerCgroup(id)),

@@ -54,6 +54,15 @@ test("a container's ephemeral files live in the run root, a tmpfs; the persisten
   expect(readdirSync(`${lab.run}/sock`)).toEqual([]);
 }, 20000);
 
+test("a --rm container keeps its log in its run directory (it goes with it); logs reads it", async () => {
+  const id = lab.ok(["run", "-d", "--rm", "--name", "rmlog", "--net", "none", "busybox", "sh", "-c", "echo from-rm; sleep 60"]);
+  expect(lab.inspect("rmlog").LogPath).toBe(`${lab.run}/containers/${id}/${id}-json.log`);
+  await lab.until("its output", () => lab.ok(["logs", "rmlog"]) === "from-rm");
+  expect(existsSync(`${lab.root}/engine/containers/${id}`)).toBe(false);
+  lab.ok(["rm", "-f", "rmlog"]);
+  expect(existsSync(`${lab.run}/containers/${id}`)).toBe(false);
+}, 20000);
+
 test("after a reboot (the run root gone): --rm containers are removed, others read exited (255) and start again", async () => {
   const kept = lab.ok(["run", "-d", "--name", "kept", "--net", "none", "busybox", "sh", "-c", "echo before; sleep 60"]);
   const once = lab.ok(["run", "-d", "--rm", "--name", "once", "--net", "none", "busybox", "sleep", "60"]);

@@ -22,7 +22,7 @@ export async function run(argv: string[]): Promise<number> {
   const e = openEngine(v);
   const r = e.row(positionals[0]!);
   await streamLogs(
-    e.paths.log(r.id),
+    r.doc.LogPath,
     {
       follow: !!v.follow,
       tail: tail === undefined || tail === "all" || Number(tail) < 0 ? undefined : Number(tail),
