@@ -5,6 +5,7 @@
 #include "nsopt.h"
 #include "nsrun.h"
 #include "nsutil.h"
+#include "sealed_exe.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +118,45 @@ static void check_namespace_file(const char *path, const char *type) {
   if ((unsigned long)st.f_type != NSFS_MAGIC) ns_die(1, "%s is not a namespace file (for --%s)", path, type);
 }
 
+/* CVE-2019-5736: a program in the target's mount namespace that is a script starting
+ * `#!/proc/self/exe` would run this very binary inside the target (a container, with
+ * `nsenter -t db -a`), where a process could keep it open and later rewrite the host's
+ * bin/nsbox. So entering a mount namespace, or another root, runs from a sealed memfd copy as
+ * the launcher always does (one copy and one exec, ~0.6 ms). The resolved target travels to the
+ * copy in the environment (a container name is looked up once, before /proc/self/exe stops
+ * naming the checkout), and leaves it before the program's environment is built. */
+#define RESOLVED_ENV "NSBOX_NSENTER_RESOLVED="
+
+static bool needs_sealed_copy(const struct nsenter_opts *o) {
+  return (o->all || o->enter[1 /* mnt */] || o->root) && !getenv("NSBOX_NS_PRINT_PLAN");
+}
+
+/* envp without our variable; its PID when it names `target` (else 0). */
+static pid_t take_resolved(char **envp, const char *target) {
+  pid_t pid = 0;
+  size_t k = 0;
+  for (size_t i = 0; envp[i]; i++) {
+    if (strncmp(envp[i], RESOLVED_ENV, strlen(RESOLVED_ENV))) {
+      envp[k++] = envp[i];
+      continue;
+    }
+    const char *v = envp[i] + strlen(RESOLVED_ENV), *tab = strchr(v, '\t');
+    if (target && tab && !strcmp(tab + 1, target)) pid = (pid_t)strtol(v, NULL, 10);
+  }
+  envp[k] = NULL;
+  return pid;
+}
+
+static void run_sealed(char **argv, char **envp, const struct nsenter_opts *o) {
+  size_t n = 0;
+  while (envp[n]) n++;
+  char **env = ns_alloc(sizeof(char *) * (n + 2));
+  memcpy(env, envp, sizeof(char *) * n);
+  env[n] = o->target ? ns_format("%s%d\t%s", RESOLVED_ENV, (int)o->target_pid, o->target) : RESOLVED_ENV;
+  env[n + 1] = NULL;
+  sealed_exe_ensure(argv - 2, env); /* returns only when already the sealed copy */
+}
+
 int nsenter_main(int argc, char **argv, char **envp) {
   struct nsenter_opts o = {0};
   bool help = false, version = false;
@@ -124,7 +164,9 @@ int nsenter_main(int argc, char **argv, char **envp) {
   if (help) return fputs(HELP, stdout), 0;
   if (version) return puts("nsbox nsenter (nsbox 0.1.0)"), 0;
   if (o.follow_context && ns_path_exists("/sys/fs/selinux/enforce")) ns_die(1, "--follow-context is not supported yet");
-  if (o.target) o.target_pid = resolve_target(o.target);
+  pid_t resolved = take_resolved(envp, o.target);
+  if (o.target) o.target_pid = resolved ? resolved : resolve_target(o.target);
+  if (needs_sealed_copy(&o)) run_sealed(argv, envp, &o);
   for (int k = 0; k < o.norder; k++)
     if (o.file[o.order[k]]) check_namespace_file(o.file[o.order[k]], NS_TYPES[o.order[k]].name);
   struct launch_config cfg = {0};

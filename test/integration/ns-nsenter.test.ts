@@ -62,6 +62,24 @@ describe("entering namespaces", () => {
   });
 });
 
+describe("a program in the target that is a `#!/proc/self/exe` script (CVE-2019-5736)", () => {
+  // The script's interpreter is whatever binary runs the exec. Were it bin/nsbox, a process in
+  // the target could hold it open and rewrite the host's file later.
+  const script = join(dir, "self-exe-script");
+  beforeAll(() => writeFileSync(script, "#!/proc/self/exe\n", { mode: 0o755 }));
+  test("entering the mount namespace: the interpreter is a sealed copy, with no checkout beside it", () => {
+    const r = nsbox(["nsenter", "-t", String(pid), "-m", "-p", script]); // -p: the target's /proc knows "self" then
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("cannot find the nsbox CLI: neither /../libexec/nsbox"); // /proc/self/exe is /memfd:...
+  });
+  test("control: without the mount namespace (the host's files) nsbox itself runs, and finds its CLI", () => {
+    const r = nsbox(["nsenter", "-t", String(pid), "-n", script]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).not.toContain("cannot find the nsbox CLI");
+    expect(r.stderr).toContain("self-exe-script");
+  });
+});
+
 describe("-t CONTAINER (nsbox containers by name or ID)", () => {
   test("a container from the runtime's state dir", () => {
     const root = join(dir, "runtime");
