@@ -8,7 +8,8 @@ import { DEFAULT_DEVICES, DEV_SYMLINKS, mergeDevices, specDevice } from "./devic
 import { parseMountOptions, rootPropagation } from "./mount-options.ts";
 import { RLIMITS } from "./rlimits.ts";
 import { checkSysctls } from "./sysctls.ts";
-import { compileSeccomp, type CompiledSeccomp } from "./seccomp/index.ts";
+import type { CompiledSeccomp } from "./seccomp/index.ts";
+import { compileSeccomp } from "./seccomp/lazy.ts";
 import type { IdMapping, NamespaceType, Process, Spec } from "./spec.ts";
 import { ConfigError } from "./validate.ts";
 import { ioprioValue, schedAttr } from "./scheduling.ts";

@@ -4,7 +4,7 @@ import { cgroupJoin } from "../linux/cgroups/index.ts";
 import { launch, type Stdio } from "../linux/launcher.ts";
 import type { LaunchPlan } from "../linux/plan.ts";
 import { compileProcess, containerJoins } from "../oci/compile.ts";
-import { compileSeccomp } from "../oci/seccomp/index.ts";
+import { compileSeccomp } from "../oci/seccomp/lazy.ts";
 import type { Process } from "../oci/spec.ts";
 import { ConfigError, validateProcess } from "../oci/validate.ts";
 import { describeFailure, OperationError, printWarnings } from "./errors.ts";

@@ -6,7 +6,8 @@
 // notify", then struct sock_filter[]. Files of older builds lack the notify byte.
 import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { compileSeccomp, type CompiledSeccomp, type LinuxSeccomp } from "../oci/seccomp/index.ts";
+import type { CompiledSeccomp, LinuxSeccomp } from "../oci/seccomp/index.ts";
+import { compileSeccomp } from "../oci/seccomp/lazy.ts";
 
 export interface CompiledFilter {
   program: Buffer;
