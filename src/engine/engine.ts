@@ -213,6 +213,10 @@ export class Engine {
     let name = req.name ? checkName(req.name) : "";
     const img = await this.image(req.Config.Image);
     const imgCfg = this.images.config(img).config ?? {};
+    // The image's VOLUMEs and the request's (docker's `-v /path`): each an anonymous volume.
+    for (const d of Object.keys(req.Config.Volumes ?? {}))
+      if (!d.startsWith("/")) throw new UserError(`invalid volume specification: '${d}'`, 125);
+    const volumes = imgCfg.Volumes || req.Config.Volumes ? { ...(imgCfg.Volumes ?? {}), ...(req.Config.Volumes ?? {}) } : null;
     const host: HostConfig = { ...defaultHostConfig(), ...req.HostConfig };
     for (const k of NS_MODES) host[k] = this.nsTarget(host[k]);
     capabilities(host); // an unknown name is refused here, before anything exists
@@ -220,7 +224,7 @@ export class Engine {
     checkHostResources(host); // and a missing --device, an unavailable CPU, a sysctl of a shared namespace
     // Every -v, --mount, --volumes-from and image VOLUME checked (and anonymous volumes named) first.
     const mountPlan = planMounts({
-      binds: host.Binds, mounts: host.Mounts, tmpfs: host.Tmpfs, imageVolumes: imgCfg.Volumes, volumeDir: (n) => this.paths.volume(n),
+      binds: host.Binds, mounts: host.Mounts, tmpfs: host.Tmpfs, imageVolumes: volumes, volumeDir: (n) => this.paths.volume(n),
       volumesFrom: volumesFromMounts(host.VolumesFrom, (ref) => {
         const r = this.db.resolve(ref);
         return r?.complete ? r.doc.Mounts : undefined;
@@ -256,7 +260,7 @@ export class Engine {
         Hostname: c.Hostname || id.slice(0, 12), Domainname: "", User: c.User || imgCfg.User || "",
         AttachStdin: !!c.AttachStdin, AttachStdout: !!c.AttachStdout, AttachStderr: !!c.AttachStderr,
         Tty: !!c.Tty, OpenStdin: !!c.OpenStdin, StdinOnce: !!c.StdinOnce, Env: [...envByKey.values()],
-        Cmd: cmd, Image: c.Image, Volumes: imgCfg.Volumes ?? null, WorkingDir: c.WorkingDir || imgCfg.WorkingDir || "",
+        Cmd: cmd, Image: c.Image, Volumes: volumes, WorkingDir: c.WorkingDir || imgCfg.WorkingDir || "",
         Entrypoint: entrypoint, Labels: { ...(imgCfg.Labels ?? {}), ...(c.Labels ?? {}) },
         StopSignal: c.StopSignal || imgCfg.StopSignal || "SIGTERM", StopTimeout: c.StopTimeout,
         ExposedPorts: { ...(imgCfg.ExposedPorts ?? {}), ...(c.ExposedPorts ?? {}) },

@@ -180,8 +180,11 @@ export function parseRunArgs(argv: string[], verb: "run" | "create", consoleSize
   }
   const entrypoint = s("entrypoint");
   const ports = portBindings(list("publish"), list("expose"));
+  // docker's CLI: `-v /path` (no ':') is an anonymous volume in Config.Volumes; the rest are Binds.
+  const binds = list("volume").filter((b) => b.includes(":"));
+  const anonymous = list("volume").filter((b) => !b.includes(":"));
   const host: Partial<HostConfig> = {
-    Binds: list("volume").length ? list("volume") : null,
+    Binds: binds.length ? binds : null,
     ...(list("mount").length ? { Mounts: list("mount").map(parseMountFlag) } : {}),
     VolumesFrom: list("volumes-from").length ? list("volumes-from") : null,
     NetworkMode: net,
@@ -243,6 +246,7 @@ export function parseRunArgs(argv: string[], verb: "run" | "create", consoleSize
         StopSignal: s("stop-signal"),
         StopTimeout: stopTimeout !== undefined ? parseInteger("--stop-timeout", stopTimeout) : undefined,
         ExposedPorts: Object.keys(ports.exposed).length ? ports.exposed : undefined,
+        Volumes: anonymous.length ? Object.fromEntries(anonymous.map((d) => [d, {}])) : undefined,
       },
       HostConfig: host,
     },

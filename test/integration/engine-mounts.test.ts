@@ -91,7 +91,7 @@ test("-v makes a missing host directory, --mount refuses it; bad --mount: one li
     [["--mount", "src=mt-x,dst=/"], `invalid mount config for type "volume": invalid specification: destination can't be '/'`],
     [["--mount", "src=mt-x"], 'invalid argument "src=mt-x" for "--mount" flag: target is required'],
     [["--mount", "type=tmpfs,dst=/m,tmpfs-mode=9"], 'invalid argument "type=tmpfs,dst=/m,tmpfs-mode=9" for "--mount" flag: invalid value for tmpfs-mode: 9'],
-    [["-v", "/m", "--mount", "type=tmpfs,dst=/m"], "Duplicate mount point: /m"],
+    [["-v", "/m:/m", "--mount", "type=tmpfs,dst=/m"], "Duplicate mount point: /m"],
     [["--volumes-from", "mt-nobody"], "No such container: mt-nobody"],
     [["--volumes-from", "mt-nobody:rslave"], "invalid mode: rslave"],
   ];

@@ -178,10 +178,19 @@ test("copy-up: a fresh volume gets the image's files with owners and modes; not 
   lab.ok(["rmi", "vt-img:1"]);
 });
 
+test("-v /path is docker's Config.Volumes (not a Bind), and an explicit mount on its path wins", () => {
+  const id = lab.ok(["create", "--net", "none", "-v", "/x", "-v", "vt-dup:/x", "-v", "/y", "busybox", "true"]);
+  const c = lab.inspect(id);
+  expect([c.Config.Volumes, c.HostConfig.Binds]).toEqual([{ "/x": {}, "/y": {} }, ["vt-dup:/x"]]);
+  expect(c.Mounts.map((m: { Name: string; Destination: string }) => [m.Destination, m.Name.length])).toEqual([["/x", "vt-dup".length], ["/y", 64]]);
+  lab.ok(["rm", "-v", id]);
+  lab.ok(["volume", "rm", "vt-dup"]);
+});
+
 test("bad -v: one line, exit 125, nothing created", () => {
   const before = names();
   expect(lab.nsbox(["run", "--rm", "--net", "none", "-v", "a/b:/x", "busybox", "true"])).toMatchObject({ code: 125, stderr: expect.stringContaining('"a/b" includes invalid characters for a local volume name') });
-  expect(lab.nsbox(["run", "--rm", "--net", "none", "-v", "/x", "-v", "vt-dup:/x", "busybox", "true"])).toMatchObject({ code: 125, stderr: "nsbox: Duplicate mount point: /x\n" });
+  expect(lab.nsbox(["run", "--rm", "--net", "none", "-v", "rel/x", "busybox", "true"])).toMatchObject({ code: 125, stderr: "nsbox: invalid volume specification: 'rel/x'\n" });
   // A --mount bind's missing source is refused (a -v one is made, as docker's).
   expect(lab.nsbox(["run", "--rm", "--net", "none", "-v", "/ok", "--mount", "type=bind,src=/nonexistent-nsbox-src,dst=/y", "busybox", "true"]).code).toBe(125);
   expect(names()).toEqual(before); // the anonymous /ok volume went with the failed create
