@@ -150,58 +150,88 @@ export function seccompListenerState(build: (pid: number) => unknown): string[] 
   return JSON.stringify(build(mark)).split(String(mark));
 }
 
-/** Writes length-prefixed attributes: u16 type, u16 0, u32 length, payload, pad to 4. */
+/**
+ * Writes length-prefixed attributes: u16 type, u16 0, u32 length, payload, pad to 4. Into one
+ * growing buffer (a nested attribute's length is filled in when it ends): a plan has a few
+ * hundred attributes, and a Buffer per header and value cost ~0.5 ms of every create.
+ */
 export class PlanWriter {
-  private chunks: Buffer[] = [];
-  private size = 0;
+  private buf = Buffer.allocUnsafe(4096);
+  private pos = 4; // finish() puts the total length first
 
-  private put(type: number, payload: Buffer): this {
-    const header = Buffer.alloc(8);
-    header.writeUInt16LE(type, 0);
-    header.writeUInt32LE(payload.length, 4);
-    const pad = (4 - (payload.length % 4)) % 4;
-    this.chunks.push(header, payload);
-    if (pad) this.chunks.push(Buffer.alloc(pad));
-    this.size += 8 + payload.length + pad;
+  private reserve(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(bigger, 0, 0, this.pos);
+    this.buf = bigger;
+  }
+  /** An attribute's header; end() fills in its length once the payload is written. */
+  private begin(type: number): number {
+    this.reserve(8);
+    const at = this.pos;
+    this.buf.writeUInt16LE(type, at);
+    this.buf.writeUInt16LE(0, at + 2);
+    this.pos += 8;
+    return at;
+  }
+  private end(at: number): this {
+    const length = this.pos - at - 8;
+    this.buf.writeUInt32LE(length, at + 4);
+    const pad = (4 - (length % 4)) % 4;
+    this.reserve(pad);
+    this.buf.fill(0, this.pos, this.pos + pad);
+    this.pos += pad;
     return this;
   }
   flag(type: number, on: boolean | undefined): this {
-    return on ? this.put(type, Buffer.alloc(0)) : this;
+    return on ? this.end(this.begin(type)) : this;
   }
   str(type: number, value: string | undefined): this {
     if (value === undefined) return this;
     if (value.includes("\0")) throw new Error(`plan attribute ${type}: string contains a NUL byte`);
-    return this.put(type, Buffer.from(value + "\0"));
+    const at = this.begin(type);
+    this.reserve(Buffer.byteLength(value) + 1);
+    this.pos += this.buf.write(value, this.pos, "utf8");
+    this.buf[this.pos++] = 0;
+    return this.end(at);
   }
   u32(type: number, value: number | undefined): this {
     if (value === undefined) return this;
-    const b = Buffer.alloc(4);
-    if (value < 0) b.writeInt32LE(value);
-    else b.writeUInt32LE(value);
-    return this.put(type, b);
+    const at = this.begin(type);
+    this.reserve(4);
+    if (value < 0) this.buf.writeInt32LE(value, this.pos);
+    else this.buf.writeUInt32LE(value, this.pos);
+    this.pos += 4;
+    return this.end(at);
   }
   u64(type: number, value: bigint | number | undefined): this {
     if (value === undefined) return this;
-    const b = Buffer.alloc(8);
-    b.writeBigUInt64LE(BigInt.asUintN(64, BigInt(value)));
-    return this.put(type, b);
+    const at = this.begin(type);
+    this.reserve(8);
+    this.buf.writeBigUInt64LE(BigInt.asUintN(64, BigInt(value)), this.pos);
+    this.pos += 8;
+    return this.end(at);
   }
   bytes(type: number, value: Buffer | undefined): this {
-    return value === undefined ? this : this.put(type, value);
+    if (value === undefined) return this;
+    const at = this.begin(type);
+    this.reserve(value.length);
+    this.pos += value.copy(this.buf, this.pos);
+    return this.end(at);
   }
   nested(type: number, build: (w: PlanWriter) => void): this {
-    const inner = new PlanWriter();
-    build(inner);
-    return this.put(type, inner.body());
+    const at = this.begin(type);
+    build(this);
+    return this.end(at);
   }
+  /** The attributes written so far, without the plan's length (a copy). */
   body(): Buffer {
-    return Buffer.concat(this.chunks, this.size);
+    return Buffer.from(this.buf.subarray(4, this.pos));
   }
   /** The whole plan as the launcher reads it: a u32 length, then the attributes. */
   finish(): Buffer {
-    const len = Buffer.alloc(4);
-    len.writeUInt32LE(this.size);
-    return Buffer.concat([len, ...this.chunks], 4 + this.size);
+    this.buf.writeUInt32LE(this.pos - 4, 0);
+    return this.buf.subarray(0, this.pos);
   }
 }
 
