@@ -30,11 +30,13 @@ describe.each(runtimes)("--runtime %s", (name, runtime) => {
 
   test("detached: inspect, exec, logs, namespace sharing, stop, start, rm", async () => {
     const a = `${name}-a`, b = `${name}-b`;
-    lab.ok(["run", "-d", "--name", a, "--runtime", runtime!, "--net", "none", "busybox", "sh", "-c", "echo ready; exec sleep 60"]);
+    lab.ok(["run", "-d", "--name", a, "--runtime", runtime!, "--net", "none", "--ipc", "shareable", "busybox", "sh", "-c", "echo ready; exec sleep 60"]);
     lab.ok(["run", "-d", "--name", b, "--runtime", runtime!, `--net=container:${a}`, "--ipc", `container:${a}`, "busybox", "sleep", "60"]);
     const pa = lab.inspect(a).State.Pid, pb = lab.inspect(b).State.Pid;
     expect(readlinkSync(`/proc/${pb}/ns/net`)).toBe(readlinkSync(`/proc/${pa}/ns/net`));
     expect(readlinkSync(`/proc/${pb}/ns/ipc`)).toBe(readlinkSync(`/proc/${pa}/ns/ipc`));
+    expect(lab.nsbox(["exec", a, "sh", "-c", "echo shared > /dev/shm/x"]).code).toBe(0);
+    expect(lab.nsbox(["exec", b, "cat", "/dev/shm/x"]).stdout).toBe("shared\n"); // a's /dev/shm too
     expect(readlinkSync(`/proc/${pb}/ns/pid`)).not.toBe(readlinkSync(`/proc/${pa}/ns/pid`));
     expect(readFileSync(`/proc/${pa}/cgroup`, "utf8")).toContain(`/nsbox/${lab.inspect(a).Id}`);
     expect(lab.nsbox(["exec", a, "sh", "-c", "echo $((40+2)); exit 3"])).toMatchObject({ code: 3, stdout: "42\n" });
