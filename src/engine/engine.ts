@@ -17,6 +17,7 @@ import { writeEtcFiles } from "./etc-files.ts";
 import { emptyState, liveState, monitorAlive, readMonitorStatus } from "./state.ts";
 import { containerCgroup } from "./cgroup.ts";
 import { unpinAll } from "./pin.ts";
+import { releaseShm } from "./ipc-shm.ts";
 import type { ExecOptions } from "./exec.ts";
 import { streamLogs, type LogOptions, type LogSink } from "./logs.ts";
 import { killContainer, pauseContainer, removeContainer, restartContainer, stopContainer } from "./ops.ts";
@@ -167,6 +168,7 @@ export class Engine {
 
   cleanupFiles(id: string): void {
     unpinAll(this.paths.dir(id));
+    releaseShm(this.paths.dir(id));
     try {
       this.images.releaseRootfs(id);
     } catch {}

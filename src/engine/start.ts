@@ -27,6 +27,7 @@ import { checkOurUlimits, hostDevice } from "./resource-host.ts";
 import { specJson } from "./spec-resources.ts";
 import { specMounts } from "./mount-plan.ts";
 import { writeEtcFiles } from "./etc-files.ts";
+import { applyShm } from "./ipc-shm.ts";
 
 const NS_FIELDS = { network: "NetworkMode", pid: "PidMode", ipc: "IpcMode", uts: "UTSMode" } as const;
 const NS_FILE = { network: "net", pid: "pid", ipc: "ipc", uts: "uts" } as const;
@@ -153,6 +154,7 @@ function writeBundle(e: Engine, r: Row): Spec {
     seccomp: seccompFor(r.doc.HostConfig, caps) as Record<string, unknown> | undefined,
     devices: (r.doc.HostConfig.Devices ?? []).map(hostDevice),
   });
+  applyShm(e, r, spec); // /dev/shm by IPC mode (the host side of shareable and shared ones)
   writeFileSync(`${e.paths.dir(r.id)}/config.json`, specJson(spec));
   trace("start: bundle written");
   return spec;
