@@ -35,8 +35,9 @@ const bindAt = (source: string): Mount => ({ destination: "/dev/shm", type: "bin
 export function applyShm(e: Engine, r: Row, spec: Spec): void {
   const mounts = spec.mounts ?? [];
   const at = mounts.findIndex((m) => m.destination === "/dev/shm");
-  // Only the default tmpfs: a user's -v/--mount/--tmpfs on /dev/shm is theirs (docker: HasMountFor).
-  if (at < 0 || mounts[at]!.source !== "shm") return;
+  // Only the default tmpfs: a user's -v/--mount/--tmpfs on /dev/shm (the spec's later entry) is
+  // theirs (docker: HasMountFor).
+  if (at < 0 || mounts[at]!.source !== "shm" || mounts.some((m, i) => i > at && m.destination === "/dev/shm")) return;
   const mode = r.doc.HostConfig.IpcMode ?? "";
   if (mode === "none") mounts.splice(at, 1);
   else if (mode === "host") mounts[at] = bindAt("/dev/shm");

@@ -52,3 +52,10 @@ test("--ipc host: the host's /dev/shm; --ipc none: no /dev/shm", () => {
   const none = lab.nsbox(["run", "--rm", "--net", "none", "--ipc", "none", "busybox", "sh", "-c", "grep -c ' /dev/shm ' /proc/mounts"]);
   expect(none.stdout).toBe("0\n");
 });
+
+test("a --tmpfs on /dev/shm is the user's: a shareable container then mounts no tmpfs of its own", () => {
+  lab.ok(["run", "-d", "--name", "own-shm", "--net", "none", "--ipc", "shareable", "--tmpfs", "/dev/shm:size=1m", "busybox", "sleep", "60"]);
+  expect(lab.mountsLeft().filter((m) => m.endsWith(`${lab.inspect("own-shm").Id}/shm`))).toEqual([]);
+  expect(sh("own-shm", "grep ' /dev/shm ' /proc/mounts").stdout).toContain("size=1024k");
+  lab.ok(["rm", "-f", "own-shm"]);
+});
