@@ -2,7 +2,7 @@
 // behind) and what start reads from it: --device nodes, the CPUs and memory nodes online, and
 // the rlimits we can grant (the container's process inherits ours; raising a hard limit needs
 // CAP_SYS_RESOURCE, which root in a VM or a container may lack).
-import { readFileSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import { checkCpuset, checkMemoryReservation, checkSysctlNamespaces } from "./resource-options.ts";
 import type { HostDevice } from "./spec-resources.ts";
@@ -24,28 +24,64 @@ export function splitDev(rdev: bigint): { major: number; minor: number } {
   };
 }
 
-/** A --device's host node, as moby's devices.DeviceFromPath reads it (following symlinks). */
-export function hostDevice(d: DeviceMapping): HostDevice {
-  let st;
+type DevStat = ReturnType<typeof statBig>;
+const statBig = (path: string) => statSync(path, { bigint: true });
+const deviceType = (st: DevStat) => (st.isCharacterDevice() ? "c" : st.isBlockDevice() ? "b" : st.isFIFO() ? "p" : undefined);
+
+function fromStat(st: DevStat, type: "c" | "b" | "p", pathInContainer: string, permissions: string): HostDevice {
+  return {
+    path: pathInContainer, type, ...splitDev(st.rdev), fileMode: Number(st.mode & 0o7777n),
+    uid: Number(st.uid), gid: Number(st.gid), permissions,
+  };
+}
+
+/** Device nodes below a directory, walked as moby's filepath.Walk does (lexical order, links not followed). */
+function devicesBelow(dir: string, inContainer: string, permissions: string, out: HostDevice[]): void {
+  let names: string[];
   try {
-    st = statSync(d.PathOnHost, { bigint: true });
+    names = readdirSync(dir).sort();
+  } catch {
+    return; // moby ignores what it cannot read
+  }
+  for (const name of names) {
+    let st: DevStat;
+    try {
+      st = lstatSync(`${dir}/${name}`, { bigint: true });
+    } catch {
+      continue;
+    }
+    const type = deviceType(st);
+    if (type) out.push(fromStat(st, type, `${inContainer}/${name}`, permissions));
+    else if (st.isDirectory()) devicesBelow(`${dir}/${name}`, `${inContainer}/${name}`, permissions, out);
+  }
+}
+
+/**
+ * A --device's host nodes, as moby's DevicesFromPath reads them: the node (a symlink followed),
+ * or, for a directory (`--device /dev/snd`), every node below it at the same relative path.
+ */
+export function hostDevices(d: DeviceMapping): HostDevice[] {
+  const what = `error gathering device information while adding custom device "${d.PathOnHost}"`;
+  let st: DevStat;
+  try {
+    st = statBig(d.PathOnHost);
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : (err as Error).message;
-    throw new UserError(`error gathering device information while adding custom device "${d.PathOnHost}": ${why}`, 125);
+    throw new UserError(`${what}: ${why}`, 125);
   }
-  const type = st.isCharacterDevice() ? "c" : st.isBlockDevice() ? "b" : st.isFIFO() ? "p" : undefined;
-  if (!type) throw new UserError(`error gathering device information while adding custom device "${d.PathOnHost}": not a device node`, 125);
-  return {
-    path: d.PathInContainer, type, ...splitDev(st.rdev), fileMode: Number(st.mode & 0o7777n),
-    uid: Number(st.uid), gid: Number(st.gid), permissions: d.CgroupPermissions,
-  };
+  const type = deviceType(st);
+  if (type) return [fromStat(st, type, d.PathInContainer, d.CgroupPermissions)];
+  const found: HostDevice[] = [];
+  if (st.isDirectory()) devicesBelow(realpathSync(d.PathOnHost), d.PathInContainer.replace(/\/+$/, ""), d.CgroupPermissions, found);
+  if (!found.length) throw new UserError(`${what}: not a device node`, 125);
+  return found;
 }
 
 /** What create refuses before anything exists. */
 export function checkHostResources(host: HostConfig): void {
   checkSysctlNamespaces(host);
   checkMemoryReservation(host);
-  for (const d of host.Devices ?? []) hostDevice(d);
+  for (const d of host.Devices ?? []) hostDevices(d);
   checkCpuset(host.CpusetCpus ?? "", readOr("/sys/devices/system/cpu/online", "0"), "cpus");
   checkCpuset(host.CpusetMems ?? "", readOr("/sys/devices/system/node/online", "0"), "mems");
 }

@@ -38,7 +38,7 @@ export interface SpecInputs {
   seccomp?: Record<string, unknown>;
   /** --init: the host's static init binary, bound to /sbin/docker-init and run as PID 1. */
   initPath?: string;
-  /** --device nodes, read on the host (resource-host.ts hostDevice). */
+  /** --device nodes, read on the host (resource-host.ts hostDevices). */
   devices?: HostDevice[];
 }
 

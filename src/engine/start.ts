@@ -23,7 +23,7 @@ import { NSBOX_CLI } from "./paths.ts";
 import { runtimeCommand, type RuntimeCommand } from "./runtimes.ts";
 import { buildSpec, capabilities, mergeEnv, type NsChoice, type SpecInputs } from "./spec.ts";
 import { addGroups, resolveUser } from "./user.ts";
-import { checkOurUlimits, hostDevice } from "./resource-host.ts";
+import { checkOurUlimits, hostDevices } from "./resource-host.ts";
 import { specJson } from "./spec-resources.ts";
 import { specMounts } from "./mount-plan.ts";
 import { writeEtcFiles } from "./etc-files.ts";
@@ -152,7 +152,7 @@ function writeBundle(e: Engine, r: Row): Spec {
     availableCaps: available,
     initPath: r.doc.HostConfig.Init ? initBinary() : undefined,
     seccomp: seccompFor(r.doc.HostConfig, caps) as Record<string, unknown> | undefined,
-    devices: (r.doc.HostConfig.Devices ?? []).map(hostDevice),
+    devices: (r.doc.HostConfig.Devices ?? []).flatMap(hostDevices),
   });
   applyShm(e, r, spec); // /dev/shm by IPC mode (the host side of shareable and shared ones)
   writeFileSync(`${e.paths.dir(r.id)}/config.json`, specJson(spec));

@@ -2,7 +2,7 @@
 // --oom-kill-disable, --oom-score-adj and --cidfile, seen from inside real busybox containers (and
 // in inspect); bad values are one line, exit 125, and leave nothing behind.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { EngineLab, monitorPids } from "./engine-util.ts";
 
 let lab: EngineLab;
@@ -69,6 +69,20 @@ describe("inside the container", () => {
   test.skipIf(!LOOP)("--device: the node at the container's path, readable (it is not there without the flag)", () => {
     expect(inside(["--device", `${LOOP}:/dev/xdisk`], "ls -l /dev/xdisk | cut -c1; cat /dev/xdisk; echo read=$?")).toBe("b\nread=0\n");
     expect(inside([], "test -e /dev/xdisk; echo $?")).toBe("1\n");
+  });
+
+  test("--device DIR: every node below it at the same relative path (docker's DevicesFromPath); none is an error", () => {
+    // A directory of our own nodes: null (1:3) at the top, zero (1:5) below, a plain file skipped.
+    const dir = `${lab.root}/devdir`;
+    mkdirSync(`${dir}/sub`, { recursive: true });
+    for (const [path, minor] of [["nul", 3], ["sub/zer", 5]] as const) Bun.spawnSync(["mknod", "-m", "666", `${dir}/${path}`, "c", "1", String(minor)]);
+    writeFileSync(`${dir}/plain`, "");
+    const out = inside(["--device", `${dir}:/dev/mine`], "find /dev/mine | sort; stat -c '%n %t:%T' /dev/mine/nul /dev/mine/sub/zer; echo x > /dev/mine/nul && head -c 3 /dev/mine/sub/zer | od -An -tx1");
+    expect(out).toBe("/dev/mine\n/dev/mine/nul\n/dev/mine/sub\n/dev/mine/sub/zer\n/dev/mine/nul 1:3\n/dev/mine/sub/zer 1:5\n 00 00 00\n");
+    mkdirSync(`${lab.root}/nodevs`);
+    expect(lab.nsbox(["run", "--rm", "--net", "none", "--device", `${lab.root}/nodevs`, "busybox", "true"])).toMatchObject({
+      code: 125, stderr: `nsbox: error gathering device information while adding custom device "${lab.root}/nodevs": not a device node\n`,
+    });
   });
 
   // The config's device rules as written, with the default runtime and with runc alike.
