@@ -5,7 +5,6 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import { trace } from "../common/trace.ts";
 import { ImageStore } from "../image/index.ts";
-import { pullImage } from "../image/registry/pull.ts";
 import { isAlive } from "../linux/proc.ts";
 import { ContainerDb, NameConflict, type Row } from "./db.ts";
 import { checkName, claimGeneratedName, newId } from "./names.ts";
@@ -192,6 +191,8 @@ export class Engine {
       const { pullHeader } = await import("../image/cli/pull-report.ts");
       process.stderr.write(`${pullHeader(formatReference(parsed), parsed).join("\n")}\n`);
       const progress = new PullProgress(process.stderr.isTTY === true, process.stderr);
+      // Loaded here: the registry client is needed only for an image that is not present.
+      const { pullImage } = await import("../image/registry/pull.ts");
       const { image, digest } = await pullImage(this.images, ref, { onEvent: (e) => progress.event(e) });
       progress.finish();
       process.stderr.write(`Digest: ${digest}\nStatus: Downloaded newer image for ${name}\n`);

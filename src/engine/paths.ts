@@ -33,6 +33,11 @@ export class EnginePaths {
   get runtimeRoot(): string {
     return `${this.runRoot}/runtime`;
   }
+  /** Docker's seccomp profile resolved per capability set (seccomp-profile.ts); beside the runtime's
+   * compiled programs ("@": never a container id), so it goes with the run root. */
+  get seccompProfiles(): string {
+    return `${this.runtimeRoot}/@seccomp-profiles`;
+  }
   /** The container's ephemeral files (run root). */
   dir(id: string): string {
     return `${this.runRoot}/containers/${id}`;

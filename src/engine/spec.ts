@@ -90,7 +90,7 @@ function namespaces(choices: SpecInputs["namespaces"]): Namespace[] {
 }
 
 export function buildSpec(i: SpecInputs): Spec {
-  const spec = defaultSpec();
+  const spec = defaultSpec({ seccomp: false }); // linux.seccomp is the caller's (i.seccomp)
   const caps = capabilities(i.host, i.availableCaps);
   const proc = spec.process!;
   proc.terminal = !!i.config.Tty;
@@ -122,7 +122,6 @@ export function buildSpec(i: SpecInputs): Spec {
   if (Object.keys(cpu).length) resources.cpu = cpu;
   linux.resources = resources;
   if (i.seccomp) linux.seccomp = i.seccomp;
-  else delete linux.seccomp; // defaultSpec() carries the default profile for its own capability set
   if (i.host.Privileged) {
     linux.maskedPaths = [];
     linux.readonlyPaths = [];

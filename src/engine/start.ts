@@ -5,10 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { UserError } from "../common/errors.ts";
 import { trace } from "../common/trace.ts";
 import { LaunchError } from "../linux/launcher.ts";
-import { release } from "node:os";
 import { capabilityNames } from "../oci/capabilities.ts";
-import { DEFAULT_SECCOMP_PROFILE } from "../oci/seccomp/default-profile.ts";
-import { seccompFromProfile, type SeccompProfile } from "../oci/seccomp/profile.ts";
 import type { Spec } from "../oci/spec.ts";
 import { containerCgroup, oomFile } from "./cgroup.ts";
 import type { Row } from "./db.ts";
@@ -27,6 +24,7 @@ import { checkOurUlimits, hostDevices } from "./resource-host.ts";
 import { specJson } from "./spec-resources.ts";
 import { specMounts } from "./mount-plan.ts";
 import { writeEtcFiles } from "./etc-files.ts";
+import { seccompFor } from "./seccomp-profile.ts";
 import { applyShm } from "./ipc-shm.ts";
 
 const NS_FIELDS = { network: "NetworkMode", pid: "PidMode", ipc: "IpcMode", uts: "UTSMode" } as const;
@@ -71,24 +69,6 @@ function readOr(path: string): string {
   } catch {
     return "";
   }
-}
-
-/**
- * docker's rule: the default profile (containers-common's, as podman and docker ship it) unless
- * --privileged or seccomp=unconfined; seccomp=FILE loads a profile in the same format.
- */
-function seccompFor(host: Row["doc"]["HostConfig"], caps: string[]) {
-  const opt = (host.SecurityOpt ?? []).find((o) => /^seccomp[=:]/.test(o))?.slice(8);
-  if (host.Privileged || opt === "unconfined") return undefined;
-  let profile: SeccompProfile = DEFAULT_SECCOMP_PROFILE;
-  if (opt) {
-    try {
-      profile = JSON.parse(readFileSync(opt, "utf8")) as SeccompProfile;
-    } catch (err) {
-      throw new UserError(`--security-opt seccomp=${opt}: ${(err as Error).message}`, 125);
-    }
-  }
-  return seccompFromProfile(profile, { arch: process.arch, capabilities: caps, kernel: release() });
 }
 
 /** docker-init's upstream, tini, statically linked (Debian's tini package), or $NSBOX_INIT. */
@@ -151,7 +131,7 @@ function writeBundle(e: Engine, r: Row): Spec {
     mounts: specMounts(r.doc),
     availableCaps: available,
     initPath: r.doc.HostConfig.Init ? initBinary() : undefined,
-    seccomp: seccompFor(r.doc.HostConfig, caps) as Record<string, unknown> | undefined,
+    seccomp: seccompFor(r.doc.HostConfig, caps, e.paths.seccompProfiles) as Record<string, unknown> | undefined,
     devices: (r.doc.HostConfig.Devices ?? []).flatMap(hostDevices),
   });
   applyShm(e, r, spec); // /dev/shm by IPC mode (the host side of shareable and shared ones)
