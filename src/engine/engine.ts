@@ -168,10 +168,13 @@ export class Engine {
   cleanupFiles(id: string): void {
     unpinAll(this.paths.dir(id));
     releaseShm(this.paths.dir(id));
+    let unmounted = true;
     try {
-      this.images.releaseRootfs(id);
-    } catch {}
-    rmSync(this.paths.dir(id), { recursive: true, force: true });
+      this.images.releaseRootfs(id, this.paths.merged(id));
+    } catch {
+      unmounted = false; // its run directory stays: removing it would descend into the mount
+    }
+    if (unmounted) rmSync(this.paths.dir(id), { recursive: true, force: true });
     rmSync(this.paths.dataDir(id), { recursive: true, force: true });
     rmSync(this.paths.socket(id), { force: true });
   }
@@ -284,7 +287,7 @@ export class Engine {
       if (!host.AutoRemove) mkdirSync(this.paths.dataDir(id), { recursive: true, mode: 0o711 });
       mkdirSync(this.paths.dir(id), { recursive: true, mode: 0o711 });
       // --rm: its writable layer goes at its exit, so it need not survive a crash (cheaper unmount).
-      const fs = await this.images.prepareRootfs(img.id, id, { volatile: host.AutoRemove });
+      const fs = await this.images.prepareRootfs(img.id, id, { volatile: host.AutoRemove, mountpoint: this.paths.merged(id) });
       (doc as ContainerJSON & { GraphDriver?: unknown }).GraphDriver = { Name: fs.mode, Data: { MergedDir: fs.rootfsPath } };
       doc.Mounts = this.volumes.mountFor(id, mountPlan, fs.rootfsPath);
       writeEtcFiles(doc);

@@ -42,6 +42,10 @@ export class EnginePaths {
   dir(id: string): string {
     return `${this.runRoot}/containers/${id}`;
   }
+  /** Where its overlay root filesystem is mounted (the writable layer stays in the image store). */
+  merged(id: string): string {
+    return `${this.dir(id)}/merged`;
+  }
   /** The container's persistent files: its log. */
   dataDir(id: string): string {
     return `${this.root}/engine/containers/${id}`;

@@ -1,7 +1,9 @@
 // A container's overlay root filesystem is mounted once, at create, by the image store; a reboot
 // (or an admin's umount) takes the mount away while the container's upper dir stays. Before a
-// start we mount it again over the same layers, upper and work dirs.
-import { statSync } from "node:fs";
+// start we mount it again over the same layers, upper and work dirs. The mount point is merged/ in
+// the container's run directory (a tmpfs, gone after a reboot: made again here); containers made
+// before it moved there have it in the image store's directory, which their records name.
+import { mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { UserError } from "../common/errors.ts";
 import { overlayOptions } from "../image/store/rootfs.ts";
@@ -28,7 +30,8 @@ export function ensureRootfs(e: Engine, r: Row): string {
   const img = e.images.resolve(r.doc.Image);
   if (!img) throw new UserError(`cannot mount the root filesystem of ${r.name}: its image ${r.doc.Image} is gone`, 125);
   const layers = e.images.config(img).rootfs.diff_ids.map((d) => e.images.layers.path(d));
-  const base = dirname(merged);
+  const base = e.images.rootfsDir(r.id);
+  mkdirSync(merged, { recursive: true, mode: 0o711 });
   mount("overlay", merged, "overlay", 0, overlayOptions(layers, `${base}/upper`, `${base}/work`));
   return merged;
 }

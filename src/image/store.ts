@@ -9,7 +9,7 @@ import { BlobStore } from "./store/blobs.ts";
 import { type ImageRow, Records } from "./store/db.ts";
 import { collectGarbage, type GcResult, Leases } from "./store/gc.ts";
 import { LayerStore } from "./store/layers.ts";
-import { createRootfs, destroyRootfs, type PreparedRootfs, type RootfsMode, validateContainerId } from "./store/rootfs.ts";
+import { createRootfs, destroyRootfs, markedImage, type PreparedRootfs, type RootfsMode, validateContainerId } from "./store/rootfs.ts";
 import { type ImageConfig, type Manifest, manifestTypes } from "./types.ts";
 
 export const DEFAULT_ROOT = "/var/lib/nsbox";
@@ -162,7 +162,7 @@ export class ImageStore {
     if (!byName && tags.length > 1 && !force) {
       throw new UserError(`conflict: unable to delete ${img.id.slice(7, 19)} (must be forced) - image is referenced in multiple repositories`, 1);
     }
-    const users = this.records.rootfsUsers(img.id);
+    const users = this.rootfsUsers(img.id);
     if (users.length > 0 && !force) {
       throw new UserError(`conflict: unable to remove repository reference "${ref}" (must force) - container ${users[0]!.container} is using its referenced image ${img.id.slice(7, 19)}`, 1);
     }
@@ -183,7 +183,7 @@ export class ImageStore {
    * `selected` (the --filter) may keep some of those.
    */
   prune(all = false, selected: (img: Image) => boolean = () => true): { deleted: Digest[]; reclaimed: number } {
-    const inUse = new Set(this.records.rootfsUsers().map((u) => u.image));
+    const inUse = new Set(this.rootfsUsers().map((u) => u.image));
     const deleted: Digest[] = [];
     for (const img of this.list()) {
       if (inUse.has(img.id) || (!all && img.names.length > 0) || !selected(img)) continue;
@@ -203,35 +203,64 @@ export class ImageStore {
   /**
    * A writable root filesystem for a container: overlayfs over the image's layers with the
    * container's own upper dir, or a copy where overlayfs can't be mounted (with a warning).
+   * opts.volatile: a writable layer that need not survive a crash (a container removed at its exit).
+   * opts.mountpoint: where to mount the overlay (made here; its parent must exist), instead of
+   * merged/ in the container's directory under the store; pass it to releaseRootfs too.
    */
-  /** opts.volatile: a writable layer that need not survive a crash (a container removed at its exit). */
-  async prepareRootfs(ref: string, containerId: string, opts: { mode?: RootfsMode; volatile?: boolean } = {}): Promise<PreparedRootfs> {
+  async prepareRootfs(
+    ref: string,
+    containerId: string,
+    opts: { mode?: RootfsMode; volatile?: boolean; mountpoint?: string } = {},
+  ): Promise<PreparedRootfs> {
     validateContainerId(containerId);
     const img = this.get(ref);
     const manifest = this.manifest(img);
     const diffIds = this.config(img).rootfs.diff_ids;
     const layers = manifest.layers.map((l, i) => ({ blob: l.digest, dir: this.layers.path(diffIds[i]!) }));
     await Promise.all(manifest.layers.map((l, i) => this.layers.ensure(l.digest, diffIds[i]!)));
-    const base = `${this.root}/containers/${containerId}`;
-    fs.mkdirSync(`${this.root}/containers`, { recursive: true, mode: 0o700 });
-    if (this.records.rootfs(containerId)) throw new UserError(`container ${containerId} already has a root filesystem`);
+    fs.mkdirSync(this.rootfsDir(), { recursive: true, mode: 0o700 });
     const mode = opts.mode ?? (process.env.NSBOX_ROOTFS_MODE as RootfsMode | undefined);
     let made;
     try {
-      made = await createRootfs(base, containerId, layers, (d) => this.blobs.path(d), mode, this.warn, opts.volatile);
+      made = await createRootfs(this.rootfsDir(containerId), img.id, layers, (d) => this.blobs.path(d), mode, this.warn, opts);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "EEXIST") throw new UserError(`container ${containerId} already has a root filesystem`);
       throw e;
     }
-    this.records.addRootfs(containerId, img.id, made.mode, made.path);
-    return { containerId, rootfsPath: made.path, mode: made.mode, cleanup: async () => this.releaseRootfs(containerId) };
+    const mountpoint = opts.mountpoint;
+    return { containerId, rootfsPath: made.path, mode: made.mode, cleanup: async () => this.releaseRootfs(containerId, mountpoint) };
   }
 
-  /** Unmounts and removes a container's rootfs (from any process, e.g. after an engine restart). */
-  releaseRootfs(containerId: string): void {
+  /** The directory of a container's rootfs (upper and work, or its copy), or of them all. */
+  rootfsDir(containerId?: string): string {
+    return containerId === undefined ? `${this.root}/containers` : `${this.root}/containers/${containerId}`;
+  }
+
+  /**
+   * Unmounts and removes a container's rootfs (from any process, e.g. after an engine restart);
+   * `mountpoint` as given to prepareRootfs.
+   */
+  releaseRootfs(containerId: string, mountpoint?: string): void {
     validateContainerId(containerId);
-    destroyRootfs(`${this.root}/containers/${containerId}`);
-    this.records.deleteRootfs(containerId);
+    destroyRootfs(this.rootfsDir(containerId), mountpoint);
+    // A rootfs made before the image marker (store/rootfs.ts) has a record instead.
+    if (this.records.rootfs(containerId)) this.records.deleteRootfs(containerId);
+  }
+
+  /** Containers whose rootfs is made from an image (any image when none is named). */
+  rootfsUsers(image?: string): { container: string; image: Digest }[] {
+    const out: { container: string; image: Digest }[] = [];
+    let ids: string[] = [];
+    try {
+      ids = fs.readdirSync(this.rootfsDir());
+    } catch {}
+    for (const container of ids) {
+      const marked = markedImage(this.rootfsDir(container));
+      if (marked && (!image || marked === image)) out.push({ container, image: marked });
+    }
+    // Records of rootfs made before the marker.
+    for (const r of this.records.rootfsUsers(image)) if (!out.some((u) => u.container === r.container)) out.push(r);
+    return out;
   }
 }
 

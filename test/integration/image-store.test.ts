@@ -55,15 +55,28 @@ describe("store", () => {
     expect(view(cp.rootfsPath)).toEqual(want);
     // Writes go to the container's upper dir, never into the shared layers.
     fs.writeFileSync(`${ov.rootfsPath}/etc/hostname`, "changed");
-    const ov2 = await store.prepareRootfs("example.com/two:1", "c-overlay2");
+    // Mounted where the caller says (the engine's run directory), the writable layer still in the store.
+    fs.mkdirSync(`${base}/run`, { recursive: true });
+    const ov2 = await store.prepareRootfs("example.com/two:1", "c-overlay2", { mountpoint: `${base}/run/c-overlay2` });
+    expect(ov2.rootfsPath).toBe(`${base}/run/c-overlay2`);
     expect(fs.readFileSync(`${ov2.rootfsPath}/etc/hostname`, "utf8")).toBe("base");
+    fs.writeFileSync(`${ov2.rootfsPath}/new`, "x");
+    expect(fs.readdirSync(`${base}/s1/containers/c-overlay2/upper`)).toEqual(["new"]);
+    // Which image each rootfs uses is on its directory: another store instance (process) sees it.
+    const users = new ImageStore(`${base}/s1`).rootfsUsers(img!.id).map((u) => u.container).sort();
+    expect(users).toEqual(["c-copy", "c-overlay", "c-overlay2"]);
+    expect(store.prune(true).deleted).toEqual([]);
     await expect(store.prepareRootfs("example.com/two:1", "c-overlay")).rejects.toThrow(/already has a root filesystem/);
     await expect(store.prepareRootfs("example.com/two:1", "../evil")).rejects.toThrow(/invalid container id/);
     // In use: rmi refuses without force.
     expect(() => store.remove("example.com/two:1")).toThrow(/is using its referenced image/);
     for (const r of [ov, cp, ov2]) await r.cleanup();
     expect(fs.existsSync(ov.rootfsPath)).toBe(false);
+    expect(fs.existsSync(ov2.rootfsPath)).toBe(false);
+    expect(fs.readdirSync(`${base}/s1/containers`)).toEqual([]);
+    expect(store.rootfsUsers()).toEqual([]);
     expect(fs.readFileSync("/proc/self/mounts", "utf8")).not.toContain(`${base}/s1/containers`);
+    expect(fs.readFileSync("/proc/self/mounts", "utf8")).not.toContain(`${base}/run`);
   });
 
   test("layers are unpacked once and shared; rmi deletes the image and GC its blobs and layers", async () => {

@@ -1,13 +1,17 @@
-// Container root filesystems: <root>/containers/<id>/ holds either an overlayfs mount (merged/,
-// with the container's own upper/ and work/ over the image's shared layer dirs) or, where
-// overlayfs is unavailable, a private copy built by applying each layer in order (rootfs/).
+// Container root filesystems: <root>/containers/<id>/ holds either the container's own upper/ and
+// work/ for an overlayfs mount over the image's shared layer dirs, or, where overlayfs is
+// unavailable, a private copy built by applying each layer in order (rootfs/). The overlay is
+// mounted at merged/ there, or at a mount point the caller names (the engine's is in the
+// container's run directory, on a tmpfs: one directory fewer on the persistent root, see
+// docs/performance.md). Which image a rootfs is made from is an xattr of its directory (see
+// marker below), not a database row: nothing to write, or checkpoint, per container.
 //
 // The overlay is mounted with mount(2) through bun:ffi (see src/linux/libc.ts) in the caller's mount
 // namespace: no process spawn, and the runtime later bind-mounts that path as the container's
 // root in the container's own namespace, as it does for any OCI bundle.
 import * as fs from "node:fs";
 import { type Digest } from "../digest.ts";
-import { mount, MNT_DETACH, umount, SysError } from "../../linux/libc.ts";
+import { lgetxattr, lsetxattr, mount, MNT_DETACH, umount, SysError } from "../../linux/libc.ts";
 import { unpackInto } from "./layers.ts";
 
 export type RootfsMode = "overlay" | "copy";
@@ -47,20 +51,50 @@ export function overlayOptions(lowerBottomFirst: string[], upper: string, work: 
   return data;
 }
 
+// The image a container's rootfs is made from, on its directory: rmi and prune ask which images
+// are in use. trusted.* needs CAP_SYS_ADMIN (the store needs it for mounts anyway); a file system
+// without xattrs gets a file instead. A directory without either (a crash between mkdir and the
+// marker) names no image: the engine's reconciliation removes it with the container's record.
+const IMAGE_XATTR = "trusted.nsbox.image";
+
+function markImage(base: string, image: Digest): void {
+  try {
+    lsetxattr(base, IMAGE_XATTR, Buffer.from(image));
+  } catch (e) {
+    if (!(e instanceof SysError && (e.code === "EOPNOTSUPP" || e.code === "EPERM"))) throw e;
+    fs.writeFileSync(`${base}/image`, image);
+  }
+}
+
+/** The image a rootfs directory was made from (undefined: unmarked). */
+export function markedImage(base: string): Digest | undefined {
+  const x = lgetxattr(base, IMAGE_XATTR);
+  if (x) return x.toString() as Digest;
+  try {
+    return fs.readFileSync(`${base}/image`, "utf8") as Digest;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function createRootfs(
   base: string,
-  containerId: string,
+  image: Digest,
   layers: RootfsLayer[],
   blobPath: (d: Digest) => string,
   want: RootfsMode | undefined,
   warn: (m: string) => void,
-  volatile = false,
+  opts: { volatile?: boolean; mountpoint?: string } = {},
 ): Promise<{ path: string; mode: RootfsMode }> {
+  const { volatile = false } = opts;
   fs.mkdirSync(base, { mode: 0o700 }); // fails with EEXIST when the container already has one
+  const merged = opts.mountpoint ?? `${base}/merged`;
   try {
+    markImage(base, image);
     if (want !== "copy" && layers.length > 0) {
-      const upper = `${base}/upper`, work = `${base}/work`, merged = `${base}/merged`;
-      for (const d of [upper, work, merged]) fs.mkdirSync(d, 0o755);
+      const upper = `${base}/upper`, work = `${base}/work`;
+      for (const d of [upper, work]) fs.mkdirSync(d, 0o755);
+      fs.mkdirSync(merged, 0o755);
       try {
         const lower = layers.map((l) => l.dir);
         try {
@@ -74,7 +108,8 @@ export async function createRootfs(
       } catch (e) {
         if (want === "overlay" || !(e instanceof SysError)) throw e;
         warn(`overlayfs unavailable (${e.code}): copying the image's layers instead (slower, uses more disk)`);
-        for (const d of [upper, work, merged]) fs.rmSync(d, { recursive: true, force: true });
+        for (const d of [upper, work]) fs.rmSync(d, { recursive: true, force: true });
+        removeMountpoint(merged);
       }
     }
     const rootfs = `${base}/rootfs`;
@@ -82,21 +117,36 @@ export async function createRootfs(
     for (const l of layers) await unpackInto(blobPath(l.blob), rootfs, "apply", warn);
     return { path: rootfs, mode: "copy" };
   } catch (e) {
+    if (opts.mountpoint) removeMountpoint(opts.mountpoint);
     fs.rmSync(base, { recursive: true, force: true });
     throw e;
   }
 }
 
-/** Unmounts (if mounted) and deletes a container's rootfs dir. */
-export function destroyRootfs(base: string): void {
-  const merged = `${base}/merged`;
-  if (fs.existsSync(merged)) {
-    try {
-      umount(merged);
-    } catch (e) {
-      if (e instanceof SysError && e.code === "EBUSY") umount(merged, MNT_DETACH);
-      else if (!(e instanceof SysError && e.code === "EINVAL")) throw e; // EINVAL: not mounted
-    }
+function unmountIfMounted(path: string): void {
+  if (!fs.existsSync(path)) return;
+  try {
+    umount(path);
+  } catch (e) {
+    if (e instanceof SysError && e.code === "EBUSY") umount(path, MNT_DETACH);
+    else if (!(e instanceof SysError && e.code === "EINVAL")) throw e; // EINVAL: not mounted
   }
+}
+
+/** rmdir, never recursive: a mount point still mounted must not be emptied through the mount. */
+function removeMountpoint(path: string): void {
+  try {
+    fs.rmdirSync(path);
+  } catch {}
+}
+
+/**
+ * Unmounts (if mounted) and deletes a container's rootfs dir; `mountpoint`: where it was mounted
+ * if not at merged/ inside it (a rootfs made before mount points moved has merged/: both are tried).
+ */
+export function destroyRootfs(base: string, mountpoint?: string): void {
+  if (mountpoint) unmountIfMounted(mountpoint);
+  unmountIfMounted(`${base}/merged`);
+  if (mountpoint) removeMountpoint(mountpoint);
   fs.rmSync(base, { recursive: true, force: true });
 }
