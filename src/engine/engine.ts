@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import { trace } from "../common/trace.ts";
 import { ImageStore } from "../image/index.ts";
+import { cacheLayoutIn } from "../linux/cgroups/layout.ts";
 import { isAlive } from "../linux/proc.ts";
 import { ContainerDb, NameConflict, type Row } from "./db.ts";
 import { checkName, claimGeneratedName, newId } from "./names.ts";
@@ -58,6 +59,7 @@ export class Engine {
   constructor(opts: EngineOptions = {}) {
     this.paths = new EnginePaths(engineRoot(opts.root), opts.runRoot);
     prepareRunRoot(this.paths.runRoot);
+    cacheLayoutIn(this.paths.cgroupLayoutCache);
     this.db = new ContainerDb(this.paths.db);
     this.reconcile();
   }

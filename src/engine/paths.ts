@@ -38,6 +38,10 @@ export class EnginePaths {
   get seccompProfiles(): string {
     return `${this.runtimeRoot}/@seccomp-profiles`;
   }
+  /** The cgroup mounts of mountinfo, kept for detectLayout (src/linux/cgroups/layout-cache.ts). */
+  get cgroupLayoutCache(): string {
+    return `${this.runtimeRoot}/@cgroup-layout.json`;
+  }
   /** The container's ephemeral files (run root). */
   dir(id: string): string {
     return `${this.runRoot}/containers/${id}`;

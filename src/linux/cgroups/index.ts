@@ -2,7 +2,7 @@
 // OCI linux.resources (pure), and carry it out; then join, freeze/thaw, update, stats, OOM
 // events and removal. See docs/cgroups.md.
 export type { LinuxResources, LinuxDeviceCgroup, LinuxMemory, LinuxCPU, LinuxBlockIO, LinuxHugepageLimit, LinuxNetwork } from "./resources.ts";
-export { detectLayout, parseLayout, hierarchyFor, hierarchyName, type CgroupLayout, type Hierarchy, type LayoutKind, type CgroupVersion } from "./layout.ts";
+export { cacheLayoutIn, detectLayout, parseLayout, hierarchyFor, hierarchyName, type CgroupLayout, type Hierarchy, type LayoutKind, type CgroupVersion } from "./layout.ts";
 export { resolveCgroupPath, cgroupHandle, dirFor, expandSlice, DEFAULT_CGROUP_PARENT, type CgroupPath, type CgroupHandle, type CgroupDir } from "./paths.ts";
 export { planCgroup, planResources, type CgroupPlan, type PlannedDir } from "./plan.ts";
 export type { CgroupWrite } from "./plan-context.ts";

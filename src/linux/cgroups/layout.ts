@@ -7,6 +7,7 @@
 //           hugetlb on the machine this was written on).
 // In the hybrid layout each controller is served by the hierarchy that has it: v1 first.
 import { readFileSync } from "node:fs";
+import { cachedCgroupMounts, storeCgroupMounts } from "./layout-cache.ts";
 
 export type CgroupVersion = 1 | 2;
 export type LayoutKind = "v1" | "v2" | "hybrid" | "none";
@@ -28,7 +29,7 @@ export interface CgroupLayout {
   hierarchies: Hierarchy[];
 }
 
-interface CgroupMount {
+export interface CgroupMount {
   fstype: "cgroup" | "cgroup2";
   mountpoint: string;
   root: string;
@@ -87,7 +88,15 @@ export function parseLayout(
   selfCgroup: string,
   readV2Controllers: (mountpoint: string) => string,
 ): CgroupLayout {
-  const mounts = parseCgroupMounts(mountinfo);
+  return layoutFromMounts(parseCgroupMounts(mountinfo), selfCgroup, readV2Controllers);
+}
+
+/** parseLayout's second half: the layout from the cgroup mounts (mountinfo's, or cached ones). */
+export function layoutFromMounts(
+  mounts: CgroupMount[],
+  selfCgroup: string,
+  readV2Controllers: (mountpoint: string) => string,
+): CgroupLayout {
   const hierarchies: Hierarchy[] = [];
   for (const entry of parseSelfCgroup(selfCgroup)) {
     if (entry.controllers.length === 0) {
@@ -126,6 +135,24 @@ function layoutKind(hs: Hierarchy[]): LayoutKind {
 }
 
 let detected: CgroupLayout | undefined;
+let cacheFile: string | undefined;
+
+/**
+ * Lets detectLayout keep the cgroup mounts it reads from mountinfo in `file` (a tmpfs, e.g. the
+ * engine's run root) and reuse them while they still hold (layout-cache.ts): mountinfo grows
+ * with every running container's mounts, and the kernel's generating it is O(mounts) per read.
+ */
+export function cacheLayoutIn(file: string): void {
+  cacheFile = file;
+}
+
+function readV2Controllers(mp: string): string {
+  try {
+    return readFileSync(`${mp}/cgroup.controllers`, "utf8");
+  } catch {
+    return "";
+  }
+}
 
 /**
  * The layout of the machine (as seen by this process), read once: parsing mountinfo costs ~1 ms
@@ -133,13 +160,19 @@ let detected: CgroupLayout | undefined;
  * layout several times; the cgroup hierarchies mounted do not change under a command.
  */
 export function detectLayout(): CgroupLayout {
-  return (detected ??= parseLayout(readFileSync("/proc/self/mountinfo", "utf8"), readFileSync("/proc/self/cgroup", "utf8"), (mp) => {
-    try {
-      return readFileSync(`${mp}/cgroup.controllers`, "utf8");
-    } catch {
-      return "";
+  if (detected) return detected;
+  const self = readFileSync("/proc/self/cgroup", "utf8");
+  if (cacheFile) {
+    const cached = cachedCgroupMounts(cacheFile);
+    if (cached) {
+      const layout = layoutFromMounts(cached, self, readV2Controllers);
+      // A hierarchy the cached mounts do not serve may have been mounted since: read afresh.
+      if (layout.hierarchies.length === parseSelfCgroup(self).length) return (detected = layout);
     }
-  }));
+  }
+  const mounts = parseCgroupMounts(readFileSync("/proc/self/mountinfo", "utf8"));
+  if (cacheFile) storeCgroupMounts(cacheFile, mounts);
+  return (detected = layoutFromMounts(mounts, self, readV2Controllers));
 }
 
 /** v2 names of the v1 controllers that were renamed or folded into cpu. */

@@ -1,0 +1,50 @@
+// The cache of mountinfo's cgroup mounts (src/linux/cgroups/layout-cache.ts), on this machine's
+// real mounts: used while every mount point still shows the file system root it was cached with,
+// in the same mount namespace; otherwise nothing (detectLayout then reads mountinfo afresh).
+import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { cachedCgroupMounts, storeCgroupMounts } from "../../src/linux/cgroups/layout-cache.ts";
+import { parseCgroupMounts } from "../../src/linux/cgroups/layout.ts";
+
+const dir = mkdtempSync(`${tmpdir()}/nsbox-layout-cache-`);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const mounts = parseCgroupMounts(readFileSync("/proc/self/mountinfo", "utf8"));
+const hasCgroups = mounts.length > 0;
+
+test.skipIf(!hasCgroups)("stored mounts come back while they hold", () => {
+  const file = `${dir}/a/layout.json`; // its directory is made
+  expect(cachedCgroupMounts(file)).toBeUndefined();
+  storeCgroupMounts(file, mounts);
+  expect(cachedCgroupMounts(file)).toEqual(mounts);
+});
+
+test.skipIf(!hasCgroups)("a mount point that shows another root, or none, invalidates the cache", () => {
+  const file = `${dir}/b.json`;
+  storeCgroupMounts(file, mounts);
+  const c = JSON.parse(readFileSync(file, "utf8"));
+  c.mounts[0].ino += 1; // as if a subtree of the hierarchy were mounted there instead
+  writeFileSync(file, JSON.stringify(c));
+  expect(cachedCgroupMounts(file)).toBeUndefined();
+  storeCgroupMounts(file, mounts);
+  const gone = JSON.parse(readFileSync(file, "utf8"));
+  gone.mounts[0].mountpoint = `${dir}/not-mounted`; // unmounted: the directory is gone or another fs
+  writeFileSync(file, JSON.stringify(gone));
+  expect(cachedCgroupMounts(file)).toBeUndefined();
+});
+
+test.skipIf(!hasCgroups)("a cache from another mount namespace is not used", () => {
+  const file = `${dir}/c.json`;
+  storeCgroupMounts(file, mounts);
+  const c = JSON.parse(readFileSync(file, "utf8"));
+  c.mountNamespace = "mnt:[1]";
+  writeFileSync(file, JSON.stringify(c));
+  expect(cachedCgroupMounts(file)).toBeUndefined();
+});
+
+test("a damaged or empty cache is not used", () => {
+  writeFileSync(`${dir}/d.json`, "{not json");
+  expect(cachedCgroupMounts(`${dir}/d.json`)).toBeUndefined();
+  storeCgroupMounts(`${dir}/e.json`, []);
+  expect(cachedCgroupMounts(`${dir}/e.json`)).toBeUndefined();
+});
