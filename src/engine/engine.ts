@@ -11,6 +11,7 @@ import { ContainerDb, NameConflict, type Row } from "./db.ts";
 import { checkName, claimGeneratedName, newId } from "./names.ts";
 import { EnginePaths, engineRoot } from "./paths.ts";
 import { prepareRunRoot } from "./run-root.ts";
+import { ensureInitLayer } from "./init-layer.ts";
 import { runtimeCommand } from "./runtimes.ts";
 import { capabilities, commandLine } from "./spec.ts";
 import { writeEtcFiles } from "./etc-files.ts";
@@ -289,7 +290,9 @@ export class Engine {
       if (!host.AutoRemove) mkdirSync(this.paths.dataDir(id), { recursive: true, mode: 0o711 });
       mkdirSync(this.paths.dir(id), { recursive: true, mode: 0o711 });
       // --rm: its writable layer goes at its exit, so it need not survive a crash (cheaper unmount).
-      const fs = await this.images.prepareRootfs(img.id, id, { volatile: host.AutoRemove, mountpoint: this.paths.merged(id) });
+      const fs = await this.images.prepareRootfs(img.id, id, {
+        volatile: host.AutoRemove, mountpoint: this.paths.merged(id), initLayer: ensureInitLayer(this.paths.initLayer),
+      });
       (doc as ContainerJSON & { GraphDriver?: unknown }).GraphDriver = { Name: fs.mode, Data: { MergedDir: fs.rootfsPath } };
       doc.Mounts = this.volumes.mountFor(id, mountPlan, fs.rootfsPath);
       writeEtcFiles(doc);

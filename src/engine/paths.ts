@@ -50,6 +50,10 @@ export class EnginePaths {
   merged(id: string): string {
     return `${this.dir(id)}/merged`;
   }
+  /** Empty mount targets laid over every image (init-layer.ts). */
+  get initLayer(): string {
+    return `${this.root}/engine/init-layer`;
+  }
   /** The container's persistent files: its log. */
   dataDir(id: string): string {
     return `${this.root}/engine/containers/${id}`;

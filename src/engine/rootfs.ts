@@ -8,6 +8,7 @@ import { dirname } from "node:path";
 import { UserError } from "../common/errors.ts";
 import { overlayOptions } from "../image/store/rootfs.ts";
 import { mount } from "../linux/libc.ts";
+import { ensureInitLayer } from "./init-layer.ts";
 import type { Row } from "./db.ts";
 import type { Engine } from "./engine.ts";
 
@@ -29,7 +30,9 @@ export function ensureRootfs(e: Engine, r: Row): string {
   if (driver !== "overlay" || isMountpoint(merged)) return merged;
   const img = e.images.resolve(r.doc.Image);
   if (!img) throw new UserError(`cannot mount the root filesystem of ${r.name}: its image ${r.doc.Image} is gone`, 125);
-  const layers = e.images.config(img).rootfs.diff_ids.map((d) => e.images.layers.path(d));
+  // The same lower dirs as at create (a container made before the init layer gets it now: its own
+  // copies of those files in its upper dir hide it).
+  const layers = e.images.lowerDirs(img, ensureInitLayer(e.paths.initLayer));
   const base = e.images.rootfsDir(r.id);
   mkdirSync(merged, { recursive: true, mode: 0o711 });
   mount("overlay", merged, "overlay", 0, overlayOptions(layers, `${base}/upper`, `${base}/work`));

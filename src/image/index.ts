@@ -6,7 +6,7 @@
 //   const fs = await store.prepareRootfs(img.id, containerId);  // { rootfsPath, mode, cleanup }
 //   ...; await fs.cleanup();                          // or store.releaseRootfs(containerId) later
 export { ImageStore, imageRoot, DEFAULT_ROOT, type Image, type RemoveResult } from "./store.ts";
-export type { PreparedRootfs, RootfsMode } from "./store/rootfs.ts";
+export type { InitLayer, PreparedRootfs, RootfsMode } from "./store/rootfs.ts";
 export type { ImageConfig, ContainerConfig, Manifest, Index, Descriptor, Platform } from "./types.ts";
 export { parseReference, formatReference, familiarName, type Reference } from "./reference.ts";
 export { hostPlatform, parsePlatform, formatPlatform } from "./platform.ts";

@@ -9,7 +9,7 @@ import { BlobStore } from "./store/blobs.ts";
 import { type ImageRow, Records } from "./store/db.ts";
 import { collectGarbage, type GcResult, Leases } from "./store/gc.ts";
 import { LayerStore } from "./store/layers.ts";
-import { createRootfs, destroyRootfs, markedImage, type PreparedRootfs, type RootfsMode, validateContainerId } from "./store/rootfs.ts";
+import { createRootfs, destroyRootfs, type InitLayer, markedImage, withInitLayer, type PreparedRootfs, type RootfsMode, validateContainerId } from "./store/rootfs.ts";
 import { type ImageConfig, type Manifest, manifestTypes } from "./types.ts";
 
 export const DEFAULT_ROOT = "/var/lib/nsbox";
@@ -206,11 +206,12 @@ export class ImageStore {
    * opts.volatile: a writable layer that need not survive a crash (a container removed at its exit).
    * opts.mountpoint: where to mount the overlay (made here; its parent must exist), instead of
    * merged/ in the container's directory under the store; pass it to releaseRootfs too.
+   * opts.initLayer: empty mount targets laid over the image's layers where they fit (store/rootfs.ts).
    */
   async prepareRootfs(
     ref: string,
     containerId: string,
-    opts: { mode?: RootfsMode; volatile?: boolean; mountpoint?: string } = {},
+    opts: { mode?: RootfsMode; volatile?: boolean; mountpoint?: string; initLayer?: InitLayer } = {},
   ): Promise<PreparedRootfs> {
     validateContainerId(containerId);
     const img = this.get(ref);
@@ -222,13 +223,19 @@ export class ImageStore {
     const mode = opts.mode ?? (process.env.NSBOX_ROOTFS_MODE as RootfsMode | undefined);
     let made;
     try {
-      made = await createRootfs(this.rootfsDir(containerId), img.id, layers, (d) => this.blobs.path(d), mode, this.warn, opts);
+      const lower = withInitLayer(layers.map((l) => l.dir), opts.initLayer);
+      made = await createRootfs(this.rootfsDir(containerId), img.id, layers, (d) => this.blobs.path(d), mode, this.warn, { ...opts, lower });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "EEXIST") throw new UserError(`container ${containerId} already has a root filesystem`);
       throw e;
     }
     const mountpoint = opts.mountpoint;
     return { containerId, rootfsPath: made.path, mode: made.mode, cleanup: async () => this.releaseRootfs(containerId, mountpoint) };
+  }
+
+  /** An overlay's lower dirs for an image, bottom-first: its layers, and the init layer if it fits (as prepareRootfs). */
+  lowerDirs(img: ImageRow, initLayer?: InitLayer): string[] {
+    return withInitLayer(this.config(img).rootfs.diff_ids.map((d) => this.layers.path(d)), initLayer);
   }
 
   /** The directory of a container's rootfs (upper and work, or its copy), or of them all. */

@@ -77,6 +77,56 @@ export function markedImage(base: string): Digest | undefined {
   }
 }
 
+/**
+ * Empty files laid over an image's layers as one more (read-only, shared) lower layer: mount
+ * targets the caller binds over in every container (the engine's /etc/hosts, /etc/hostname,
+ * /etc/resolv.conf, as docker's init layer). Without it, an OCI runtime creates each missing target
+ * in the container's writable layer: a copy-up of /etc and a few inodes on disk per container.
+ */
+export interface InitLayer {
+  dir: string;
+  /** Its files, relative ("etc/hosts"); their parent directories are 0755 root:root. */
+  files: string[];
+}
+
+/** The topmost entry at `rel` in layers given top-first (a whiteout counts as none). */
+function topmost(lowerTopFirst: string[], rel: string): fs.Stats | undefined {
+  for (const l of lowerTopFirst) {
+    const st = fs.lstatSync(`${l}/${rel}`, { throwIfNoEntry: false });
+    if (!st) continue;
+    return st.isCharacterDevice() && st.rdev === 0 ? undefined : st;
+  }
+  return undefined;
+}
+
+/**
+ * Whether an init layer leaves the image's tree as it is but for its own files: each parent
+ * directory absent in the image or a 0755 root:root directory (an upper layer's directory shows
+ * its own owner and mode), each file absent or a regular file (whose content the caller's bind
+ * mount hides anyway). Otherwise (e.g. /etc a symlink, /etc/resolv.conf a symlink) the image gets
+ * none and the runtime makes the targets as before. Opaque directories are not followed: an entry
+ * they hide can only make this answer no.
+ */
+export function initLayerFits(init: InitLayer, lowerTopFirst: string[]): boolean {
+  for (const f of init.files) {
+    const parts = f.split("/");
+    for (let i = 1; i <= parts.length; i++) {
+      const st = topmost(lowerTopFirst, parts.slice(0, i).join("/"));
+      if (!st) break;
+      if (i === parts.length) {
+        if (!st.isFile()) return false;
+      } else if (!st.isDirectory() || (st.mode & 0o7777) !== 0o755 || st.uid !== 0 || st.gid !== 0) return false;
+    }
+  }
+  return true;
+}
+
+/** An overlay's lower dirs, bottom-first: the image's layers, and over them the init layer if it fits. */
+export function withInitLayer(layersBottomFirst: string[], init: InitLayer | undefined): string[] {
+  return init && initLayerFits(init, [...layersBottomFirst].reverse()) ? [...layersBottomFirst, init.dir] : layersBottomFirst;
+}
+
+/** opts.lower: the overlay's lower dirs, bottom-first, if not just the layers' (withInitLayer). */
 export async function createRootfs(
   base: string,
   image: Digest,
@@ -84,7 +134,7 @@ export async function createRootfs(
   blobPath: (d: Digest) => string,
   want: RootfsMode | undefined,
   warn: (m: string) => void,
-  opts: { volatile?: boolean; mountpoint?: string } = {},
+  opts: { volatile?: boolean; mountpoint?: string; lower?: string[] } = {},
 ): Promise<{ path: string; mode: RootfsMode }> {
   const { volatile = false } = opts;
   fs.mkdirSync(base, { mode: 0o700 }); // fails with EEXIST when the container already has one
@@ -96,7 +146,7 @@ export async function createRootfs(
       for (const d of [upper, work]) fs.mkdirSync(d, 0o755);
       fs.mkdirSync(merged, 0o755);
       try {
-        const lower = layers.map((l) => l.dir);
+        const lower = opts.lower ?? layers.map((l) => l.dir);
         try {
           mount("overlay", merged, "overlay", 0, overlayOptions(lower, upper, work, volatile));
         } catch (e) {
