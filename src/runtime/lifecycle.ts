@@ -5,6 +5,7 @@ import { resolve } from "node:path";
 import { UserError } from "../common/errors.ts";
 import { trace } from "../common/trace.ts";
 import { cgroupJoin, createCgroup, destroyCgroup, detectLayout, planCgroup, resolveCgroupPath, type CgroupHandle } from "../linux/cgroups/index.ts";
+import { cacheLayoutIn } from "../linux/cgroups/layout.ts";
 import { launch, type Launched, type LaunchOptions, type Stdio } from "../linux/launcher.ts";
 import { readStat, waitGone } from "../linux/proc.ts";
 import { compileCreate } from "../oci/compile.ts";
@@ -61,6 +62,9 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
   let cgroup: CgroupHandle | undefined;
   let launched: Launched | undefined;
   try {
+    // mountinfo's cgroup mounts, kept under the root ("@": never a container id): mountinfo grows
+    // with every container's mounts, and layout-cache.ts checks that the cache still holds.
+    cacheLayoutIn(`${store.root}/@cgroup-layout.json`);
     const layout = detectLayout();
     if (layout.kind !== "none") {
       cgroup = createCgroup(planCgroup(containerResources(spec), resolveCgroupPath(spec.linux?.cgroupsPath, id), layout)).handle;

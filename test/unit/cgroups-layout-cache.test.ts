@@ -42,6 +42,16 @@ test.skipIf(!hasCgroups)("a cache from another mount namespace is not used", () 
   expect(cachedCgroupMounts(file)).toBeUndefined();
 });
 
+test.skipIf(!hasCgroups)("a cache from another boot is not used (its mounts may number alike)", () => {
+  const file = `${dir}/boot.json`;
+  storeCgroupMounts(file, mounts);
+  const c = JSON.parse(readFileSync(file, "utf8"));
+  expect(c.bootId).toBe(readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim());
+  c.bootId = "00000000-0000-0000-0000-000000000000";
+  writeFileSync(file, JSON.stringify(c));
+  expect(cachedCgroupMounts(file)).toBeUndefined();
+});
+
 test("a damaged or empty cache is not used", () => {
   writeFileSync(`${dir}/d.json`, "{not json");
   expect(cachedCgroupMounts(`${dir}/d.json`)).toBeUndefined();

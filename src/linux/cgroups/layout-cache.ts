@@ -7,8 +7,9 @@
 // same namespace (/proc/self/ns/mnt), and at each mount point the same file system root (device
 // and inode of the directory: another hierarchy, a subtree mounted instead, or nothing mounted
 // there any more all change them). A hierarchy mounted since is caught by detectLayout (one of
-// /proc/self/cgroup's hierarchies without a mount). The file belongs on a tmpfs (the engine's run
-// root): a reboot's mounts are new ones.
+// /proc/self/cgroup's hierarchies without a mount). A reboot's mounts are new ones even where
+// their numbers come out the same, so the cache also names the boot (boot_id): it may live on a
+// disk (nsbox-runtime's --root, /run on a system whose /run is no tmpfs).
 import { mkdirSync, readFileSync, readlinkSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { CgroupMount } from "./layout.ts";
@@ -19,12 +20,17 @@ interface CachedMount extends CgroupMount {
 }
 
 interface CacheFile {
+  bootId: string;
   mountNamespace: string;
   mounts: CachedMount[];
 }
 
 function mountNamespace(): string {
   return readlinkSync("/proc/self/ns/mnt");
+}
+
+function bootId(): string {
+  return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
 }
 
 function sameRoot(m: CachedMount): boolean {
@@ -44,7 +50,7 @@ export function cachedCgroupMounts(file: string): CgroupMount[] | undefined {
   } catch {
     return undefined;
   }
-  if (c.mountNamespace !== mountNamespace() || !c.mounts.length || !c.mounts.every(sameRoot)) return undefined;
+  if (c.bootId !== bootId() || c.mountNamespace !== mountNamespace() || !c.mounts?.length || !c.mounts.every(sameRoot)) return undefined;
   return c.mounts.map(({ dev: _d, ino: _i, ...m }) => m);
 }
 
@@ -55,7 +61,7 @@ export function storeCgroupMounts(file: string, mounts: CgroupMount[]): void {
       const st = statSync(m.mountpoint);
       return { ...m, dev: st.dev, ino: st.ino };
     });
-    const body: CacheFile = { mountNamespace: mountNamespace(), mounts: withRoots };
+    const body: CacheFile = { bootId: bootId(), mountNamespace: mountNamespace(), mounts: withRoots };
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const tmp = `${file}.${process.pid}`;
     writeFileSync(tmp, JSON.stringify(body));
