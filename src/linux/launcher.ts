@@ -112,6 +112,11 @@ export async function launch(plan: LaunchPlan, opts: LaunchOptions = {}): Promis
   try {
     const stdio = [...(opts.stdio ?? ["inherit", "inherit", "inherit"]), theirs, ...(opts.passFds ?? [])];
     proc = Bun.spawn([LAUNCHER_PATH], { stdio });
+  } catch (err) {
+    // Not built, or not executable: one line naming the file, as for any step (setup builds it).
+    const errno = (err as NodeJS.ErrnoException).errno;
+    if (typeof errno === "number") throw new LaunchError("stage0", "start the launcher", `${LAUNCHER_PATH} (built by scripts/setup.sh)`, Math.abs(errno));
+    throw err;
   } finally {
     closeSync(theirs);
   }

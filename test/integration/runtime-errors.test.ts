@@ -93,6 +93,17 @@ describe.skipIf(!canRun)("invalid config.json", () => {
   });
 });
 
+describe.skipIf(!canRun)("an installation without its launcher", () => {
+  test("one line naming the missing file and how it is built; no state, no cgroup", () => {
+    const id = sb.id();
+    const r = sb.rt(["run", "--bundle", sb.bundle(config(() => {})), id], { env: { NSBOX_LAUNCHER: "/nonexistent/nsbox-launcher" } });
+    expect(r.code).toBe(1);
+    expect(oneErrorLine(r)).toBe(`nsbox-runtime: create ${id}: start the launcher /nonexistent/nsbox-launcher (built by scripts/setup.sh): No such file or directory`);
+    expect(sb.leftovers()).toEqual([]);
+    expect(containerDirs()).toEqual([]);
+  });
+});
+
 describe.skipIf(!canRun)("mount destinations that escape the rootfs", () => {
   test('via ".." in the destination: refused by the compiler, naming the field', () => {
     const bundle = sb.bundle(config((c) => c.mounts.push({ destination: "/../../../escape", type: "tmpfs", source: "tmpfs" })));
