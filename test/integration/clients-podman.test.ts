@@ -39,10 +39,10 @@ describe.skipIf(!!unavailable)(`podman --runtime nsbox-runtime${unavailable ? ` 
   test("run --preserve-fds 1: podman's fd 3 reaches the container as its fd 3 (runtime --preserve-fds)", () => {
     const input = `${lab.dir}/fd3-input`;
     writeFileSync(input, "through fd 3\n");
-    const cmd = lab.command(["run", "--rm", ...U, ...NONET, "--preserve-fds", "1", "busybox", "sh", "-c", "ls /proc/$$/fd | tr '\\n' ' '; cat <&3"]);
+    const cmd = lab.command(["run", "--rm", ...U, ...NONET, "--preserve-fds", "1", "busybox", "sh", "-c", "ls /proc/$$/fd; cat <&3"]); // no pipeline: its ends could be listed
     const r = Bun.spawnSync(["bash", "-c", `${cmd} 3<${input}`], { cwd: lab.dir, stdin: "ignore" });
     expect({ code: r.exitCode, stderr: r.stderr.toString() }).toEqual({ code: 0, stderr: "" });
-    expect(r.stdout.toString()).toBe("0 1 2 3 through fd 3\n");
+    expect(r.stdout.toString()).toBe("0\n1\n2\n3\nthrough fd 3\n");
   }, 30_000);
 
   test("run -it through a pty: the container's stdio is a terminal", () => {
