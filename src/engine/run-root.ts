@@ -17,6 +17,7 @@
 import { closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { mount, MNT_DETACH, tryLockExclusive, umount } from "../linux/libc.ts";
 import { readMountinfo } from "../linux/mountinfo.ts";
+import { bootId } from "../linux/proc.ts";
 
 export const DEFAULT_RUN_ROOT = "/run/nsbox";
 const TMPFS_MAGIC = 0x01021994;
@@ -29,14 +30,6 @@ const BOOT_FILE = "boot_id";
 export function runRootFor(root: string, defaultRoot: string, env: string | undefined): string {
   if (env) return env;
   return root === defaultRoot ? DEFAULT_RUN_ROOT : `${root}/run`;
-}
-
-function currentBoot(): string {
-  try {
-    return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
-  } catch {
-    return "unknown";
-  }
 }
 
 function recordedBoot(dir: string): string | undefined {
@@ -80,7 +73,7 @@ function clearStale(dir: string): void {
  * content from an earlier boot. Cheap when it already is one: two small reads.
  */
 export function prepareRunRoot(dir: string): void {
-  const boot = currentBoot();
+  const boot = bootId();
   if (recordedBoot(dir) === boot) return;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   // The lock is on the directory itself (the one under any tmpfs we mount): whoever holds it

@@ -1,4 +1,5 @@
-// Reading processes from /proc: liveness that survives PID reuse (start time), zombies.
+// Reading processes from /proc: liveness that survives PID reuse (start time), zombies; and which
+// boot this is.
 import { readFileSync } from "node:fs";
 
 export interface ProcStat {
@@ -37,4 +38,13 @@ export async function waitGone(pid: number, startTime: number | undefined, timeo
     delay = Math.min(delay * 2, 50);
   }
   return true;
+}
+
+/** This boot's id (/proc/sys/kernel/random/boot_id), to tell state of an earlier boot; "unknown" without /proc. */
+export function bootId(): string {
+  try {
+    return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+  } catch {
+    return "unknown";
+  }
 }

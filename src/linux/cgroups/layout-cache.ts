@@ -12,6 +12,7 @@
 // disk (nsbox-runtime's --root, /run on a system whose /run is no tmpfs).
 import { mkdirSync, readFileSync, readlinkSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { bootId } from "../proc.ts";
 import type { CgroupMount } from "./layout.ts";
 
 interface CachedMount extends CgroupMount {
@@ -29,9 +30,6 @@ function mountNamespace(): string {
   return readlinkSync("/proc/self/ns/mnt");
 }
 
-function bootId(): string {
-  return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
-}
 
 function sameRoot(m: CachedMount): boolean {
   try {
