@@ -8,9 +8,10 @@
 //   "none"        no /dev/shm at all.
 // The shareable tmpfs stays mounted until `rm`, like the pinned IPC namespace (pin.ts): a
 // container that joined X keeps the same /dev/shm when X restarts.
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import { MNT_DETACH, mount, umount } from "../linux/libc.ts";
+import { isMountPoint } from "../linux/mountinfo.ts";
 import type { Mount, Spec } from "../oci/spec.ts";
 import type { Row } from "./db.ts";
 import type { Engine } from "./engine.ts";
@@ -19,14 +20,6 @@ const MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8;
 
 export function shmDir(containerDir: string): string {
   return `${containerDir}/shm`;
-}
-
-function isMountPoint(path: string): boolean {
-  try {
-    return statSync(path).dev !== statSync(`${path}/..`).dev;
-  } catch {
-    return false;
-  }
 }
 
 const bindAt = (source: string): Mount => ({ destination: "/dev/shm", type: "bind", source, options: ["rbind", "nosuid", "noexec", "nodev"] });

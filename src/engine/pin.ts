@@ -4,8 +4,9 @@
 // docker's "container:X breaks when X restarts". PID namespaces can't be pinned this way (a PID
 // namespace whose init died accepts no new process), nor need UTS ones (docker refuses
 // --uts=container:X). The mounts go at `rm`.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { MNT_DETACH, mount, umount } from "../linux/libc.ts";
+import { isMountPoint } from "../linux/mountinfo.ts";
 
 export const PINNED = ["network", "ipc"] as const;
 export type PinnedType = (typeof PINNED)[number];
@@ -18,11 +19,7 @@ export function pinPath(dir: string, type: PinnedType): string {
 
 /** True when the file is an nsfs bind mount (a different device than its directory). */
 export function isPinned(dir: string, type: PinnedType): boolean {
-  try {
-    return statSync(pinPath(dir, type)).dev !== statSync(`${dir}/ns`).dev;
-  } catch {
-    return false;
-  }
+  return isMountPoint(pinPath(dir, type));
 }
 
 export function pin(dir: string, type: PinnedType, pid: number): void {

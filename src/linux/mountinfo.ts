@@ -1,6 +1,8 @@
 // /proc/self/mountinfo: each mount's mount point and filesystem type, for code that asks what is
-// mounted where (persisted namespace files, nsenter -r/-w checks, what a reset must unmount).
-import { readFileSync } from "node:fs";
+// mounted where (persisted namespace files, nsenter -r/-w checks, what a reset must unmount), and
+// whether a path is a mount point.
+import { readFileSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 
 export interface MountInfoEntry {
   mountPoint: string;
@@ -30,5 +32,18 @@ export function readMountinfo(): MountInfoEntry[] {
     return parseMountinfo(readFileSync("/proc/self/mountinfo", "utf8"));
   } catch {
     return [];
+  }
+}
+
+/**
+ * Whether something is mounted at `path` (a file system other than its parent directory's, so a
+ * bind mount from the same file system does not count); false when it is missing. A stat of each
+ * instead of reading mountinfo, which grows with every container's mounts.
+ */
+export function isMountPoint(path: string): boolean {
+  try {
+    return statSync(path).dev !== statSync(dirname(path)).dev;
+  } catch {
+    return false;
   }
 }

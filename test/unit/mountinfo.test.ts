@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { parseMountinfo } from "../../src/linux/mountinfo.ts";
+import { isMountPoint, parseMountinfo } from "../../src/linux/mountinfo.ts";
 
 test("mount points are unescaped; the type is the first field after the separator", () => {
   const text = [
@@ -13,4 +13,10 @@ test("mount points are unescaped; the type is the first field after the separato
     { mountPoint: "/run/netns/a\\b", fsType: "nsfs" },
     { mountPoint: "/opt/tag", fsType: "tmpfs" },
   ]);
+});
+
+test("isMountPoint: another file system than the parent's; false for a plain directory or a missing path", () => {
+  expect(isMountPoint("/proc")).toBe(true);
+  expect(isMountPoint("/proc/self/fd")).toBe(false);
+  expect(isMountPoint("/nonexistent-nsbox-path/x")).toBe(false);
 });
