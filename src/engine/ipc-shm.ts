@@ -8,10 +8,10 @@
 //   "none"        no /dev/shm at all.
 // The shareable tmpfs stays mounted until `rm`, like the pinned IPC namespace (pin.ts): a
 // container that joined X keeps the same /dev/shm when X restarts.
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
-import { MNT_DETACH, mount, umount } from "../linux/libc.ts";
-import { isMountPoint } from "../linux/mountinfo.ts";
+import { mount } from "../linux/libc.ts";
+import { isMountPoint, unmountAll } from "../linux/mountinfo.ts";
 import type { Mount, Spec } from "../oci/spec.ts";
 import type { Row } from "./db.ts";
 import type { Engine } from "./engine.ts";
@@ -60,13 +60,5 @@ function donorShm(e: Engine, ref: string): string {
 
 /** At `rm`: the shareable tmpfs goes (before the directory holding it is removed). */
 export function releaseShm(containerDir: string): void {
-  const dir = shmDir(containerDir);
-  if (!existsSync(dir)) return;
-  for (let i = 0; i < 4 && isMountPoint(dir); i++) {
-    try {
-      umount(dir, MNT_DETACH);
-    } catch {
-      break;
-    }
-  }
+  unmountAll(shmDir(containerDir));
 }

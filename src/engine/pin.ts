@@ -4,9 +4,9 @@
 // docker's "container:X breaks when X restarts". PID namespaces can't be pinned this way (a PID
 // namespace whose init died accepts no new process), nor need UTS ones (docker refuses
 // --uts=container:X). The mounts go at `rm`.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
-import { MNT_DETACH, mount, umount } from "../linux/libc.ts";
-import { isMountPoint } from "../linux/mountinfo.ts";
+import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { mount } from "../linux/libc.ts";
+import { isMountPoint, unmountAll } from "../linux/mountinfo.ts";
 
 export const PINNED = ["network", "ipc"] as const;
 export type PinnedType = (typeof PINNED)[number];
@@ -31,20 +31,5 @@ export function pin(dir: string, type: PinnedType, pid: number): void {
 
 export function unpinAll(dir: string): void {
   if (!existsSync(`${dir}/ns`)) return; // never pinned (a --rm container, or one that never ran)
-  let mounts = "";
-  try {
-    mounts = readFileSync("/proc/self/mountinfo", "utf8");
-  } catch {}
-  for (const t of PINNED) {
-    const p = pinPath(dir, t);
-    // Unmount every layer (a crash between checks could have stacked two).
-    while (mounts.includes(` ${p} `) || isPinned(dir, t)) {
-      try {
-        umount(p, MNT_DETACH);
-      } catch {
-        break;
-      }
-      mounts = mounts.replace(` ${p} `, " ");
-    }
-  }
+  for (const t of PINNED) unmountAll(pinPath(dir, t));
 }

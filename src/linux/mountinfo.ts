@@ -1,8 +1,9 @@
 // /proc/self/mountinfo: each mount's mount point and filesystem type, for code that asks what is
 // mounted where (persisted namespace files, nsenter -r/-w checks, what a reset must unmount), and
-// whether a path is a mount point.
+// whether a path is a mount point (and unmounting all that is).
 import { readFileSync, statSync } from "node:fs";
 import { dirname } from "node:path";
+import { MNT_DETACH, umount } from "./libc.ts";
 
 export interface MountInfoEntry {
   mountPoint: string;
@@ -45,5 +46,17 @@ export function isMountPoint(path: string): boolean {
     return statSync(path).dev !== statSync(dirname(path)).dev;
   } catch {
     return false;
+  }
+}
+
+/** Detaches whatever is mounted at `path`, every layer of a stack (a crash between a check and a
+ * mount can leave two), until nothing is or an unmount fails. */
+export function unmountAll(path: string): void {
+  for (let layers = 0; layers < 16 && isMountPoint(path); layers++) {
+    try {
+      umount(path, MNT_DETACH);
+    } catch {
+      return;
+    }
   }
 }
