@@ -150,10 +150,10 @@ static pid_t take_resolved(char **envp, const char *target) {
 static void run_sealed(char **argv, char **envp, const struct nsenter_opts *o) {
   size_t n = 0;
   while (envp[n]) n++;
-  char **env = ns_alloc(sizeof(char *) * (n + 2));
+  char **env = ns_alloc(sizeof(char *) * (n + 2)); /* zeroed: NULL-terminated */
   memcpy(env, envp, sizeof(char *) * n);
-  env[n] = o->target ? ns_format("%s%d\t%s", RESOLVED_ENV, (int)o->target_pid, o->target) : RESOLVED_ENV;
-  env[n + 1] = NULL;
+  if (o->target) env[n] = ns_format("%s%d\t%s", RESOLVED_ENV, (int)o->target_pid, o->target);
+  /* argv is main's from index 2 ("nsbox nsenter ..."): the copy gets the whole command line */
   sealed_exe_ensure(argv - 2, env); /* returns only when already the sealed copy */
 }
 
