@@ -19,37 +19,29 @@ test.skipIf(!hasCgroups)("stored mounts come back while they hold", () => {
   expect(cachedCgroupMounts(file)).toEqual(mounts);
 });
 
-test.skipIf(!hasCgroups)("a mount point that shows another root, or none, invalidates the cache", () => {
-  const file = `${dir}/b.json`;
+/** A freshly stored cache of this machine's mounts with `edit` applied to its file: still used? */
+function usedAfter(name: string, edit: (c: Record<string, any>) => void): boolean {
+  const file = `${dir}/${name}.json`;
   storeCgroupMounts(file, mounts);
   const c = JSON.parse(readFileSync(file, "utf8"));
-  c.mounts[0].ino += 1; // as if a subtree of the hierarchy were mounted there instead
+  edit(c);
   writeFileSync(file, JSON.stringify(c));
-  expect(cachedCgroupMounts(file)).toBeUndefined();
-  storeCgroupMounts(file, mounts);
-  const gone = JSON.parse(readFileSync(file, "utf8"));
-  gone.mounts[0].mountpoint = `${dir}/not-mounted`; // unmounted: the directory is gone or another fs
-  writeFileSync(file, JSON.stringify(gone));
-  expect(cachedCgroupMounts(file)).toBeUndefined();
+  return cachedCgroupMounts(file) !== undefined;
+}
+
+test.skipIf(!hasCgroups)("a mount point that shows another root, or none, invalidates the cache", () => {
+  expect(usedAfter("b", () => {})).toBe(true); // the edit itself changes nothing
+  expect(usedAfter("b", (c) => void (c.mounts[0].ino += 1))).toBe(false); // as if a subtree of the hierarchy were mounted there instead
+  expect(usedAfter("b", (c) => void (c.mounts[0].mountpoint = `${dir}/not-mounted`))).toBe(false); // unmounted: gone or another fs
 });
 
 test.skipIf(!hasCgroups)("a cache from another mount namespace is not used", () => {
-  const file = `${dir}/c.json`;
-  storeCgroupMounts(file, mounts);
-  const c = JSON.parse(readFileSync(file, "utf8"));
-  c.mountNamespace = "mnt:[1]";
-  writeFileSync(file, JSON.stringify(c));
-  expect(cachedCgroupMounts(file)).toBeUndefined();
+  expect(usedAfter("c", (c) => void (c.mountNamespace = "mnt:[1]"))).toBe(false);
 });
 
 test.skipIf(!hasCgroups)("a cache from another boot is not used (its mounts may number alike)", () => {
-  const file = `${dir}/boot.json`;
-  storeCgroupMounts(file, mounts);
-  const c = JSON.parse(readFileSync(file, "utf8"));
-  expect(c.bootId).toBe(readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim());
-  c.bootId = "00000000-0000-0000-0000-000000000000";
-  writeFileSync(file, JSON.stringify(c));
-  expect(cachedCgroupMounts(file)).toBeUndefined();
+  expect(usedAfter("boot", (c) => expect(c.bootId).toBe(readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim()))).toBe(true);
+  expect(usedAfter("boot", (c) => void (c.bootId = "00000000-0000-0000-0000-000000000000"))).toBe(false);
 });
 
 test("a damaged or empty cache is not used", () => {
