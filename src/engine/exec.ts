@@ -3,7 +3,7 @@
 import { closeSync, readFileSync } from "node:fs";
 import { UserError } from "../common/errors.ts";
 import { printErr } from "../common/output.ts";
-import { capabilityNames } from "../oci/capabilities.ts";
+import { capabilityNames, ownBoundingSet } from "../oci/capabilities.ts";
 import type { Engine } from "./engine.ts";
 import { runtimeCommand } from "./runtimes.ts";
 import { resolveUser } from "./user.ts";
@@ -57,8 +57,7 @@ export async function execInContainer(e: Engine, ref: string, o: ExecOptions): P
   }
   const rt = runtimeCommand(r.doc.HostConfig.Runtime, e.paths);
   // --privileged: every capability we hold (the container's bounding set still limits what sticks).
-  const bounding = /CapBnd:\s*([0-9a-f]+)/.exec(readOr("/proc/self/status"))?.[1];
-  const caps = o.privileged && bounding ? capabilityNames(BigInt(`0x${bounding}`)) : undefined;
+  const caps = o.privileged ? capabilityNames(ownBoundingSet()) : undefined;
   if (o.detach && rt.name === "nsbox") return execDetachedInline(e, r.id, o, user, caps);
   // -it on a terminal: our own pty in between, so we see the detach keys (exec-tty.ts). The
   // runtime gets its own session: the user's terminal hanging up must not reach a detached exec.

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { UserError } from "../common/errors.ts";
 import { trace } from "../common/trace.ts";
 import { LaunchError } from "../linux/launcher.ts";
-import { capabilityNames } from "../oci/capabilities.ts";
+import { capabilityNames, ownBoundingSet } from "../oci/capabilities.ts";
 import type { Spec } from "../oci/spec.ts";
 import { containerCgroup, oomFile } from "./cgroup.ts";
 import type { Row } from "./db.ts";
@@ -78,12 +78,6 @@ function initBinary(): string {
   return path;
 }
 
-/** Names of the capabilities in our bounding set (/proc/self/status CapBnd). */
-function boundingCaps(): string[] | undefined {
-  const m = /CapBnd:\s*([0-9a-f]+)/.exec(readOr("/proc/self/status"));
-  return m ? capabilityNames(BigInt(`0x${m[1]}`)) : undefined;
-}
-
 /** The hostname a container gets: its own, or that of the container whose network it shares (docker). */
 function hostnameOf(e: Engine, r: Row): string {
   const net = r.doc.HostConfig.NetworkMode;
@@ -121,7 +115,7 @@ function writeBundle(e: Engine, r: Row): Spec {
   const groupFile = readOr(`${rootfs}/etc/group`);
   const user = addGroups(resolveUser(cfg.User, readOr(`${rootfs}/etc/passwd`), groupFile), r.doc.HostConfig.GroupAdd, groupFile);
   checkOurUlimits(r.doc.HostConfig.Ulimits);
-  const available = boundingCaps();
+  const available = capabilityNames(ownBoundingSet());
   const caps = capabilities(r.doc.HostConfig, available);
   const spec = buildSpec({
     id: r.id, config: cfg, host: r.doc.HostConfig, rootfs, args: [r.doc.Path, ...r.doc.Args],

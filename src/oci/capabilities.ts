@@ -7,7 +7,10 @@
 // "SHOULD NOT fail"; runc and crun do the same. That covers a name this table does not know (a
 // capability newer than nsbox, or a typo: the warning suggests the real name) and a name it knows
 // but the running kernel does not (newer than /proc/sys/kernel/cap_last_cap, e.g.
-// CAP_CHECKPOINT_RESTORE on a 5.4 kernel). Dropping only ever grants less. A value that is not a
+// CAP_CHECKPOINT_RESTORE on a 5.4 kernel), and one outside the runtime's own bounding set, which
+// no process it starts can ever hold (the spec's own example: "a restricted environment with
+// limited capabilities", such as this project's VM, whose root lacks CAP_SYS_RESOURCE, or a
+// runtime in a container). Dropping only ever grants less. A value that is not a
 // string, or a list that is not an array, is a malformed config and stays an error. The engine
 // (src/engine/spec.ts) refuses unknown names in --cap-add/--cap-drop outright, as docker does.
 import { readFileSync } from "node:fs";
@@ -74,29 +77,62 @@ export function kernelLastCap(): number {
   return cachedLastCap;
 }
 
+/** This process's capability bounding set (CapBnd of /proc/self/status); all bits if unreadable. */
+export function ownBoundingSet(status?: string): bigint {
+  if (status === undefined) {
+    try {
+      status = readFileSync("/proc/self/status", "utf8");
+    } catch {
+      status = "";
+    }
+  }
+  const hex = /^CapBnd:\s*([0-9a-f]+)$/m.exec(status)?.[1];
+  return hex ? BigInt(`0x${hex}`) : (1n << 64n) - 1n;
+}
+
+/** What a process this runtime starts can hold: the kernel's capabilities and our bounding set. */
+export interface HostCapabilities {
+  lastCap: number;
+  bounding: bigint;
+}
+
+export const hostCapabilities = (): HostCapabilities => ({ lastCap: kernelLastCap(), bounding: ownBoundingSet() });
+
 /**
- * The five masks of `process.capabilities`. Unknown names and capabilities above `lastCap` are
- * dropped and reported in `notes` (see the top of this file). Ambient ones missing from permitted
- * or inheritable, which the kernel refuses to raise, are dropped without a note: runc's default
- * spec (and ours, and podman's) lists ambient capabilities without inheritable ones since the
- * CVE-2022-29162 fix, so a warning would greet nearly every container; runc is silent too.
+ * The five masks of `process.capabilities`. Unknown names, capabilities above the kernel's last
+ * and capabilities outside our bounding set are dropped and reported in `notes` (see the top of
+ * this file). Ambient ones missing from permitted or inheritable, which the kernel refuses to
+ * raise, are dropped without a note: runc's default spec (and ours, and podman's) lists ambient
+ * capabilities without inheritable ones since the CVE-2022-29162 fix, so a warning would greet
+ * nearly every container; runc is silent too.
  */
 export function capabilitySets(
   caps: Partial<Record<SetName, unknown>>,
   field: string,
-  lastCap: number = kernelLastCap(),
   notes: string[] = [],
+  host: HostCapabilities = hostCapabilities(),
 ): CapabilitySets {
   if (typeof caps !== "object" || caps === null || Array.isArray(caps)) throw new UserError(`${field}: must be an object`);
-  const supported = (1n << BigInt(Math.min(lastCap, 63) + 1)) - 1n;
+  const supported = (1n << BigInt(Math.min(host.lastCap, 63) + 1)) - 1n;
   const masks = {} as CapabilitySets;
+  let withheld = 0n;
+  const withheldIn: string[] = [];
   for (const set of SETS) {
     const mask = capabilityMask(caps[set], `${field}.${set}`, notes);
     const unsupported = mask & ~supported;
     if (unsupported) {
-      notes.push(`${field}.${set}: ${capabilityNames(unsupported).join(", ")} not supported by this kernel (cap_last_cap ${lastCap}), ignored`);
+      notes.push(`${field}.${set}: ${capabilityNames(unsupported).join(", ")} not supported by this kernel (cap_last_cap ${host.lastCap}), ignored`);
     }
-    masks[set] = mask & supported;
+    const outside = mask & supported & ~host.bounding;
+    if (outside) {
+      withheld |= outside;
+      withheldIn.push(set);
+    }
+    masks[set] = mask & supported & host.bounding;
+  }
+  if (withheld) {
+    // One line for all sets: a privileged spec lists the same capability in all five.
+    notes.push(`${field}: ${capabilityNames(withheld).join(", ")} not in the runtime's own bounding set (this host withholds them), ignored in ${withheldIn.join(", ")}`);
   }
   masks.ambient &= masks.permitted & masks.inheritable;
   return masks;

@@ -169,7 +169,7 @@ export function compileProcess(
   fieldPrefix = "process",
   notes: string[] = [],
 ): Partial<LaunchPlan> & Pick<LaunchPlan, "args" | "env"> {
-  const caps = proc.capabilities ? capabilitySets(proc.capabilities, `${fieldPrefix}.capabilities`, undefined, notes) : undefined;
+  const caps = proc.capabilities ? capabilitySets(proc.capabilities, `${fieldPrefix}.capabilities`, notes) : undefined;
   return {
     args: proc.args!,
     env: proc.env ?? [],

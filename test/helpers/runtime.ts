@@ -67,12 +67,12 @@ export class Sandbox {
 
   /** Runs `nsbox-runtime --root <root> ARGS` to completion. Output goes through files, not pipes:
    * a detached container inherits them and would hold a pipe open long after the CLI exits. */
-  /** `passFds`: our fds the runtime gets as its 3, 4, ... */
-  rt(args: string[], opts: { stdin?: string; cwd?: string; passFds?: number[]; env?: Record<string, string> } = {}): Result {
+  /** `passFds`: our fds the runtime gets as its 3, 4, ...; `prefix`: a command the runtime runs under. */
+  rt(args: string[], opts: { stdin?: string; cwd?: string; passFds?: number[]; env?: Record<string, string>; prefix?: string[] } = {}): Result {
     const out = join(this.dir, `out-${++seq}`);
     const err = `${out}.err`;
     const stdin = opts.stdin === undefined ? "ignore" : Buffer.from(opts.stdin);
-    const p = Bun.spawnSync([...RUNTIME, "--root", this.root, ...args], {
+    const p = Bun.spawnSync([...(opts.prefix ?? []), ...RUNTIME, "--root", this.root, ...args], {
       stdio: [stdin, Bun.file(out), Bun.file(err), ...(opts.passFds ?? [])],
       cwd: opts.cwd ?? this.dir, // so a launcher left running shows up in leftovers() by its cwd
       env: opts.env ? { ...process.env, ...opts.env } : undefined,
