@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 static void read_exact(int fd, void *buf, size_t len) {
@@ -37,6 +38,11 @@ static void *read_plan(size_t *len) {
   if (fcntl(PLAN_FD, F_SETFL, fl & ~O_NONBLOCK) < 0) fail("read plan", "fd 3: clear O_NONBLOCK", errno);
   if (fcntl(PLAN_FD, F_SETFD, FD_CLOEXEC) < 0) fail("read plan", "fd 3: set close-on-exec", errno);
   uint32_t total;
+  /* EOF before the plan's first byte: the caller started us ahead of its plan and then gave up
+   * (bad config, id in use). Nothing was done, so there is nothing to report. */
+  ssize_t first;
+  do first = recv(PLAN_FD, &total, 1, MSG_PEEK); while (first < 0 && errno == EINTR);
+  if (first == 0) _exit(0);
   read_exact(PLAN_FD, &total, sizeof total);
   if (total > PLAN_MAX) fail("read plan", "plan too large", EFBIG);
   void *plan = malloc(total ? total : 1);

@@ -104,26 +104,35 @@ function writeAll(fd: number, data: Buffer): void {
 export async function launch(plan: LaunchPlan, opts: LaunchOptions = {}): Promise<Launched> {
   if (opts.passFds?.length) plan = { ...plan, preserveFds: opts.passFds.length };
   if (opts.started) return follow(opts.started.proc, opts.started.sock, plan, opts);
+  const started = startLauncher(opts.stdio, opts.passFds);
+  try {
+    return await follow(started.proc, started.sock, plan, opts);
+  } finally {
+    closeSync(started.sock);
+  }
+}
+
+/**
+ * Starts a launcher that waits for its plan on `sock`, our end of its sync socket (the caller's
+ * to close; closed before a plan is written, the launcher exits quietly). Started before the plan
+ * exists, its exec and sealed re-exec run while we still work on the plan.
+ */
+export function startLauncher(stdio?: [Stdio, Stdio, Stdio], passFds?: number[]): { sock: number; proc: LauncherProcess } {
   // Our own socketpair rather than Bun's extra "pipe": Bun's end of that is non-blocking and
   // known to its event loop, and under load lines were lost from it (create failed with "exited
   // before starting the process"). The launcher's end becomes its fd 3; ours only we read.
   const [sock, theirs] = socketpair();
-  let proc: LauncherProcess;
   try {
-    const stdio = [...(opts.stdio ?? ["inherit", "inherit", "inherit"]), theirs, ...(opts.passFds ?? [])];
-    proc = Bun.spawn([LAUNCHER_PATH], { stdio });
+    const proc = Bun.spawn([LAUNCHER_PATH], { stdio: [...(stdio ?? ["inherit", "inherit", "inherit"]), theirs, ...(passFds ?? [])] });
+    return { sock, proc };
   } catch (err) {
+    closeSync(sock);
     // Not built, or not executable: one line naming the file, as for any step (setup builds it).
     const errno = (err as NodeJS.ErrnoException).errno;
     if (typeof errno === "number") throw new LaunchError("stage0", "start the launcher", `${LAUNCHER_PATH} (built by scripts/setup.sh)`, Math.abs(errno));
     throw err;
   } finally {
     closeSync(theirs);
-  }
-  try {
-    return await follow(proc, sock, plan, opts);
-  } finally {
-    closeSync(sock);
   }
 }
 

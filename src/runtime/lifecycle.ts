@@ -6,7 +6,8 @@ import { UserError } from "../common/errors.ts";
 import { trace } from "../common/trace.ts";
 import { cgroupJoin, createCgroup, destroyCgroup, detectLayout, planCgroup, resolveCgroupPath, type CgroupHandle } from "../linux/cgroups/index.ts";
 import { cacheLayoutIn } from "../linux/cgroups/layout.ts";
-import { launch, type Launched, type LaunchOptions, type Stdio } from "../linux/launcher.ts";
+import { launch, startLauncher, type Launched, type LauncherProcess, type LaunchOptions, type Stdio } from "../linux/launcher.ts";
+import { closeFd } from "../linux/libc.ts";
 import { readStat, waitGone } from "../linux/proc.ts";
 import { compileCreate } from "../oci/compile.ts";
 import type { Spec, Status } from "../oci/spec.ts";
@@ -15,7 +16,7 @@ import { describeFailure, printWarnings } from "./errors.ts";
 import { hostView } from "./host.ts";
 import { launcherHooks, runHooks } from "./hooks.ts";
 import { runCreateContainerHooks } from "./hooks-in-container.ts";
-import { remove, start, writePidFile } from "./operations.ts";
+import { poststart, remove, writePidFile } from "./operations.ts";
 import { containerResources } from "./resources.ts";
 import { compileSeccompCached, saveSeccomp } from "./seccomp-cache.ts";
 import { OCI_VERSION, StateStore, type ContainerRecord } from "./state.ts";
@@ -38,9 +39,43 @@ export interface CreateOptions {
   spec?: Spec;
   /** A launcher already started (default: we start one); the engine has its container's monitor do it. */
   launcher?: LaunchOptions["started"];
+  /** No exec fifo: the process execs as soon as it is set up (`run`: nobody can see it created). */
+  startAtOnce?: boolean;
+  /** Told the launcher we start ourselves as soon as it runs (run forwards signals to it). */
+  onLauncher?: (proc: LauncherProcess) => void;
 }
 
 export async function create(store: StateStore, opts: CreateOptions): Promise<{ rec: ContainerRecord; launched: Launched }> {
+  if (opts.launcher) return createWith(store, opts, opts.launcher);
+  // The launcher starts first: its exec and its sealed copy's re-exec (~0.5 ms on another core)
+  // overlap reading the config and making the cgroups, which it needs only once its plan comes.
+  let own: ReturnType<typeof startLauncher>;
+  try {
+    own = startLauncher(opts.stdio, opts.passFds);
+  } catch (err) {
+    throw describeFailure("create", opts.id, err);
+  }
+  opts.onLauncher?.(own.proc);
+  let closed = false;
+  try {
+    return await createWith(store, opts, own);
+  } catch (err) {
+    // Closed before its plan, it exits at once; after, launch() or createWith's cleanup has ended
+    // it. Waiting here means no process of ours outlives a failed create.
+    closeFd(own.sock);
+    closed = true;
+    await own.proc.exited;
+    throw err;
+  } finally {
+    if (!closed) closeFd(own.sock);
+  }
+}
+
+async function createWith(
+  store: StateStore,
+  opts: CreateOptions,
+  launcher: NonNullable<CreateOptions["launcher"]>,
+): Promise<{ rec: ContainerRecord; launched: Launched }> {
   const id = StateStore.checkId(opts.id);
   const bundle = resolve(opts.bundle ?? ".");
   let spec: Spec;
@@ -76,7 +111,7 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
     const plan = compileCreate(spec, {
       bundle,
       id,
-      execFifo: store.fifo(id),
+      execFifo: opts.startAtOnce ? undefined : store.fifo(id),
       consoleSocket: opts.consoleSocket,
       foreground: opts.foreground,
       noPivot: opts.noPivot,
@@ -97,7 +132,7 @@ export async function create(store: StateStore, opts: CreateOptions): Promise<{ 
     launched = await launch(plan, {
       stdio: opts.stdio,
       passFds: opts.passFds,
-      started: opts.launcher,
+      started: launcher,
       onHooks: async (pid) => {
         const state = stateAt("creating", pid);
         // prestart is the legacy hook "after start is called": runc and crun give it "created".
@@ -135,9 +170,9 @@ export interface RunOptions extends CreateOptions {
 
 /** create + start; in the foreground also wait for the exit, delete, and return its status. */
 export async function run(store: StateStore, opts: RunOptions): Promise<number> {
-  const { launched } = await create(store, { ...opts, foreground: !opts.detach });
-  const forward = (sig: NodeJS.Signals) => launched.signal(sig);
   const forwarded: NodeJS.Signals[] = ["SIGTERM", "SIGHUP", "SIGUSR1", "SIGUSR2"];
+  let launcher: LauncherProcess | undefined;
+  const forward = (sig: NodeJS.Signals) => launcher?.kill(sig);
   // SIGINT and SIGQUIT from the terminal reach the launcher directly (same process group).
   const ignore = () => {};
   const handle = (on: boolean) => {
@@ -145,14 +180,31 @@ export async function run(store: StateStore, opts: RunOptions): Promise<number> 
     for (const s of forwarded) on ? process.on(s, forward) : process.off(s, forward);
     for (const s of ["SIGINT", "SIGQUIT"] as const) on ? process.on(s, ignore) : process.off(s, ignore);
   };
-  // Forward before start: the process may already be running (and be signalled by whoever runs
-  // us) while start returns; a SIGTERM then would kill us and leave the container behind.
-  handle(true);
+  // No exec fifo: between create and start nobody can see the container, so the process goes on
+  // to exec at once instead of waiting for us to write its state and open the fifo (runc's run
+  // does both steps; crun's does without, as here). It may then run, and be signalled by whoever
+  // runs us, before create returns: forward from the moment the launcher exists, or a SIGTERM
+  // would kill us and leave the container behind. One that comes before the launcher has its
+  // plan ends it, and the create fails and cleans up.
+  let made: Awaited<ReturnType<typeof create>>;
   try {
-    await start(store, opts.id);
+    made = await create(store, {
+      ...opts, foreground: !opts.detach, startAtOnce: true,
+      onLauncher: (proc) => {
+        launcher = proc;
+        handle(true);
+      },
+    });
   } catch (err) {
     handle(false);
-    await remove(store, opts.id, true);
+    throw err;
+  }
+  const { rec, launched } = made;
+  try {
+    await poststart(store, rec);
+  } catch (err) {
+    handle(false);
+    await remove(store, opts.id, true, rec);
     throw err;
   }
   trace("started");
@@ -160,7 +212,7 @@ export async function run(store: StateStore, opts: RunOptions): Promise<number> 
   const code = await launched.exited;
   trace("exited");
   handle(false);
-  if (!opts.keep) await remove(store, opts.id, true);
+  if (!opts.keep) await remove(store, opts.id, true, rec);
   trace("removed");
   return code;
 }

@@ -69,12 +69,16 @@ export async function start(store: StateStore, id: string): Promise<void> {
     closeSync(fd);
   }
   unlinkSync(fifo);
+  await poststart(store, rec);
+}
+
+/** The poststart hooks, "after the user-specified process is executed" (start, or run at once). */
+export async function poststart(store: StateStore, rec: ContainerRecord): Promise<void> {
   const hooks = rec.config.hooks?.poststart;
-  if (hooks?.length) {
-    // "after the user-specified process is executed": wait until the init is no longer the launcher.
-    await waitExec(rec.pid, 1000);
-    await runWarnOnly("poststart", hooks, store.ociState(rec, "running"));
-  }
+  if (!hooks?.length) return;
+  // Wait until the init is no longer the launcher.
+  await waitExec(rec.pid, 1000);
+  await runWarnOnly("poststart", hooks, store.ociState(rec, "running"));
 }
 
 /** How /proc/PID/exe names the launcher until it execs: its sealed copy (native/launcher/sealed_exe.c). */
@@ -107,11 +111,12 @@ export function kill(store: StateStore, id: string, signal: number, all = false)
   }
 }
 
-export async function remove(store: StateStore, id: string, force = false): Promise<void> {
+/** `loaded`: the container's record when the caller has it in hand (run), not read again. */
+export async function remove(store: StateStore, id: string, force = false, loaded?: ContainerRecord): Promise<void> {
   StateStore.checkId(id);
   let rec: ContainerRecord;
   try {
-    rec = store.load(id);
+    rec = loaded ?? store.load(id);
   } catch (err) {
     // A directory without state.json: a create in progress, or one that died half-way (clean up
     // what it made: its cgroup, and with it the process it may have started).
