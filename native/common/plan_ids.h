@@ -92,6 +92,12 @@ enum plan_attr_id {
   PA_PRESERVE_FDS = 70, /* u32 N: the launcher's fds 4..3+N become the program's 3..2+N (runc's
                          * --preserve-fds; the launcher's own fd 3 is the plan socket) */
   PA_SCHEDULER = 71,    /* nested NA_SCHED_*: struct sched_attr for sched_setattr(2) of the process */
+  PA_CGROUP_WAIT = 72,  /* flag: the parent makes the cgroups only once it has sent the plan, while
+                         * stage 1 creates the namespaces; stage 1 then asks (STAGE_SYNC_CGROUPS_PLS),
+                         * stage 0 waits for one byte from the parent on fd 3 (EOF: it gave up, so
+                         * stage 0 kills stage 1 and exits), stage 1 joins the v1 cgroups and forks
+                         * stage 2 into the v2 one, and stage 2 creates the cgroup namespace. Needs a
+                         * fork: not with PA_NO_FORK, nor persisting a new cgroup namespace. */
 };
 
 enum plan_nested_attr_id {
@@ -128,6 +134,8 @@ enum stage_sync {
   STAGE_SYNC_GO = 4,          /* stage 0 -> 1: placed in the cgroups, go on */
   STAGE_SYNC_PERSIST_PLS = 5, /* stage 1 -> 0: namespaces created, bind them onto their files */
   STAGE_SYNC_PERSIST_ACK = 6, /* stage 0 -> 1: done */
+  STAGE_SYNC_CGROUPS_PLS = 7, /* stage 1 -> 0 (PA_CGROUP_WAIT): namespaces made, are the cgroups? */
+  STAGE_SYNC_CGROUPS_ACK = 8, /* stage 0 -> 1: the parent says they are */
 };
 
 #define PLAN_FD 3            /* the socketpair shared with the TypeScript parent */

@@ -22,15 +22,21 @@ static int write_value(const char *dir, const char *file, const char *value, cha
   return write_file(path, value);
 }
 
-pid_t cgroup_fork_into(const struct launch_config *cfg, bool *placed_v2) {
+/* The clone that fork(2) and our stage 1's CLONE_PARENT fork both are, without a cgroup. */
+static pid_t plain_fork(unsigned long long flags) {
+  return (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, 0, NULL, NULL, 0);
+}
+
+pid_t cgroup_fork_into(const struct launch_config *cfg, unsigned long long flags, bool *placed_v2) {
   *placed_v2 = false;
-  if (!cfg->cgroup_v2_dir) return fork();
+  if (!cfg->cgroup_v2_dir) return plain_fork(flags);
   int dirfd = open(cfg->cgroup_v2_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dirfd < 0) fail("open cgroup", cfg->cgroup_v2_dir, errno);
   struct clone_args args;
   memset(&args, 0, sizeof args);
-  args.flags = CLONE_INTO_CGROUP;
-  args.exit_signal = SIGCHLD;
+  args.flags = CLONE_INTO_CGROUP | flags;
+  /* clone3 refuses an exit signal with CLONE_PARENT: the child then signals our parent as we do */
+  args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
   args.cgroup = (uint64_t)dirfd;
   pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
   int err = errno;
@@ -45,7 +51,7 @@ pid_t cgroup_fork_into(const struct launch_config *cfg, bool *placed_v2) {
   /* Only a kernel without clone3 or without its cgroup field gets the slow way; any other
    * error (a full pids.max, a v2 domain with controllers enabled below) is the cgroup's answer. */
   if (err != ENOSYS && err != E2BIG) fail("clone3 into cgroup", cfg->cgroup_v2_dir, err);
-  return fork();
+  return plain_fork(flags);
 }
 
 int cgroup_join_v2_by_pid(const struct launch_config *cfg, pid_t pid) {

@@ -14,14 +14,15 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-/* Stage 0: fork (like fork(2)) into cfg->cgroup_v2_dir when there is one. *placed_v2 tells
- * whether the child is already there; if not, call cgroup_join_v2_by_pid once it exists. */
-pid_t cgroup_fork_into(const struct launch_config *cfg, bool *placed_v2);
+/* Stage 0 (or, with PA_CGROUP_WAIT, stage 1 with CLONE_PARENT in `flags`): fork (like fork(2))
+ * into cfg->cgroup_v2_dir when there is one. *placed_v2 tells whether the child is already
+ * there; if not, call cgroup_join_v2_by_pid once it exists. */
+pid_t cgroup_fork_into(const struct launch_config *cfg, unsigned long long flags, bool *placed_v2);
 
-/* Stage 0, fallback: write the child's PID into the v2 directory's cgroup.procs. */
+/* Fallback: write the child's PID into the v2 directory's cgroup.procs. */
 int cgroup_join_v2_by_pid(const struct launch_config *cfg, pid_t pid);
 
-/* Stage 1: move itself into every v1 directory (writes "0" to DIR/tasks); fails with the path. */
+/* Stage 1 (with PA_CGROUP_WAIT, once the namespaces exist): move itself into every v1 directory (writes "0" to DIR/tasks); fails with the path. */
 void cgroup_join_v1_self(const struct launch_config *cfg);
 
 #endif

@@ -3,6 +3,7 @@
 #include "plan_ids.h"
 #include "report.h"
 #include <errno.h>
+#include <sched.h>
 #include <linux/seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -254,6 +255,7 @@ void config_decode(struct launch_config *c, const void *plan, size_t len) {
     case PA_SECCOMP_LISTENER: c->seccomp_listener = str(&a); break;
     case PA_SECCOMP_LISTENER_DATA: PUSH(c->listener_data, ((struct bytes){a.data, a.len})); break;
     case PA_HOOK_SYNC: c->hook_sync = true; break;
+    case PA_CGROUP_WAIT: c->cgroup_wait = true; break;
     case PA_START_HOOK: PUSH(c->start_hooks, decode_hook(&a)); break;
     default: bad(a.type, "unknown attribute (launcher older than the TypeScript side?)");
     }
@@ -261,6 +263,13 @@ void config_decode(struct launch_config *c, const void *plan, size_t len) {
   if (r < 0) fail_msg("decode plan", "truncated attribute");
   if (c->argv.len == 0) fail_msg("decode plan", "no process arguments");
   if (c->pdeathsig && !c->foreground) bad(PA_PDEATHSIG, "needs PA_FOREGROUND (stage 0 must stay the parent)");
+  if (c->cgroup_wait && c->no_fork) bad(PA_CGROUP_WAIT, "needs stage 1 to fork stage 2 (not with PA_NO_FORK)");
+  if (c->cgroup_wait && (c->ns_new & CLONE_NEWUSER))
+    bad(PA_CGROUP_WAIT, "a stage 1 in a new user namespace cannot join host cgroups late");
+  for (size_t i = 0; c->cgroup_wait && i < c->joins.len; i++)
+    if (c->joins.items[i].type == CLONE_NEWUSER) bad(PA_CGROUP_WAIT, "a stage 1 in a joined user namespace cannot join host cgroups late");
+  for (size_t i = 0; c->cgroup_wait && i < c->persists.len; i++)
+    if (c->persists.items[i].type == CLONE_NEWCGROUP) bad(PA_CGROUP_WAIT, "stage 1 has no new cgroup namespace to persist");
   /* The listener is the filter's, so it means nothing without one; a listener fd nobody receives
    * would make every notifying syscall fail with ENOSYS. */
   if (!(c->seccomp_flags & SECCOMP_FILTER_FLAG_NEW_LISTENER)) c->seccomp_listener = NULL;

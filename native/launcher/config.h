@@ -81,6 +81,7 @@ struct launch_config {
   const char *argv0;                     /* NULL: argv.items[0] */
   bool userns_root;
   bool loopback_up;
+  bool cgroup_wait;
   uint32_t preserve_fds;                 /* PA_PRESERVE_FDS */
   bool keep_fds;                         /* the caller's fds reach the program as they are (not from a
                                           * plan: the nsbox front end's unshare/nsenter, as util-linux) */

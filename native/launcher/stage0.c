@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -106,6 +107,18 @@ static void persist_namespaces(const struct launch_config *cfg, pid_t pid, struc
   }
 }
 
+/* PA_CGROUP_WAIT: the parent's one byte on fd 3 says the cgroups exist. EOF means it gave up
+ * (it could not make them, and says why itself): stage 1 goes, and so do we, quietly. */
+static void wait_for_cgroups(pid_t stage1) {
+  char go;
+  ssize_t n;
+  do n = read(PLAN_FD, &go, 1); while (n < 0 && errno == EINTR);
+  if (n == 1) return;
+  kill(stage1, SIGKILL);
+  while (waitpid(stage1, NULL, 0) < 0 && errno == EINTR) {}
+  _exit(1);
+}
+
 int stage0_exit_code(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
@@ -128,8 +141,9 @@ pid_t stage0_run(struct launch_config *cfg, struct host_fds *host, struct stage0
     foreground_block_signals();
   }
 
-  bool placed_v2;
-  pid_t stage1 = cgroup_fork_into(cfg, &placed_v2);
+  /* With PA_CGROUP_WAIT stage 1 gets no cgroup: it joins them later, and forks stage 2 into v2. */
+  bool placed_v2 = false;
+  pid_t stage1 = cfg->cgroup_wait ? fork() : cgroup_fork_into(cfg, 0, &placed_v2);
   if (stage1 < 0) fail("fork", "stage 1", errno);
   if (stage1 == 0) {
     if (io->in_stage1) io->in_stage1();
@@ -143,7 +157,7 @@ pid_t stage0_run(struct launch_config *cfg, struct host_fds *host, struct stage0
   for (uint32_t i = 0; i < cfg->preserve_fds; i++) close(PRESERVED_FD + (int)i);
   /* The agent learns the state is complete when the connection closes: only stage 2 keeps it. */
   if (host->listener >= 0) close(host->listener);
-  if (cfg->cgroup_v2_dir && !placed_v2) cgroup_join_v2_by_pid(cfg, stage1);
+  if (cfg->cgroup_v2_dir && !placed_v2 && !cfg->cgroup_wait) cgroup_join_v2_by_pid(cfg, stage1);
   stage_send(sync[0], STAGE_SYNC_GO);
 
   pid_t child = -1;
@@ -156,6 +170,9 @@ pid_t stage0_run(struct launch_config *cfg, struct host_fds *host, struct stage0
     } else if (msg == STAGE_SYNC_PERSIST_PLS) {
       persist_namespaces(cfg, stage1, io);
       stage_send(sync[0], STAGE_SYNC_PERSIST_ACK);
+    } else if (msg == STAGE_SYNC_CGROUPS_PLS) {
+      wait_for_cgroups(stage1);
+      stage_send(sync[0], STAGE_SYNC_CGROUPS_ACK);
     } else if (msg == STAGE_SYNC_CHILD_PID) {
       child = stage_recv_pid(sync[0]);
       if (io->on_child) io->on_child(child);

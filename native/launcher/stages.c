@@ -102,7 +102,9 @@ void stage1_run(const struct launch_config *cfg, const struct host_fds *host, in
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL); /* stage 0 blocks them all in the foreground */
   expect(sync, STAGE_SYNC_GO);
-  cgroup_join_v1_self(cfg); /* before namespaces: a new cgroup namespace is rooted where we are */
+  /* Before namespaces: a new cgroup namespace is rooted where we are. With PA_CGROUP_WAIT the
+   * cgroups come after the other namespaces, and stage 2 makes the cgroup namespace. */
+  if (!cfg->cgroup_wait) cgroup_join_v1_self(cfg);
 
   namespaces_join(cfg);
   if (cfg->ns_new & CLONE_NEWUSER) {
@@ -116,6 +118,7 @@ void stage1_run(const struct launch_config *cfg, const struct host_fds *host, in
     if (cfg->userns_root) become_userns_root(cfg);
   }
   uint32_t rest = cfg->ns_new & ~(uint32_t)CLONE_NEWUSER;
+  if (cfg->cgroup_wait) rest &= ~(uint32_t)CLONE_NEWCGROUP;
   if (rest && unshare((int)rest) < 0) fail("unshare", "namespaces", errno);
   if (cfg->loopback_up && (rest & CLONE_NEWNET)) loopback_up();
   if (cfg->time_offsets) { /* a file of the host's root while we are not dumpable (see above) */
@@ -127,6 +130,12 @@ void stage1_run(const struct launch_config *cfg, const struct host_fds *host, in
     stage_send(sync, STAGE_SYNC_PERSIST_PLS);
     expect(sync, STAGE_SYNC_PERSIST_ACK);
   }
+  bool placed_v2 = false;
+  if (cfg->cgroup_wait) {
+    stage_send(sync, STAGE_SYNC_CGROUPS_PLS);
+    expect(sync, STAGE_SYNC_CGROUPS_ACK);
+    cgroup_join_v1_self(cfg);
+  }
   if (cfg->no_fork) {
     send_pid(sync, getpid());
     close(sync);
@@ -136,7 +145,7 @@ void stage1_run(const struct launch_config *cfg, const struct host_fds *host, in
    * (the seccomp agent is told that PID). */
   int pid_pipe[2] = {-1, -1};
   if (cfg->seccomp_listener && pipe2(pid_pipe, O_CLOEXEC) < 0) fail("pipe", "stage 2 pid", errno);
-  pid_t child = fork_for_stage0();
+  pid_t child = cfg->cgroup_wait ? cgroup_fork_into(cfg, CLONE_PARENT, &placed_v2) : fork_for_stage0();
   if (child < 0) fail("clone", "stage 2", errno);
   if (child == 0) {
     close(sync);
@@ -148,6 +157,7 @@ void stage1_run(const struct launch_config *cfg, const struct host_fds *host, in
     }
     stage2_run(cfg, host, host_pid);
   }
+  if (cfg->cgroup_wait && cfg->cgroup_v2_dir && !placed_v2) cgroup_join_v2_by_pid(cfg, child);
   if (pid_pipe[1] >= 0) {
     close(pid_pipe[0]);
     write_pid(pid_pipe[1], child, "stage 2 pid");
@@ -193,6 +203,8 @@ static void enter_root_and_cwd(const struct launch_config *cfg, const struct hos
 
 static void stage2_run(const struct launch_config *cfg, const struct host_fds *host, pid_t host_pid) {
   report_set_stage("stage2");
+  /* PA_CGROUP_WAIT: only now are we in all our cgroups, where the new cgroup namespace is rooted. */
+  if (cfg->cgroup_wait && (cfg->ns_new & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) fail("unshare", "cgroup namespace", errno);
   handover_reset_signals();
   handover_pdeathsig(cfg, host->stage0_pidfd);
   if (cfg->setsid && setsid() < 0) fail("setsid", "", errno);

@@ -65,6 +65,9 @@ export interface LaunchOptions {
    * writing the bundle. `stdio` is then the starter's business.
    */
   started?: { sock: number; proc: LauncherProcess };
+  /** With plan.cgroupWait: what the launcher waits for (making the cgroups), done once the plan
+   * is sent, while it makes the namespaces; then the go byte. Throwing ends the launcher. */
+  whilePlanned?: () => void | Promise<void>;
 }
 
 export interface Launched {
@@ -138,6 +141,16 @@ export function startLauncher(stdio?: [Stdio, Stdio, Stdio], passFds?: number[])
 
 async function follow(proc: LauncherProcess, sock: number, plan: LaunchPlan, opts: LaunchOptions): Promise<Launched> {
   writeAll(sock, encodePlan(plan));
+  if (plan.cgroupWait) {
+    // If this throws, the caller closes the socket: stage 0 reads EOF instead of the go byte,
+    // ends stage 1 and exits without a word.
+    await opts.whilePlanned?.();
+    try {
+      writeAll(sock, Buffer.from("1"));
+    } catch {
+      // EPIPE: stage 0 failed before it needed the cgroups (its error line is read below).
+    }
+  }
   let pid = 0;
   let failure: LaunchError | undefined;
   // Stage 0 writes "pid" once stage 1 has told it; stage 2, already running, writes "hooks" and

@@ -83,6 +83,9 @@ export interface LaunchPlan {
   setgroupsDeny?: boolean;
   /** The container's cgroup directories; how each is joined: native/launcher/cgroup_join.h. */
   cgroupJoin?: CgroupJoin;
+  /** The cgroups are made once the plan is sent, while the launcher makes the namespaces: it
+   * waits for the caller's go (launch()'s whilePlanned) before joining them. */
+  cgroupWait?: boolean;
   timeOffsets?: string;
   enterRoot?: string;
   enterCwd?: string;
@@ -303,7 +306,7 @@ export function encodePlan(p: LaunchPlan): Buffer {
   }
   w.flag(PA.HOOK_SYNC, p.hookSync);
   w.str(PA.ARGV0, p.argv0).flag(PA.USERNS_ROOT, p.usernsRoot).flag(PA.LOOPBACK_UP, p.loopbackUp);
-  w.u32(PA.PRESERVE_FDS, p.preserveFds || undefined);
+  w.u32(PA.PRESERVE_FDS, p.preserveFds || undefined).flag(PA.CGROUP_WAIT, p.cgroupWait);
   if (p.seccompListener) {
     w.str(PA.SECCOMP_LISTENER, p.seccompListener.path);
     for (const piece of p.seccompListener.state) w.bytes(PA.SECCOMP_LISTENER_DATA, Buffer.from(piece));

@@ -8,6 +8,8 @@ import { cgroupJoin, createCgroup, destroyCgroup, detectLayout, planCgroup, reso
 import { cacheLayoutIn } from "../linux/cgroups/layout.ts";
 import { launch, startLauncher, type Launched, type LauncherProcess, type LaunchOptions, type Stdio } from "../linux/launcher.ts";
 import { closeFd } from "../linux/libc.ts";
+import { CLONE } from "../linux/plan-ids.ts";
+import type { LaunchPlan } from "../linux/plan.ts";
 import { readStat, waitGone } from "../linux/proc.ts";
 import { compileCreate } from "../oci/compile.ts";
 import type { Spec, Status } from "../oci/spec.ts";
@@ -101,11 +103,11 @@ async function createWith(
     // with every container's mounts, and layout-cache.ts checks that the cache still holds.
     cacheLayoutIn(`${store.root}/@cgroup-layout.json`);
     const layout = detectLayout();
-    if (layout.kind !== "none") {
-      cgroup = createCgroup(planCgroup(containerResources(spec), resolveCgroupPath(spec.linux?.cgroupsPath, id), layout)).handle;
-    }
+    const cgroupPlan = layout.kind === "none" ? undefined : planCgroup(containerResources(spec), resolveCgroupPath(spec.linux?.cgroupsPath, id), layout);
+    cgroup = cgroupPlan?.handle;
+    // Named before it exists: a create that dies from here on is cleaned up by delete.
     store.saveCreating(id, { creator: process.pid, creatorStart: readStat(process.pid)?.startTime ?? 0, cgroup });
-    trace("cgroup created");
+    trace("cgroup planned");
     const notes: string[] = [];
     const seccomp = spec.linux?.seccomp ? compileSeccompCached(spec.linux.seccomp as never, store.root) : undefined;
     const plan = compileCreate(spec, {
@@ -128,11 +130,20 @@ async function createWith(
     plan.hookSync = !!(hooks.prestart?.length || hooks.createRuntime?.length || hooks.createContainer?.length) || undefined;
     plan.startHooks = hooks.startContainer?.length ? launcherHooks(hooks.startContainer, stateAt("created", 0)) : undefined;
     if (plan.seccomp && seccomp) saveSeccomp(store.dir(id), seccomp); // for exec (seccomp-cache.ts)
+    // The cgroups are made while the launcher makes the namespaces (~0.7 ms it no longer waits
+    // for), unless it runs no stage 2 to place in them late (native/common/plan_ids.h).
+    plan.cgroupWait = !!cgroupPlan && !plan.noFork && !plan.persist?.length && !usesUserNamespace(plan);
+    const makeCgroup = () => {
+      if (cgroupPlan) createCgroup(cgroupPlan);
+      trace("cgroup created");
+    };
+    if (!plan.cgroupWait) makeCgroup();
     trace("plan compiled");
     launched = await launch(plan, {
       stdio: opts.stdio,
       passFds: opts.passFds,
       started: launcher,
+      whilePlanned: makeCgroup,
       onHooks: async (pid) => {
         const state = stateAt("creating", pid);
         // prestart is the legacy hook "after start is called": runc and crun give it "created".
@@ -160,6 +171,12 @@ async function createWith(
     store.remove(id);
     throw describeFailure("create", id, err);
   }
+}
+
+/** A stage 1 in a user namespace could no longer join host cgroups (they are host root's): those
+ * plans make the cgroups first. */
+function usesUserNamespace(plan: LaunchPlan): boolean {
+  return !!((plan.newNamespaces ?? 0) & CLONE.NEWUSER) || !!plan.join?.some((ns) => ns.type === CLONE.NEWUSER);
 }
 
 /** Opens the exec fifo: the container's init, blocked writing it, goes on to exec. */

@@ -93,6 +93,18 @@ describe.skipIf(!canRun)("invalid config.json", () => {
   });
 });
 
+describe.skipIf(!canRun)("cgroups made while the launcher makes the namespaces", () => {
+  // create sends the plan first and makes the cgroups while the launcher's stage 1 makes the
+  // namespaces, which then waits for them (PA_CGROUP_WAIT): a cgroup the kernel refuses must
+  // still be one line, with no launcher stage, state, cgroup or mount left.
+  for (const verb of ["create", "run"] as const) {
+    test(`a cpuset the kernel refuses (${verb})`, () => {
+      const bundle = sb.bundle(config((c) => (c.linux.resources = { cpu: { cpus: "4096" } })));
+      createFails(bundle, /^nsbox-runtime: (create|run) .*cpuset\.cpus/, verb);
+    });
+  }
+});
+
 describe.skipIf(!canRun)("an installation without its launcher", () => {
   test("one line naming the missing file and how it is built; no state, no cgroup", () => {
     const id = sb.id();
