@@ -27,7 +27,8 @@ export class Sleeper {
   async leaf(): Promise<number> {
     for (let i = 0; i < 200; i++) {
       const pid = deepestChild(this.proc.pid);
-      if (pid && /sleep/.test(await Bun.file(`/proc/${pid}/cmdline`).text().catch(() => ""))) return (this.pid = pid);
+      // The sleep itself (argv[0]), not a parent whose arguments name it (unshare ... sh -c "exec sleep").
+      if (pid && /^sleep\0/.test(await Bun.file(`/proc/${pid}/cmdline`).text().catch(() => ""))) return (this.pid = pid);
       await Bun.sleep(10);
     }
     throw new Error(`no sleep under ${this.proc.pid}`);
