@@ -6,7 +6,9 @@
  *   stage 1  joins namespaces (two passes, as util-linux nsenter), creates new ones (a new user
  *            namespace first and alone), then clones stage 2 as a child of stage 0
  *            (CLONE_PARENT) so that the process is inside the new PID and time namespaces and its
- *            parent-death signal refers to the stage that stays.
+ *            parent-death signal refers to the stage that stays. With PA_CGROUP_WAIT (nsbox-runtime
+ *            create) it makes the namespaces while the parent makes the cgroups, and joins them
+ *            after (plan_ids.h).
  *   stage 2  the container process: propagation, mounts, root, terminal, identity, the `start`
  *            gate, seccomp (and its listener), a clean fd table and signal state, exec.
  * Stage sync points are named in plan_ids.h. */
