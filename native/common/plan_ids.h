@@ -97,7 +97,9 @@ enum plan_attr_id {
                          * stage 0 waits for one byte from the parent on fd 3 (EOF: it gave up, so
                          * stage 0 kills stage 1 and exits), stage 1 joins the v1 cgroups and forks
                          * stage 2 into the v2 one, and stage 2 creates the cgroup namespace. Needs a
-                         * fork: not with PA_NO_FORK, nor persisting a new cgroup namespace. */
+                         * fork: not with PA_NO_FORK, nor persisting a new cgroup namespace; not in a
+                         * new or joined user namespace, nor a joined mount or cgroup one (the host's
+                         * cgroup files are no longer writable or reachable from there). */
 };
 
 enum plan_nested_attr_id {

@@ -266,8 +266,11 @@ void config_decode(struct launch_config *c, const void *plan, size_t len) {
   if (c->cgroup_wait && c->no_fork) bad(PA_CGROUP_WAIT, "needs stage 1 to fork stage 2 (not with PA_NO_FORK)");
   if (c->cgroup_wait && (c->ns_new & CLONE_NEWUSER))
     bad(PA_CGROUP_WAIT, "a stage 1 in a new user namespace cannot join host cgroups late");
-  for (size_t i = 0; c->cgroup_wait && i < c->joins.len; i++)
-    if (c->joins.items[i].type == CLONE_NEWUSER) bad(PA_CGROUP_WAIT, "a stage 1 in a joined user namespace cannot join host cgroups late");
+  for (size_t i = 0; c->cgroup_wait && i < c->joins.len; i++) {
+    uint32_t t = c->joins.items[i].type;
+    if (t == CLONE_NEWUSER || t == CLONE_NEWNS || t == CLONE_NEWCGROUP)
+      bad(PA_CGROUP_WAIT, "a stage 1 in a joined user, mount or cgroup namespace cannot join host cgroups late");
+  }
   for (size_t i = 0; c->cgroup_wait && i < c->persists.len; i++)
     if (c->persists.items[i].type == CLONE_NEWCGROUP) bad(PA_CGROUP_WAIT, "stage 1 has no new cgroup namespace to persist");
   /* The listener is the filter's, so it means nothing without one; a listener fd nobody receives

@@ -132,7 +132,7 @@ async function createWith(
     if (plan.seccomp && seccomp) saveSeccomp(store.dir(id), seccomp); // for exec (seccomp-cache.ts)
     // The cgroups are made while the launcher makes the namespaces (~0.7 ms it no longer waits
     // for), unless it runs no stage 2 to place in them late (native/common/plan_ids.h).
-    plan.cgroupWait = !!cgroupPlan && !plan.noFork && !plan.persist?.length && !usesUserNamespace(plan);
+    plan.cgroupWait = !!cgroupPlan && !plan.noFork && !plan.persist?.length && !joinsLateAnyOf(plan);
     const makeCgroup = () => {
       if (cgroupPlan) createCgroup(cgroupPlan);
       trace("cgroup created");
@@ -173,10 +173,12 @@ async function createWith(
   }
 }
 
-/** A stage 1 in a user namespace could no longer join host cgroups (they are host root's): those
- * plans make the cgroups first. */
-function usesUserNamespace(plan: LaunchPlan): boolean {
-  return !!((plan.newNamespaces ?? 0) & CLONE.NEWUSER) || !!plan.join?.some((ns) => ns.type === CLONE.NEWUSER);
+/** Namespaces after which stage 1 could no longer join the host's cgroups late: in a user
+ * namespace they are host root's files; in a joined mount namespace their paths are the
+ * container's; in a joined cgroup namespace, outside its root. Those plans make the cgroups first. */
+function joinsLateAnyOf(plan: LaunchPlan): boolean {
+  if ((plan.newNamespaces ?? 0) & CLONE.NEWUSER) return true;
+  return !!plan.join?.some((ns) => ns.type === CLONE.NEWUSER || ns.type === CLONE.NEWNS || ns.type === CLONE.NEWCGROUP);
 }
 
 /** Opens the exec fifo: the container's init, blocked writing it, goes on to exec. */
