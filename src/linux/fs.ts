@@ -16,7 +16,7 @@ export const constants = {
   S_IFMT: 0o170000, S_IFREG: 0o100000, S_IFDIR: 0o040000, S_IFLNK: 0o120000, S_IFIFO: 0o010000,
   F_OK: 0,
 } as const;
-const { O_WRONLY, O_CREAT, O_TRUNC, O_CLOEXEC, O_DIRECTORY } = constants;
+const { O_WRONLY, O_CREAT, O_TRUNC, O_APPEND, O_CLOEXEC, O_DIRECTORY } = constants;
 const ENOENT = 2, EEXIST = 17, EISDIR = 21;
 
 /** open(2), always close-on-exec (as libuv opens for node:fs): no fd of ours leaks into a child. */
@@ -68,13 +68,22 @@ export function readFileSync(path: string, encoding?: BufferEncoding): Buffer | 
 
 /** Creates or truncates `path` (mode for a new file: 0o666 & ~umask unless given) and writes it all. */
 export function writeFileSync(path: string, data: string | Uint8Array, opts: { mode?: number } = {}): void {
+  writeAll(openSync(path, O_WRONLY | O_CREAT | O_TRUNC, opts.mode ?? 0o666), data);
+}
+
+/** Writes all of `data` to `fd` (write(2) may take part of it), then closes `fd`. */
+function writeAll(fd: number, data: string | Uint8Array): void {
   const bytes = typeof data === "string" ? Buffer.from(data) : data;
-  const fd = openSync(path, O_WRONLY | O_CREAT | O_TRUNC, opts.mode ?? 0o666);
   try {
     for (let off = 0; off < bytes.length; ) off += writeFd(fd, bytes, off);
   } finally {
     closeFd(fd);
   }
+}
+
+/** Appends all of `data` to `path` (created if missing): O_APPEND, so concurrent appenders' lines do not overwrite each other. */
+export function appendFileSync(path: string, data: string | Uint8Array): void {
+  writeAll(openSync(path, O_WRONLY | O_CREAT | O_APPEND), data);
 }
 
 /** Whether `path` exists, following symlinks (access F_OK, as node:fs asks). */
