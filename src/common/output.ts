@@ -3,6 +3,7 @@
 // than a whole `nsbox-runtime start`. console.log writes natively, at once (in order with our
 // children's output), and prints a single string argument verbatim: no format directives are
 // applied, so the bytes are the same as `write(line + "\n")`.
+import { writeFd } from "../linux/libc.ts";
 
 /** Prints `line` and a newline on stdout. */
 export function printOut(line: string): void {
@@ -16,8 +17,6 @@ export function printOut(line: string): void {
  * node:fs (~1 ms) in the runtime's verbs, which have bun:ffi loaded by then.
  */
 export function printErr(line: string): void {
-  // Loaded on first use: --version and help need none of it.
-  const { writeFd } = require("../linux/libc.ts") as typeof import("../linux/libc.ts");
   const bytes = Buffer.from(`${line}\n`);
   for (let off = 0; off < bytes.length; ) off += writeFd(2, bytes, off);
 }

@@ -5,6 +5,7 @@ import pkg from "../../package.json" with { type: "json" };
 import { UserError } from "../common/errors.ts";
 import { parseFlags } from "../common/flags.ts";
 import { printErr } from "../common/output.ts";
+import { appendFileSync } from "../linux/fs.ts";
 import { trace, traceNodeFsAtExit } from "../common/trace.ts";
 import { DEFAULT_ROOT, OCI_VERSION } from "./constants.ts";
 import type { StateStore } from "./state.ts";
@@ -62,8 +63,7 @@ function log(level: string, msg: string): void {
   const time = new Date().toISOString();
   const line = logFormat === "json" ? JSON.stringify({ level, msg, time }) : `time="${time}" level=${level} msg="${msg.replace(/"/g, '\\"')}"`;
   try {
-    // Loaded here, not at the top: --version and help need none of it.
-    (require("../linux/fs.ts") as typeof import("../linux/fs.ts")).appendFileSync(logFile, line + "\n");
+    appendFileSync(logFile, line + "\n");
   } catch {}
 }
 
