@@ -86,9 +86,10 @@ export function appendFileSync(path: string, data: string | Uint8Array): void {
   writeAll(openSync(path, O_WRONLY | O_CREAT | O_APPEND), data);
 }
 
-/** Whether `path` exists, following symlinks (access F_OK, as node:fs asks). */
+/** Whether `path` exists, following symlinks (access F_OK, as node:fs asks); false, as node:fs
+ * answers, for a path no file can have (a NUL inside), which the other calls refuse. */
 export function existsSync(path: string): boolean {
-  return pathExists(path);
+  return !path.includes("\0") && pathExists(path);
 }
 
 /** mkdir(2); with `recursive`, also the missing parents, and an existing directory is no error. */

@@ -153,6 +153,8 @@ test("openSync: close-on-exec always; a non-blocking fifo with a writer and no d
   }
 });
 
-test("a path with a NUL byte is refused, not cut short at it", () => {
-  expect(() => fs.existsSync(`${dir}\0/anything`)).toThrow();
+test("a path with a NUL byte is refused, not cut short at it (existsSync: false, as node:fs)", () => {
+  expect(() => fs.readFileSync(`${dir}/small\0/anything`)).toThrow(TypeError);
+  expect(() => fs.mkdirSync(`${dir}/x\0`, { recursive: true })).toThrow(TypeError);
+  expect([fs.existsSync(`${dir}\0/anything`), node.existsSync(`${dir}\0/anything`)]).toEqual([false, false]);
 });
