@@ -3,6 +3,7 @@
 // than a whole `nsbox-runtime start`. console.log writes natively, at once (in order with our
 // children's output), and prints a single string argument verbatim: no format directives are
 // applied, so the bytes are the same as `write(line + "\n")`.
+import { writeFd } from "../linux/libc.ts";
 
 /** Prints `line` and a newline on stdout. */
 export function printOut(line: string): void {
@@ -11,10 +12,11 @@ export function printOut(line: string): void {
 
 /**
  * Prints `line` and a newline on stderr, verbatim. Not console.error: on a terminal Bun paints
- * its output red, which docker's and runc's error lines are not. writeSync(2) blocks until it is
- * written (nothing lost by the process.exit that follows an error); node:fs is loaded by nearly
- * every command already, and an error path does not count its milliseconds.
+ * its output red, which docker's and runc's error lines are not. write(2) through libc.ts blocks
+ * until it is written (nothing lost by the process.exit that follows an error), and loads no
+ * node:fs (~1 ms) in the runtime's verbs, which have bun:ffi loaded by then.
  */
 export function printErr(line: string): void {
-  (require("node:fs") as typeof import("node:fs")).writeSync(2, `${line}\n`);
+  const bytes = Buffer.from(`${line}\n`);
+  for (let off = 0; off < bytes.length; ) off += writeFd(2, bytes, off);
 }

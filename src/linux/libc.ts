@@ -5,6 +5,8 @@
 // Also read/write/close on a raw fd and access(2): what launching the launcher needs of node:fs,
 // whose first import costs ~1 ms in a fresh compiled process (docs/performance.md); bun:ffi is
 // loaded for socketpair anyway.
+// And the file-system calls behind fs.ts (open, mkdir, statx, getdents64...): the runtime's
+// verbs use that instead of node:fs for the same ~1 ms.
 // And the engine's few: chroot and fexecve (cp of a stopped container), a pty of its own with
 // its window size and a dup of its master (exec -it with detach keys). And flock(2), which the
 // kernel releases when its holder dies (a pull killed with SIGKILL leaves no lock held).
@@ -40,12 +42,22 @@ type Symbols = {
   ioctl: (fd: number, request: number, arg: Ptr) => number;
   dup: (fd: number) => number;
   flock: (fd: number, op: number) => number;
+  open: (path: Buffer, flags: number, mode: number) => number;
+  mkdir: (path: Buffer, mode: number) => number;
+  rmdir: (path: Buffer) => number;
+  unlink: (path: Buffer) => number;
+  rename: (from: Buffer, to: Buffer) => number;
+  link: (from: Buffer, to: Buffer) => number;
+  readlink: (path: Buffer, buf: Uint8Array, size: number) => number;
+  statx: (dirfd: number, path: Buffer, flags: number, mask: number, buf: Uint8Array) => number;
+  getdents64: (fd: number, buf: Uint8Array, size: number) => number;
 };
 let libc: Symbols | undefined;
 let readI32: ((p: Pointer, offset: number) => number) | undefined;
 let addressOf: ((view: ArrayBufferView) => Pointer) | undefined;
 
-function load(): Symbols {
+/** The libc functions, dlopened on first use (for fs.ts; other modules call the wrappers here). */
+export function load(): Symbols {
   if (!libc) {
     const { dlopen, FFIType, read, ptr } = require("bun:ffi") as typeof import("bun:ffi");
     const { cstring, i32, u32, u64, ptr: P } = FFIType;
@@ -72,6 +84,17 @@ function load(): Symbols {
       ioctl: { args: [i32, u64, P], returns: i32 },
       dup: { args: [i32], returns: i32 },
       flock: { args: [i32, i32], returns: i32 },
+      // open is variadic in C (mode only with O_CREAT); a fixed third argument is what the
+      // x86-64 and aarch64 Linux calling conventions pass it as.
+      open: { args: [cstring, i32, u32], returns: i32 },
+      mkdir: { args: [cstring, u32], returns: i32 },
+      rmdir: { args: [cstring], returns: i32 },
+      unlink: { args: [cstring], returns: i32 },
+      rename: { args: [cstring, cstring], returns: i32 },
+      link: { args: [cstring, cstring], returns: i32 },
+      readlink: { args: [cstring, P, u64], returns: FFIType.i64_fast },
+      statx: { args: [i32, cstring, i32, u32, P], returns: i32 },
+      getdents64: { args: [i32, P, u64], returns: FFIType.i64_fast },
     }).symbols as unknown as Symbols;
     readI32 = read.i32;
     addressOf = ptr;
@@ -99,25 +122,53 @@ export function socketpair(): [number, number] {
   return [sv[0]!, sv[1]!];
 }
 
-const errnoNames: Record<number, string> = {
-  1: "EPERM", 2: "ENOENT", 13: "EACCES", 16: "EBUSY", 17: "EEXIST", 19: "ENODEV", 20: "ENOTDIR",
-  22: "EINVAL", 28: "ENOSPC", 34: "ERANGE", 61: "ENODATA", 95: "EOPNOTSUPP", 30: "EROFS", 36: "ENAMETOOLONG",
+// errno numbers are the same on x86-64 and aarch64 (asm-generic).
+const errnoNames: Record<number, [string, string]> = {
+  1: ["EPERM", "operation not permitted"], 2: ["ENOENT", "no such file or directory"],
+  3: ["ESRCH", "no such process"], 4: ["EINTR", "interrupted system call"], 5: ["EIO", "i/o error"],
+  9: ["EBADF", "bad file descriptor"], 11: ["EAGAIN", "resource temporarily unavailable"],
+  12: ["ENOMEM", "not enough memory"], 13: ["EACCES", "permission denied"], 16: ["EBUSY", "resource busy or locked"],
+  17: ["EEXIST", "file already exists"], 18: ["EXDEV", "cross-device link not permitted"],
+  19: ["ENODEV", "no such device"], 20: ["ENOTDIR", "not a directory"], 21: ["EISDIR", "illegal operation on a directory"],
+  22: ["EINVAL", "invalid argument"], 23: ["ENFILE", "file table overflow"], 24: ["EMFILE", "too many open files"],
+  26: ["ETXTBSY", "text file is busy"], 28: ["ENOSPC", "no space left on device"], 30: ["EROFS", "read-only file system"],
+  31: ["EMLINK", "too many links"], 34: ["ERANGE", "result too large"], 36: ["ENAMETOOLONG", "name too long"],
+  38: ["ENOSYS", "function not implemented"], 39: ["ENOTEMPTY", "directory not empty"],
+  40: ["ELOOP", "too many symbolic links encountered"], 61: ["ENODATA", "no data available"],
+  95: ["EOPNOTSUPP", "operation not supported on socket"], 122: ["EDQUOT", "disk quota exceeded"],
 };
 
-/** An errno failure shaped like Node's fs errors (code, syscall, path), so callers treat both alike. */
+/**
+ * An errno failure shaped like Node's fs errors: code ("ENOENT"), errno, syscall, path (and dest
+ * for rename/link), and the message Node gives ("ENOENT: no such file or directory, open '/x'"),
+ * so callers (and messages) treat both alike. errno is positive here (Node's is negated).
+ */
 export class SysError extends Error {
-  constructor(readonly code: string, readonly errno: number, readonly syscall: string, readonly path: string) {
-    super(`${code}: ${syscall} ${path}`);
+  readonly code: string;
+  readonly dest?: string;
+  constructor(readonly errno: number, readonly syscall: string, readonly path: string, dest?: string) {
+    const [code, text] = errnoNames[errno] ?? [`errno ${errno}`, "unknown error"];
+    super(`${code}: ${text}, ${syscall} '${path}'${dest === undefined ? "" : ` -> '${dest}'`}`);
+    this.code = code;
+    if (dest !== undefined) this.dest = dest;
   }
 }
 
-function cstr(s: string): Buffer {
+/** The calling thread's errno (read right after the failed call, before anything else runs in libc). */
+export function lastErrno(): number {
+  return readI32!(load().__errno_location(), 0);
+}
+
+/** A NUL-terminated copy of `s` (UTF-8) for a `const char *` argument. A NUL inside would make
+ * C see a shorter string (another path): refused, as node:fs refuses it. */
+export function cstr(s: string): Buffer {
+  if (s.includes("\0")) throw new TypeError(`a string with a NUL byte: ${JSON.stringify(s)}`);
   return Buffer.from(s + "\0");
 }
-function check(rc: number, syscall: string, path: string): number {
+/** `rc` if the call succeeded (>= 0); else throws its errno as a SysError. */
+export function check(rc: number, syscall: string, path: string, dest?: string): number {
   if (rc >= 0) return rc;
-  const errno = readI32!(load().__errno_location(), 0);
-  throw new SysError(errnoNames[errno] ?? `errno ${errno}`, errno, syscall, path);
+  throw new SysError(lastErrno(), syscall, path, dest);
 }
 
 export const S_IFIFO = 0o010000, S_IFCHR = 0o020000, S_IFBLK = 0o060000;
@@ -171,10 +222,10 @@ export function umount(target: string, flags = 0): void {
 const EINTR = 4;
 
 /** Calls `syscall` again while it fails with EINTR (a signal handled by the process meanwhile). */
-function restarting(syscall: () => number): number {
+export function restarting(syscall: () => number): number {
   for (;;) {
     const rc = syscall();
-    if (rc >= 0 || readI32!(load().__errno_location(), 0) !== EINTR) return rc;
+    if (rc >= 0 || lastErrno() !== EINTR) return rc;
   }
 }
 
@@ -231,7 +282,7 @@ export function openPtyMaster(flags: number): { master: number; peer: string } {
     check(c.grantpt(master), "grantpt", "/dev/ptmx");
     check(c.unlockpt(master), "unlockpt", "/dev/ptmx");
     const rc = c.ptsname_r(master, name, name.length);
-    if (rc !== 0) throw new SysError(errnoNames[rc] ?? `errno ${rc}`, rc, "ptsname_r", "/dev/ptmx"); // returns the errno
+    if (rc !== 0) throw new SysError(rc, "ptsname_r", "/dev/ptmx"); // returns the errno
   } catch (err) {
     c.close(master);
     throw err;
@@ -256,7 +307,7 @@ const LOCK_EX = 2, LOCK_NB = 4, EWOULDBLOCK = 11;
 /** flock(LOCK_EX | LOCK_NB): true when taken, false when another open file holds it. */
 export function tryLockExclusive(fd: number, path: string): boolean {
   const rc = restarting(() => load().flock(fd, LOCK_EX | LOCK_NB));
-  if (rc !== 0 && readI32!(load().__errno_location(), 0) === EWOULDBLOCK) return false;
+  if (rc !== 0 && lastErrno() === EWOULDBLOCK) return false;
   check(rc, "flock", path);
   return true;
 }

@@ -1,7 +1,7 @@
 // /proc/self/mountinfo: each mount's mount point and filesystem type, for code that asks what is
 // mounted where (persisted namespace files, nsenter -r/-w checks, what a reset must unmount), and
 // whether a path is a mount point (and unmounting all that is).
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "./fs.ts";
 import { dirname } from "node:path";
 import { MNT_DETACH, umount } from "./libc.ts";
 

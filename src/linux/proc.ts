@@ -1,6 +1,6 @@
 // Reading processes from /proc: liveness that survives PID reuse (start time), zombies; and which
 // boot this is.
-import { readFileSync } from "node:fs";
+import { readFileSync } from "./fs.ts";
 
 export interface ProcStat {
   state: string; // R S D Z T t X ...

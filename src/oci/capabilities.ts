@@ -13,7 +13,7 @@
 // runtime in a container). Dropping only ever grants less. A value that is not a
 // string, or a list that is not an array, is a malformed config and stays an error. The engine
 // (src/engine/spec.ts) refuses unknown names in --cap-add/--cap-drop outright, as docker does.
-import { readFileSync } from "node:fs";
+import { readFileSync } from "../linux/fs.ts";
 import { UserError } from "../common/errors.ts";
 import type { CapabilitySets } from "../linux/plan.ts";
 

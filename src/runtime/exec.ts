@@ -1,5 +1,5 @@
 // `exec`: a new process in every namespace and cgroup of a running container.
-import { readFileSync } from "node:fs";
+import { readFileSync } from "../linux/fs.ts";
 import { cgroupJoin } from "../linux/cgroups/index.ts";
 import { launch, type Stdio } from "../linux/launcher.ts";
 import type { LaunchPlan } from "../linux/plan.ts";

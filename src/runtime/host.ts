@@ -1,5 +1,5 @@
 // What the compiler needs to know about this host, read once per command.
-import { existsSync } from "node:fs";
+import { existsSync } from "../linux/fs.ts";
 import { basename } from "node:path";
 import type { CgroupHandle, CgroupLayout } from "../linux/cgroups/index.ts";
 import type { HostView } from "../oci/compile.ts";

@@ -1,6 +1,6 @@
 // The OCI lifecycle's heavy half: create, and run (create + start [+ wait + delete]). The light
 // verbs (start, kill, delete, status) are in operations.ts.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "../linux/fs.ts";
 import { resolve } from "node:path";
 import { UserError } from "../common/errors.ts";
 import { trace } from "../common/trace.ts";

@@ -1,11 +1,12 @@
 // `nsbox-runtime`: an OCI runtime with runc's command line. Global flags come before the
 // command; each command's module is imported only when used (start-up time is our performance:
-// this chunk loads no node:fs, so --version and help pay nothing for it; docs/performance.md).
+// --version and help load nothing more; no verb loads node:fs, ~1 ms: docs/performance.md).
 import pkg from "../../package.json" with { type: "json" };
 import { UserError } from "../common/errors.ts";
 import { parseFlags } from "../common/flags.ts";
 import { printErr } from "../common/output.ts";
-import { trace } from "../common/trace.ts";
+import { appendFileSync } from "../linux/fs.ts";
+import { trace, traceNodeFsAtExit } from "../common/trace.ts";
 import { DEFAULT_ROOT, OCI_VERSION } from "./constants.ts";
 import type { StateStore } from "./state.ts";
 trace("main loaded");
@@ -62,8 +63,7 @@ function log(level: string, msg: string): void {
   const time = new Date().toISOString();
   const line = logFormat === "json" ? JSON.stringify({ level, msg, time }) : `time="${time}" level=${level} msg="${msg.replace(/"/g, '\\"')}"`;
   try {
-    // Loaded here, not at the top: see the header.
-    (require("node:fs") as typeof import("node:fs")).appendFileSync(logFile, line + "\n");
+    appendFileSync(logFile, line + "\n");
   } catch {}
 }
 
@@ -107,4 +107,5 @@ try {
   code = err instanceof UserError ? err.exitCode : 1;
 }
 trace("exit");
+traceNodeFsAtExit();
 process.exit(code);

@@ -3,7 +3,7 @@
 // cgroup planner: `nsbox-runtime start/kill/delete/state`, started once per verb by podman and
 // containerd, load only this (with bin/ compiled with --splitting, a module graph is a chunk;
 // create's is ~110 KB and ~1-2 ms to load).
-import { closeSync, constants, existsSync, openSync, readlinkSync, readSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, constants, existsSync, openSync, readlinkSync, readSync, renameSync, unlinkSync, writeFileSync } from "../linux/fs.ts";
 import { resolve } from "node:path";
 import { errnoMessage, UserError } from "../common/errors.ts";
 import { printErr } from "../common/output.ts";

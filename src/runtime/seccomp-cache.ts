@@ -4,7 +4,7 @@
 // of an exec). Layout, the same as the cache's below (so the container's file is a hard link to the
 // cached one: no new inode, no copy): u32 SECCOMP_FILTER_FLAG_* (little endian), u8 "uses
 // notify", then struct sock_filter[]. Files of older builds lack the notify byte.
-import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "../linux/fs.ts";
 import { join } from "node:path";
 import type { CompiledSeccomp, LinuxSeccomp } from "../oci/seccomp/index.ts";
 import { compileSeccomp } from "../oci/seccomp/lazy.ts";

@@ -1,6 +1,6 @@
 // The runtime's on-disk state: one directory per container under the root (default
 // /run/nsbox-runtime), holding state.json and, until `start`, the exec fifo.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "../linux/fs.ts";
 import { join } from "node:path";
 import { UserError } from "../common/errors.ts";
 import { isAlive } from "../linux/proc.ts";

@@ -1,6 +1,6 @@
 // The executor: creates a plan's directories and writes its values, in order. On failure it
 // removes the directories it created and throws one error naming the file and the value.
-import { existsSync, mkdirSync, rmdirSync } from "node:fs";
+import { existsSync, mkdirSync, rmdirSync } from "../fs.ts";
 import { posix } from "node:path";
 import { CgroupIOError } from "./errors.ts";
 import { errCode, readCgroupFile, writeCgroupFile } from "./fsio.ts";

@@ -1,5 +1,5 @@
 // Emptiness, killing what is left, and removal of a container's cgroup directories.
-import { rmdirSync } from "node:fs";
+import { rmdirSync } from "../fs.ts";
 import { CgroupIOError } from "./errors.ts";
 import { childCgroups, errCode, pidsInTree, readCgroupFile, sleep, writeCgroupFile } from "./fsio.ts";
 import { dirFor, type CgroupHandle } from "./paths.ts";

@@ -1,7 +1,7 @@
 // Small synchronous cgroupfs file helpers. cgroup files take one value per write(2), so values
 // are written with a single writeSync on a file opened O_WRONLY (never O_CREAT: cgroupfs files
 // cannot be created, and a missing file must report ENOENT).
-import { closeSync, constants, openSync, readFileSync, readdirSync, writeSync } from "node:fs";
+import { closeSync, constants, openSync, readFileSync, readdirSync, writeSync } from "../fs.ts";
 
 export function writeCgroupFile(path: string, value: string): void {
   const fd = openSync(path, constants.O_WRONLY);

@@ -10,7 +10,7 @@
 // /proc/self/cgroup's hierarchies without a mount). A reboot's mounts are new ones even where
 // their numbers come out the same, so the cache also names the boot (boot_id): it may live on a
 // disk (nsbox-runtime's --root, /run on a system whose /run is no tmpfs).
-import { mkdirSync, readFileSync, readlinkSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readlinkSync, renameSync, statSync, writeFileSync } from "../fs.ts";
 import { dirname } from "node:path";
 import { bootId } from "../proc.ts";
 import type { CgroupMount } from "./layout.ts";

@@ -6,7 +6,7 @@
 //           /sys/fs/cgroup/unified) that holds whichever controllers v1 did not take (often none;
 //           hugetlb on the machine this was written on).
 // In the hybrid layout each controller is served by the hierarchy that has it: v1 first.
-import { readFileSync } from "node:fs";
+import { readFileSync } from "../fs.ts";
 import { cachedCgroupMounts, storeCgroupMounts } from "./layout-cache.ts";
 
 export type CgroupVersion = 1 | 2;

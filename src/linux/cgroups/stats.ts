@@ -2,7 +2,7 @@
 // Units follow runc: CPU times in nanoseconds, memory in bytes. Limits read as the kernel shows
 // them; a v2 "max" reads as 0 (absent). Values above 2^53 (v1's "unlimited" 9223372036854771712)
 // are JavaScript numbers and print with rounded low digits.
-import { readdirSync } from "node:fs";
+import { readdirSync } from "../fs.ts";
 import { readCgroupFile, readCgroupNumber, readKeyValues } from "./fsio.ts";
 import { dirFor, type CgroupHandle } from "./paths.ts";
 import type { BlkioEntry, BlkioStats, CgroupStats, CpuUsage, HugetlbStats, MemoryEntry, MemoryStats } from "./stats-types.ts";

@@ -1,7 +1,7 @@
 // runc's --preserve-fds N (create, run, exec): our fds 3 .. 2+N become the container process's
 // fds 3 .. 2+N. podman passes them for `podman run --preserve-fds` and systemd socket activation
 // (LISTEN_FDS).
-import { readlinkSync } from "node:fs";
+import { readlinkSync } from "../../linux/fs.ts";
 import { UserError } from "../../common/errors.ts";
 
 /**
