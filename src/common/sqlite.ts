@@ -16,6 +16,12 @@ export function openStore(path: string, opts: { busyTimeoutMs?: number; readonly
     // several processes creating one store together would fail here, so retry until the timeout.
     retryWhileBusy(() => db.run("PRAGMA journal_mode = WAL"), timeoutMs);
     db.run("PRAGMA synchronous = NORMAL");
+    // The persistent WAL emptied at close (after the close's checkpoint), as Bun's exit-time close
+    // leaves it: a store closed by hand (db.close()) kept its frames otherwise, and the next
+    // process to open it, finding no live wal-index, read them all back (recovery) and could not
+    // restart the WAL, which so grew to the autocheckpoint's 4 MB. The limit also trims a WAL
+    // that a burst of writers made larger, at the next restart.
+    db.run("PRAGMA journal_size_limit = 0");
   }
   db.fileControl(constants.SQLITE_FCNTL_PERSIST_WAL, 1);
   return db;

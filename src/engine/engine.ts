@@ -55,6 +55,8 @@ export class Engine {
   readonly paths: EnginePaths;
   readonly db: ContainerDb;
   private imageStore?: ImageStore;
+  /** Output went through process.stdout/stderr (a pull's progress): a Node stream may hold some of it at exit. */
+  streamedOutput = false;
   private volumeStore?: Volumes;
 
   constructor(opts: EngineOptions = {}) {
@@ -189,6 +191,7 @@ export class Engine {
     const { PullProgress } = await import("../image/cli/progress.ts");
     const { familiarName, formatReference, parseReference } = await import("../image/reference.ts");
     let name = ref;
+    this.streamedOutput = true;
     try {
       const parsed = parseReference(ref);
       name = familiarName(formatReference(parsed));
