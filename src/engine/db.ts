@@ -51,6 +51,10 @@ export class ContainerDb {
   constructor(path: string) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     this.db = openStore(path);
+    // Checkpoints after a commit once the WAL holds 32 pages (128 KB) rather than SQLite's 1000:
+    // `nsbox run` ends without closing this store (Engine.closeForExit), so no close checkpoints
+    // it, and the next process to open it rebuilds the wal-index from the WAL; this bounds both.
+    this.db.run("PRAGMA wal_autocheckpoint = 32");
     this.db.run(SCHEMA);
   }
 

@@ -52,12 +52,12 @@ export async function run(argv: string[]): Promise<number> {
 
 /**
  * The container is started (-d) or has exited and, with --rm, is removed: its record is committed.
- * We close the stores (each close checkpoints its WAL) and end with _exit, not through Bun's
- * teardown (~1.4 ms; src/common/quick-exit.ts). Not after a pull: its progress went through
- * process.stderr, a Node stream that may still hold output.
+ * We close the stores (but the containers database: Engine.closeForExit) and end with _exit, not
+ * through Bun's teardown (~1.1 ms; src/common/quick-exit.ts). Not after a pull: its progress went
+ * through process.stderr, a Node stream that may still hold output.
  */
 function end(e: Engine, code: number): number {
   if (e.streamedOutput) return code;
-  e.close();
+  e.closeForExit();
   quickExit(code);
 }
