@@ -9,7 +9,6 @@ import { parseSignal } from "../linux/signals.ts";
 import { containerCgroup } from "./cgroup.ts";
 import type { Row } from "./db.ts";
 import type { Engine } from "./engine.ts";
-import type { ContainerState } from "./types.ts";
 import { teardownNetwork } from "./network.ts";
 import { runtimeCommand } from "./runtimes.ts";
 import { monitorAlive, readMonitorStatus } from "./state.ts";
@@ -69,15 +68,11 @@ export function killContainer(e: Engine, ref: string, signal = "SIGKILL"): void 
 }
 
 export async function waitContainer(e: Engine, ref: string): Promise<number> {
-  return (await waitExited(e, e.row(ref))).state.ExitCode;
-}
-
-/** Polls until the container has exited or was removed meanwhile (--rm); its state then. */
-export async function waitExited(e: Engine, r: Row): Promise<{ state: ContainerState; removed: boolean }> {
+  const r = e.row(ref);
   for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
-    const state = e.state(r);
-    if (state.Status === "exited" || state.Status === "dead") return { state, removed: false };
-    if (!e.db.get(r.id)) return { state, removed: true };
+    const st = e.state(r);
+    if (st.Status === "exited" || st.Status === "dead") return st.ExitCode;
+    if (!e.db.get(r.id)) return st.ExitCode; // removed meanwhile (--rm)
     await Bun.sleep(delay);
   }
 }
@@ -85,33 +80,27 @@ export async function waitExited(e: Engine, r: Row): Promise<{ state: ContainerS
 /** `volumes`: the container's anonymous volumes go too (docker's rm -v; --rm containers always). */
 export async function removeContainer(e: Engine, ref: string, force = false, volumes = false): Promise<void> {
   const r = e.row(ref);
-  await removeRow(e, r, e.state(r), force, volumes);
-}
-
-/** removeContainer for a row and its state just read (an attached --rm run has both from its wait). */
-export async function removeRow(e: Engine, r: Row, st: ContainerState, force = false, volumes = false): Promise<void> {
+  const st = e.state(r);
   const name = r.name;
   if ((st.Running || st.Restarting) && !force)
     throw new UserError(`cannot remove container "/${name}": container is running: stop the container before removing or force remove`, 1);
-  const deps = force ? [] : e.dependents(r.id); // -f removes it whoever shares its namespaces
-  if (deps.length) {
+  const deps = e.dependents(r.id);
+  if (deps.length && !force) {
     const d = deps[0]!;
     throw new UserError(`cannot remove container "/${name}": container "${d.name}" shares its namespaces; remove that first or force remove`, 1);
   }
   writeFileSync(`${e.paths.dir(r.id)}/stopped`, "");
-  let exitCode = st.ExitCode;
   if (st.Running || st.Restarting) {
     const cg = containerCgroup(r.id);
     if (st.Paused && cg) await thaw(cg).catch(() => {});
     if (st.Pid) signalPid(st.Pid, 9);
     await waitStopped(e, r, 10000);
-    exitCode = e.state(r).ExitCode;
   }
   // A live monitor deletes the runtime's state itself once the process has exited (no need to
   // wait for it); if it was killed, we do it.
   const mon = readMonitorStatus(e.paths.status(r.id));
   if (!mon || !monitorAlive(mon.MonitorPid)) forceRuntimeDelete(e, r);
-  await finalRemove(e, r, volumes, exitCode);
+  await finalRemove(e, r, volumes);
 }
 
 /** Deletes the runtime's state of the container, if any is left (a no-op when none is). */
@@ -123,9 +112,8 @@ export function forceRuntimeDelete(e: Engine, r: Row): void {
   } catch {}
 }
 
-/** `exitCode`: the container's last, when the caller has just read its state. */
-async function finalRemove(e: Engine, r: Row, volumes = false, exitCode = e.state(r).ExitCode): Promise<void> {
-  notifyWaiters(e, r.id, exitCode);
+async function finalRemove(e: Engine, r: Row, volumes = false): Promise<void> {
+  notifyWaiters(e, r.id, e.state(r).ExitCode);
   await teardownNetwork(e, r.id, r.doc.HostConfig.NetworkMode);
   e.cleanupFiles(r.id);
   e.db.delete(r.id);

@@ -5,7 +5,7 @@
 import { attach, resize, type Attached } from "../attach.ts";
 import type { Engine } from "../engine.ts";
 import { rmSync, writeFileSync } from "node:fs";
-import { killContainer, removeRow, waitExited } from "../ops.ts";
+import { killContainer, removeContainer, waitContainer } from "../ops.ts";
 import { leasePath } from "../ops.ts";
 import { startContainer } from "../start.ts";
 
@@ -68,9 +68,7 @@ export async function runAttached(e: Engine, id: string, opts: ForegroundOptions
     if (autoRemove) rmSync(leasePath(e, id), { force: true });
     return 0;
   }
-  // One read of the record and of the state, for both the exit code and the removal.
-  const r = e.row(id);
-  const { state, removed } = await waitExited(e, r);
-  if (autoRemove && !removed) await removeRow(e, r, state, true);
-  return state.ExitCode;
+  const code = await waitContainer(e, id);
+  if (autoRemove) await removeContainer(e, id, true);
+  return code;
 }
