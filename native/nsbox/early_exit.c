@@ -8,7 +8,14 @@
  * path, a crash, a signal) is waited for and its status passed on, an exit code or the same
  * signal; signals a process sends us (kill PID, timeout) are passed on to it, while those the
  * terminal sends to the whole process group (Ctrl-C, a hang-up) reach it by themselves; and if we
- * are killed, PR_SET_PDEATHSIG kills it, as killing the exec'd CLI did. */
+ * are killed, PR_SET_PDEATHSIG kills it, as killing the exec'd CLI did.
+ *
+ * Two threads a CLI of some 20 ms has no use for are turned off in its environment (unless set):
+ * JavaScriptCore's JSCWarmUp, which prepares heap blocks ahead of allocation, and mimalloc's
+ * mi-scavenger, which returns freed pages to the system later: together ~6 % of the CPU of 50
+ * `run -d` at once, and ~0.8 ms of CPU per `run --rm` (docs/performance.md "Session 5"). An option
+ * name JavaScriptCore no longer knows makes Bun refuse to start, which every `nsbox run` test
+ * would show (test/integration/engine-early-exit.test.ts runs through this file). */
 #include "bun_cli.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -53,6 +60,8 @@ void bun_cli_run_child(int argc, char **argv) {
     char fd[16];
     snprintf(fd, sizeof fd, "%d", done[1]);
     if (fcntl(done[1], F_SETFD, 0) < 0 || setenv("NSBOX_DONE_FD", fd, 1) < 0) _exit(1);
+    setenv("BUN_JSC_useWarmUpMarkedBlocks", "0", 0);
+    setenv("MIMALLOC_PURGE_DELAY", "-1", 0);
     close(done[0]);
     sigprocmask(SIG_SETMASK, &old, NULL);
     bun_cli_exec(argc, argv);
