@@ -39,3 +39,25 @@ function retryWhileBusy(statement: () => void, timeoutMs: number): void {
     }
   }
 }
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Runs `fn` (one statement, or a transaction begun IMMEDIATE) again while SQLite answers
+ * SQLITE_BUSY: after 0.05-0.15 ms, then twice as long each time up to 1-3 ms, until `timeoutMs`.
+ * For a connection whose busy_timeout is 0 (ContainerDb): SQLite's own busy handler sleeps 1, 2,
+ * 5, 10, 15, 20, 25 ... 100 ms between tries, and when 50 `run -d` started at once their CLIs
+ * slept 1.4 s in all, a CLI up to 124 ms at a time, mostly while the write lock (held well under a
+ * millisecond per transaction) was free (docs/performance.md, "Session 5").
+ */
+export function retryBusy<T>(fn: () => T, timeoutMs = 10000): T {
+  const deadline = performance.now() + timeoutMs;
+  for (let wait = 0.1; ; wait = Math.min(wait * 2, 2)) {
+    try {
+      return fn();
+    } catch (e) {
+      if (!(e as { code?: string }).code?.startsWith("SQLITE_BUSY") || performance.now() > deadline) throw e;
+      Atomics.wait(sleeper, 0, 0, wait * (0.5 + Math.random())); // Bun.sleepSync rounds below 1 ms to 0
+    }
+  }
+}
