@@ -14,13 +14,14 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 int start_by_fifo(const char *fifo, int pid, char *err, size_t errsize) {
   int fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return snprintf(err, errsize, "open %s: %s", fifo, strerror(errno)), -1;
   char byte;
-  for (;;) {
+  for (bool exited = false;;) {
     ssize_t n = read(fd, &byte, 1);
     if (n == 1) break;
     if (n < 0 && errno != EAGAIN && errno != EINTR) {
@@ -28,15 +29,19 @@ int start_by_fifo(const char *fifo, int pid, char *err, size_t errsize) {
       close(fd);
       return -1;
     }
-    /* Not written yet: wait, but notice an init that died before `start`. */
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    poll(&p, 1, 20);
-    int st;
-    if (waitpid(pid, &st, WNOHANG) == pid) {
+    /* Gone, and the fifo (read again after it went) holds no byte: it died before `start`. */
+    if (exited) {
       snprintf(err, errsize, "the container's process exited before start");
       close(fd);
       return -1;
     }
+    /* Not written yet: wait, but notice an init that dies. A quick one (`true`) may write its byte,
+     * exec and exit between our poll and this check: so the fifo is read once more before giving
+     * up, and the init is not reaped here (WNOWAIT: serve_container collects its exit status). */
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    poll(&p, 1, 20);
+    siginfo_t si = {0};
+    exited = waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid;
   }
   close(fd);
   unlink(fifo);

@@ -8,6 +8,8 @@
 
 /* Replaces this process with the Bun CLI, given our own arguments (argv[0] excluded). */
 __attribute__((noreturn)) void bun_cli_exec(int argc, char **argv);
+/* `nsbox run`: the same CLI as our child, ending when it tells us its exit code (early_exit.c). */
+__attribute__((noreturn)) void bun_cli_run_child(int argc, char **argv);
 /* The host PID of an nsbox container's init, by name or ID: `nsbox __ns-target NAME` (the
  * engine's SQLite state and the runtime's state files are the TypeScript side's). Its error line
  * ("no such container or process: NAME") reaches stderr as is, and ends this command too. */

@@ -3,7 +3,7 @@
 // exactly one wins, with no lock files. `complete` is 0 while a create is half done; rows left
 // at 0 by a killed CLI (creator_pid gone) are what reconciliation removes.
 import type { Database } from "bun:sqlite";
-import { openStore } from "../common/sqlite.ts";
+import { openStore, retryBusy } from "../common/sqlite.ts";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { UserError } from "../common/errors.ts";
@@ -51,7 +51,14 @@ export class ContainerDb {
   constructor(path: string) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     this.db = openStore(path);
+    // Checkpoints after a commit once the WAL holds 32 pages (128 KB) rather than SQLite's 1000:
+    // `nsbox run` ends without closing this store (Engine.closeForExit), so no close checkpoints
+    // it, and the next process to open it rebuilds the wal-index from the WAL; this bounds both.
+    this.db.run("PRAGMA wal_autocheckpoint = 32");
     this.db.run(SCHEMA);
+    // Contention is met by retryBusy (quick retries) around each statement below, not by SQLite's
+    // busy handler (1 to 100 ms sleeps): many `run -d` at once slept mostly with the lock free.
+    this.db.run("PRAGMA busy_timeout = 0");
   }
 
   close(): void {
@@ -65,66 +72,75 @@ export class ContainerDb {
   /** Claims the name: throws NameConflict when another container holds it. */
   insert(doc: ContainerJSON, name: string, creatorPid: number): void {
     try {
-      this.db
-        .query("INSERT INTO containers (id, name, created, complete, creator_pid, doc) VALUES (?, ?, ?, 0, ?, ?)")
-        .run(doc.Id, name, doc.Created, creatorPid, JSON.stringify(doc));
+      const json = JSON.stringify(doc);
+      retryBusy(() =>
+        this.db
+          .query("INSERT INTO containers (id, name, created, complete, creator_pid, doc) VALUES (?, ?, ?, 0, ?, ?)")
+          .run(doc.Id, name, doc.Created, creatorPid, json),
+      );
     } catch (err) {
       if (!/UNIQUE constraint failed: containers.name/.test(String(err))) throw err;
-      const holder = this.db.query("SELECT id FROM containers WHERE name = ?").get(name) as { id: string } | null;
+      const holder = retryBusy(() => this.db.query("SELECT id FROM containers WHERE name = ?").get(name)) as { id: string } | null;
       throw new NameConflict(name, holder?.id ?? "");
     }
   }
 
   markComplete(id: string, doc: ContainerJSON): void {
-    this.db.query("UPDATE containers SET complete = 1, doc = ? WHERE id = ?").run(JSON.stringify(doc), id);
+    const json = JSON.stringify(doc);
+    retryBusy(() => this.db.query("UPDATE containers SET complete = 1, doc = ? WHERE id = ?").run(json, id));
   }
 
   /** Rewrites a record under a read-modify-write transaction, so concurrent updates don't interleave. */
   update(id: string, change: (doc: ContainerJSON) => void): ContainerJSON | undefined {
-    return this.db.transaction(() => {
-      const r = this.db.query("SELECT * FROM containers WHERE id = ?").get(id) as RawRow | null;
-      if (!r) return undefined;
-      const doc = JSON.parse(r.doc) as ContainerJSON;
-      change(doc);
-      this.db.query("UPDATE containers SET doc = ? WHERE id = ?").run(JSON.stringify(doc), id);
-      return doc;
-    }).immediate();
+    // Immediate: a busy write lock fails at BEGIN, before `change` has run, so a retry is clean.
+    return retryBusy(() =>
+      this.db.transaction(() => {
+        const r = this.db.query("SELECT * FROM containers WHERE id = ?").get(id) as RawRow | null;
+        if (!r) return undefined;
+        const doc = JSON.parse(r.doc) as ContainerJSON;
+        change(doc);
+        this.db.query("UPDATE containers SET doc = ? WHERE id = ?").run(JSON.stringify(doc), id);
+        return doc;
+      }).immediate(),
+    );
   }
 
   rename(id: string, name: string): void {
     try {
-      this.db.transaction(() => {
-        const r = this.db.query("SELECT doc FROM containers WHERE id = ?").get(id) as { doc: string } | null;
-        if (!r) return;
-        const doc = JSON.parse(r.doc) as ContainerJSON;
-        doc.Name = `/${name}`;
-        this.db.query("UPDATE containers SET name = ?, doc = ? WHERE id = ?").run(name, JSON.stringify(doc), id);
-      }).immediate();
+      retryBusy(() =>
+        this.db.transaction(() => {
+          const r = this.db.query("SELECT doc FROM containers WHERE id = ?").get(id) as { doc: string } | null;
+          if (!r) return;
+          const doc = JSON.parse(r.doc) as ContainerJSON;
+          doc.Name = `/${name}`;
+          this.db.query("UPDATE containers SET name = ?, doc = ? WHERE id = ?").run(name, JSON.stringify(doc), id);
+        }).immediate(),
+      );
     } catch (err) {
       if (!/UNIQUE constraint failed/.test(String(err))) throw err;
-      const holder = this.db.query("SELECT id FROM containers WHERE name = ?").get(name) as { id: string } | null;
+      const holder = retryBusy(() => this.db.query("SELECT id FROM containers WHERE name = ?").get(name)) as { id: string } | null;
       throw new NameConflict(name, holder?.id ?? "");
     }
   }
 
   get(id: string): Row | undefined {
-    const r = this.db.query("SELECT * FROM containers WHERE id = ?").get(id) as RawRow | null;
+    const r = retryBusy(() => this.db.query("SELECT * FROM containers WHERE id = ?").get(id)) as RawRow | null;
     return r ? ContainerDb.toRow(r) : undefined;
   }
 
   /** A name, a full id, or a unique id prefix (docker's lookup order). */
   resolve(ref: string): Row | undefined {
     const name = ref.startsWith("/") ? ref.slice(1) : ref;
-    const byName = this.db.query("SELECT * FROM containers WHERE name = ?").get(name) as RawRow | null;
+    const byName = retryBusy(() => this.db.query("SELECT * FROM containers WHERE name = ?").get(name)) as RawRow | null;
     if (byName) return ContainerDb.toRow(byName);
     if (!/^[0-9a-f]{1,64}$/.test(ref)) return undefined;
-    const rows = this.db.query("SELECT * FROM containers WHERE id >= ? AND id < ? LIMIT 2").all(ref, `${ref}g`) as RawRow[];
+    const rows = retryBusy(() => this.db.query("SELECT * FROM containers WHERE id >= ? AND id < ? LIMIT 2").all(ref, `${ref}g`)) as RawRow[];
     if (rows.length > 1) throw new UserError(`multiple containers found with provided prefix: ${ref}`);
     return rows[0] ? ContainerDb.toRow(rows[0]) : undefined;
   }
 
   list(): Row[] {
-    return (this.db.query("SELECT * FROM containers ORDER BY created DESC").all() as RawRow[]).map(ContainerDb.toRow);
+    return (retryBusy(() => this.db.query("SELECT * FROM containers ORDER BY created DESC").all()) as RawRow[]).map(ContainerDb.toRow);
   }
 
   /**
@@ -133,10 +149,10 @@ export class ContainerDb {
    */
   reconcileCandidates(): Row[] {
     const sql = "SELECT * FROM containers WHERE complete = 0 OR json_extract(doc, '$.HostConfig.AutoRemove') = 1";
-    return (this.db.query(sql).all() as RawRow[]).map(ContainerDb.toRow);
+    return (retryBusy(() => this.db.query(sql).all()) as RawRow[]).map(ContainerDb.toRow);
   }
 
   delete(id: string): void {
-    this.db.query("DELETE FROM containers WHERE id = ?").run(id);
+    retryBusy(() => this.db.query("DELETE FROM containers WHERE id = ?").run(id));
   }
 }

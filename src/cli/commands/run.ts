@@ -4,6 +4,8 @@ import { removeContainer } from "../../engine/ops.ts";
 import { CidFile } from "../../engine/cli/cidfile.ts";
 import { parseRunArgs, RUN_FLAGS } from "../../engine/run-options.ts";
 import { startContainer } from "../../engine/start.ts";
+import type { Engine } from "../../engine/engine.ts";
+import { quickExit } from "../../common/quick-exit.ts";
 
 export const summary = "Create and run a new container from an image";
 
@@ -32,7 +34,7 @@ export async function run(argv: string[]): Promise<number> {
       throw err;
     }
     console.log(Id);
-    return 0;
+    return end(e, 0);
   }
   let code: number;
   try {
@@ -45,5 +47,17 @@ export async function run(argv: string[]): Promise<number> {
   }
   // --rm: the monitor's exit command removes it; like docker, return once it is gone.
   for (let i = 0; auto && i < 500 && e.db.get(Id); i++) await Bun.sleep(10);
-  return code;
+  return end(e, code);
+}
+
+/**
+ * The container is started (-d) or has exited and, with --rm, is removed: its record is committed.
+ * We close the stores (but the containers database: Engine.closeForExit) and end with _exit, not
+ * through Bun's teardown (~1.1 ms; src/common/quick-exit.ts). Not after a pull: its progress went
+ * through process.stderr, a Node stream that may still hold output.
+ */
+function end(e: Engine, code: number): number {
+  if (e.streamedOutput) return code;
+  e.closeForExit();
+  quickExit(code);
 }
