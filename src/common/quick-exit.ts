@@ -8,8 +8,8 @@
 // Started by the C front end as its child (native/nsbox/early_exit.c, `nsbox run`), we also tell
 // it our exit code on the pipe it names in NSBOX_DONE_FD, just before the _exit: it returns then,
 // and the kernel's teardown of this process (~1 ms) no longer delays the command.
-import { dlopen, FFIType } from "bun:ffi";
 import { fstatSync, writeSync } from "node:fs";
+import { exitNow } from "../linux/libc.ts";
 
 /** The front end's pipe, if it gave us one; not passed on to the processes we start. */
 const doneFd = ((): number | undefined => {
@@ -30,7 +30,5 @@ export function quickExit(code: number): never {
       writeSync(doneFd, Uint8Array.of(code & 0xff));
     } catch {}
   }
-  // A second dlopen of libc (src/linux/libc.ts has the first) costs ~0.03 ms.
-  dlopen("libc.so.6", { _exit: { args: [FFIType.i32], returns: FFIType.void } }).symbols._exit(code);
-  throw new Error("_exit returned"); // unreachable
+  return exitNow(code);
 }

@@ -32,6 +32,7 @@ type Symbols = {
   read: (fd: number, buf: Uint8Array, n: number) => number;
   write: (fd: number, buf: Uint8Array, n: number) => number;
   close: (fd: number) => number;
+  _exit: (code: number) => void;
   access: (path: Buffer, mode: number) => number;
   chroot: (path: Buffer) => number;
   fexecve: (fd: number, argv: Ptr, envp: Ptr) => number;
@@ -74,6 +75,7 @@ export function load(): Symbols {
       read: { args: [i32, P, u64], returns: FFIType.i64_fast },
       write: { args: [i32, P, u64], returns: FFIType.i64_fast },
       close: { args: [i32], returns: i32 },
+      _exit: { args: [i32], returns: FFIType.void },
       access: { args: [cstring, i32], returns: i32 },
       chroot: { args: [cstring], returns: i32 },
       fexecve: { args: [i32, P, P], returns: i32 },
@@ -237,6 +239,16 @@ export function readFd(fd: number, buf: Uint8Array): number {
 /** write(2) of `buf` from `offset`: the byte count written; restarted after a handled signal. */
 export function writeFd(fd: number, buf: Uint8Array, offset = 0): number {
   return check(restarting(() => load().write(fd, buf.subarray(offset), buf.length - offset)), "write", `fd ${fd}`);
+}
+
+/**
+ * _exit(2): ends the process at once, without Bun's teardown after the work (~1 ms: its runtime,
+ * threads and mappings; docs/performance.md). Only for a caller with no output pending
+ * (console.log and write(2) write at once; a Node stream may hold data) and nothing left to close.
+ */
+export function exitNow(code: number): never {
+  load()._exit(code);
+  throw new Error("_exit returned"); // unreachable
 }
 
 export function closeFd(fd: number): void {
