@@ -27,3 +27,25 @@ in_crun_friendly_ns() {
     if [ -n "$(cat $ctl 2>/dev/null)" ]; then : > /run/nsbox-bench.empty; mount --bind /run/nsbox-bench.empty $ctl; fi
     exec "$@"' bash "$@"
 }
+
+# hyperfine ARGS... in two modes, each table printed under its name (and exported as markdown to
+# $OUT.b2b.md / $OUT.quiet.md):
+#   back-to-back  each command's runs one right after the other, as hyperfine does by default;
+#   quiet         each run starts on a quiet system (--prepare "sleep $QUIET_GAP", 0.05 s).
+# They differ where a run leaves the kernel in a state that makes the same command's next run
+# cheaper: crun and runc join cgroups by writing cgroup.procs on this hybrid layout, whose
+# first write waits ~12 ms for an RCU grace period and whose next writes within it do not, so back
+# to back each of their runs rides on the previous one's (docs/performance.md, "Session 5: back
+# to back, or one run on a quiet system"). MODES="back-to-back quiet" (default) chooses.
+hyperfine_modes() {
+  local mode
+  for mode in ${MODES:-back-to-back quiet}; do
+    echo "## $mode"
+    case $mode in
+      back-to-back) hyperfine "$@" --export-markdown "$OUT.b2b.md" >/dev/null && cat "$OUT.b2b.md" ;;
+      quiet) hyperfine --prepare "sleep ${QUIET_GAP:-0.05}" "$@" --export-markdown "$OUT.quiet.md" >/dev/null && cat "$OUT.quiet.md" ;;
+      *) echo "unknown mode $mode (back-to-back, quiet)" >&2; return 2 ;;
+    esac
+  done
+}
+export -f hyperfine_modes

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `exec` of busybox /bin/true into a running container: nsbox-runtime vs runc vs crun, side by
-# side in one hyperfine run. Usage: bench/runtime-exec.sh [RUNS]   (prints the table and ratios)
+# side in one hyperfine run per mode (back to back, quiet: lib.sh). Usage: bench/runtime-exec.sh [RUNS]
 # One container per runtime, all from the same bundle (`nsbox-runtime spec` defaults with
 # seccomp, args `sleep 1000000`, no terminal), started detached before timing; each exec joins it.
 # As in bench/runtime-run.sh, everything runs in a private mount namespace where an empty file
@@ -14,7 +14,7 @@ trap 'rm -rf "$work"' EXIT
 bundle="$work/bundle"
 source "$top/bench/lib.sh"
 make_bundle "$bundle" '["sleep", "1000000"]'
-export BUNDLE="$bundle" NSBOX="$top/bin/nsbox-runtime" RUNS="$runs" OUT="$work/results.md" WORK="$work"
+export BUNDLE="$bundle" NSBOX="$top/bin/nsbox-runtime" RUNS="$runs" OUT="$work/results" WORK="$work"
 in_crun_friendly_ns bash -c '
   set -e
   cd "$BUNDLE"
@@ -23,9 +23,8 @@ in_crun_friendly_ns bash -c '
   cleanup() { for r in "$nsbox" "$runc" "$crun"; do $r delete -f $id >/dev/null 2>&1 || true; done; }
   trap cleanup EXIT
   for r in "$nsbox" "$runc" "$crun"; do $r run -d $id </dev/null >/dev/null 2>&1; done
-  hyperfine -N --warmup 5 --runs "$RUNS" --export-markdown "$OUT" \
+  hyperfine_modes -N --warmup 5 --runs "$RUNS" \
     -n nsbox-runtime "$nsbox exec $id /bin/true" \
     -n runc "$runc exec $id /bin/true" \
     -n crun "$crun exec $id /bin/true"
 '
-cat "$work/results.md"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `run` of busybox /bin/true: nsbox-runtime vs runc vs crun, side by side in one hyperfine run.
-# Usage: bench/runtime-run.sh [RUNS]   (prints hyperfine's table and the ratios)
+# Usage: bench/runtime-run.sh [RUNS]   (prints hyperfine's tables, back to back and quiet: lib.sh)
 #        NO_SECCOMP=1 bench/runtime-run.sh   (the same without linux.seccomp: runc's own defaults)
 # Same bundle for all three: `nsbox-runtime spec` defaults (namespaces, capabilities, cgroups,
 # masked paths), args /bin/true, no terminal. The machine is noisy: compare ratios of one run.
@@ -16,13 +16,12 @@ trap 'rm -rf "$work"' EXIT
 bundle="$work/bundle"
 source "$top/bench/lib.sh"
 make_bundle "$bundle" '["/bin/true"]'
-export BUNDLE="$bundle" NSBOX="$top/bin/nsbox-runtime" RUNS="$runs" OUT="$work/results.md"
+export BUNDLE="$bundle" NSBOX="$top/bin/nsbox-runtime" RUNS="$runs" OUT="$work/results"
 in_crun_friendly_ns bash -c '
   set -e
   cd "$BUNDLE"
-  hyperfine -N --warmup 3 --runs "$RUNS" --export-markdown "$OUT" \
+  hyperfine_modes -N --warmup 3 --runs "$RUNS" \
     -n nsbox-runtime "$NSBOX --root /run/nsbox-bench run b-nsbox" \
     -n runc "runc --root /run/nsbox-bench-runc run b-runc" \
     -n crun "crun --root /run/nsbox-bench-crun run b-crun"
 '
-cat "$work/results.md"
