@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -10,25 +11,42 @@
 
 extern char **environ;
 
+static char exe_dir[PATH_MAX];
+static const char *exe_name;
+
+/* Our directory and our name, from /proc/self/exe: one binary is both bin/nsbox and
+ * bin/nsbox-runtime (setup copies it), and serves the TypeScript program of that name. */
+static void find_self(void) {
+  if (exe_name) return;
+  ssize_t n = readlink("/proc/self/exe", exe_dir, sizeof exe_dir - 1);
+  if (n < 0) ns_die(1, "cannot find the nsbox CLI: readlink /proc/self/exe: %s", strerror(errno));
+  exe_dir[n] = '\0';
+  char *slash = strrchr(exe_dir, '/');
+  *slash = '\0';
+  exe_name = slash + 1;
+}
+
+bool bun_cli_is_runtime(void) {
+  find_self();
+  return !strcmp(exe_name, "nsbox-runtime");
+}
+
 /* argv for running the CLI with `nargs` more arguments (filled by the caller from index *first). */
 static char **cli_argv(int nargs, int *first) {
-  static char exe[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n < 0) ns_die(1, "cannot find the nsbox CLI: readlink /proc/self/exe: %s", strerror(errno));
-  exe[n] = '\0';
-  *strrchr(exe, '/') = '\0'; /* our directory */
+  bool runtime = bun_cli_is_runtime();
+  const char *name = runtime ? "nsbox-runtime" : "nsbox";
   char **argv = ns_alloc(sizeof(char *) * (size_t)(nargs + 4));
-  char *installed = ns_format("%s/../libexec/nsbox", exe);
+  char *installed = ns_format("%s/../libexec/%s", exe_dir, name);
   if (access(installed, X_OK) == 0) {
     argv[0] = installed;
     *first = 1;
     return argv;
   }
   /* native/build/nsbox in a checkout: the sources, as `bun src/cli/main.ts` (no .env, as setup's shims). */
-  argv[0] = ns_format("%s/../../node_modules/.bin/bun", exe);
+  argv[0] = ns_format("%s/../../node_modules/.bin/bun", exe_dir);
   argv[1] = "--no-env-file";
-  argv[2] = ns_format("%s/../../src/cli/main.ts", exe);
-  if (access(argv[0], X_OK) < 0) ns_die(1, "cannot find the nsbox CLI: neither %s nor %s exists", installed, argv[0]);
+  argv[2] = ns_format("%s/../../src/%s/main.ts", exe_dir, runtime ? "runtime" : "cli");
+  if (access(argv[0], X_OK) < 0) ns_die(1, "cannot find the %s program: neither %s nor %s exists", name, installed, argv[0]);
   *first = 3;
   return argv;
 }

@@ -1,6 +1,8 @@
-/* `nsbox run` through a child: the Bun CLI runs as our child instead of in our place, and we end
- * as soon as it writes its exit code on a pipe (fd NSBOX_DONE_FD; src/common/quick-exit.ts, just
- * before its _exit, once the container is started or, with --rm, removed and all output written).
+/* `nsbox run`, and every verb of bin/nsbox-runtime, through a child: the Bun program runs as our
+ * child instead of in our place, and we end as soon as it writes its exit code on a pipe (fd
+ * NSBOX_DONE_FD; src/common/done-fd.ts: the CLI's `run` just before its _exit, once the container
+ * is started or, with --rm, removed and all output written; the runtime once its verb is done,
+ * its stdio closed).
  * The kernel's teardown of the Bun process (its mappings and threads: ~1 ms, docs/performance.md
  * "Session 5") then follows the command's return instead of delaying it.
  *

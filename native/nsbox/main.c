@@ -3,7 +3,9 @@
  * unshare/nsenter (~1.6 ms), and a compiled Bun program needs ~3.4 ms just to start and exit
  * (docs/decisions.md). Every other command is the TypeScript CLI, exec'd (bun_cli.c): a static
  * musl program in front of it costs nothing measurable (< 0.05 ms). `nsbox run` runs it as a child
- * instead, and returns once it has told its exit code (early_exit.c). */
+ * instead, and returns once it has told its exit code (early_exit.c). Copied to bin/nsbox-runtime,
+ * it does that for every runtime verb: podman and containerd start the runtime once per verb,
+ * and the kernel's teardown of each Bun process (~1 ms) need not delay them. */
 #include "bun_cli.h"
 #include "nsenter.h"
 #include "unshare.h"
@@ -17,6 +19,8 @@ static const char *command(int argc, char **argv) {
 }
 
 int main(int argc, char **argv, char **envp) {
+  /* As bin/nsbox-runtime: every verb through a child, ending when it tells its exit code. */
+  if (bun_cli_is_runtime()) bun_cli_run_child(argc - 1, argv + 1);
   if (argc > 1 && !strcmp(argv[1], "unshare")) return unshare_main(argc - 2, argv + 2, envp);
   if (argc > 1 && !strcmp(argv[1], "nsenter")) return nsenter_main(argc - 2, argv + 2, envp);
   if (!strcmp(command(argc, argv), "run")) bun_cli_run_child(argc - 1, argv + 1);

@@ -6,6 +6,7 @@ import { UserError } from "../common/errors.ts";
 import { parseFlags } from "../common/flags.ts";
 import { printErr } from "../common/output.ts";
 import { appendFileSync } from "../linux/fs.ts";
+import { tellDone } from "../common/done-fd.ts";
 import { trace, traceNodeFsAtExit } from "../common/trace.ts";
 import { DEFAULT_ROOT, OCI_VERSION } from "./constants.ts";
 import type { StateStore } from "./state.ts";
@@ -108,4 +109,6 @@ try {
 }
 trace("exit");
 traceNodeFsAtExit();
+// Started by bin/nsbox-runtime, the C front end (done-fd.ts): it returns now, while we exit.
+tellDone(code, true);
 process.exit(code);
