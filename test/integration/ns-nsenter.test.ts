@@ -70,7 +70,7 @@ describe("a program in the target that is a `#!/proc/self/exe` script (CVE-2019-
   test("entering the mount namespace: the interpreter is a sealed copy, with no checkout beside it", () => {
     const r = nsbox(["nsenter", "-t", String(pid), "-m", "-p", script]); // -p: the target's /proc knows "self" then
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain("cannot find the nsbox CLI: neither /../libexec/nsbox"); // /proc/self/exe is /memfd:...
+    expect(r.stderr).toContain("cannot find the nsbox program: neither /../libexec/nsbox "); // /proc/self/exe is /memfd:...
   });
   test("control: without the mount namespace (the host's files) nsbox itself runs, and finds its CLI", () => {
     const r = nsbox(["nsenter", "-t", String(pid), "-n", script]);
