@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `podman run --rm busybox true` with nsbox-runtime vs podman's crun and runc, side by side in one
-# hyperfine run. Usage: bench/podman-run.sh [RUNS]   (prints the table and the ratios)
+# hyperfine run per mode (back to back, quiet: lib.sh). Usage: bench/podman-run.sh [RUNS]
 # One private podman store (--root/--runroot/--tmpdir in a temp dir, cgroupfs, file events) with
 # the busybox image the images helper builds (build/images/busybox.tar, docs/images.md); the same
 # podman flags for all three, only --runtime differs. This VM's root lacks CAP_SYS_RESOURCE, so
@@ -12,7 +12,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-30}
 bash "$top/scripts/setup.sh" >/dev/null
 work=$(mktemp -d /tmp/nsbox-bench-podman.XXXXXX)
-export WORK="$work" NSBOX="$top/bin/nsbox-runtime" RUNS="$runs" OUT="$work/results.md" ARCHIVE="$top/build/images/busybox.tar"
+export WORK="$work" NSBOX="$top/bin/nsbox-runtime" RUNS="$runs" OUT="$work/results" TOP="$top" ARCHIVE="$top/build/images/busybox.tar"
 unshare --mount --propagation private -- bash -c '
   set -e
   ctl=/sys/fs/cgroup/unified/cgroup.controllers
@@ -22,12 +22,12 @@ unshare --mount --propagation private -- bash -c '
   $podman load -q -i "$ARCHIVE" >/dev/null
   image=$($podman images -q | head -n1)
   flags="run --rm --network none --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 $image true"
-  hyperfine -N --warmup 3 --runs "$RUNS" --export-markdown "$OUT" \
+  source "$TOP/bench/lib.sh"
+  hyperfine_modes -N --warmup 3 --runs "$RUNS" \
     -n "podman + nsbox-runtime" "$podman --runtime $NSBOX $flags" \
     -n "podman + crun" "$podman --runtime crun $flags" \
     -n "podman + runc" "$podman --runtime runc $flags"
 '
-cat "$work/results.md"
 # podman leaves overlay mounts and storage behind on failures: unmount before removing
 grep -o " $work[^ ]*" /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
 rm -rf "$work"
