@@ -7,6 +7,8 @@
  * it does that for every runtime verb: podman and containerd start the runtime once per verb,
  * and the kernel's teardown of each Bun process (~1 ms) need not delay them. */
 #include "bun_cli.h"
+#include "fast_start.h"
+#include "nsutil.h"
 #include "nsenter.h"
 #include "unshare.h"
 #include <string.h>
@@ -20,7 +22,11 @@ static const char *command(int argc, char **argv) {
 
 int main(int argc, char **argv, char **envp) {
   /* As bin/nsbox-runtime: every verb through a child, ending when it tells its exit code. */
-  if (bun_cli_is_runtime()) bun_cli_run_child(argc - 1, argv + 1);
+  if (bun_cli_is_runtime()) {
+    ns_program = "nsbox-runtime";
+    fast_start(argc, argv); /* returns unless it started the container (fast_start.c) */
+    bun_cli_run_child(argc - 1, argv + 1);
+  }
   if (argc > 1 && !strcmp(argv[1], "unshare")) return unshare_main(argc - 2, argv + 2, envp);
   if (argc > 1 && !strcmp(argv[1], "nsenter")) return nsenter_main(argc - 2, argv + 2, envp);
   if (!strcmp(command(argc, argv), "run")) bun_cli_run_child(argc - 1, argv + 1);

@@ -10,13 +10,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+const char *ns_program = "nsbox";
+
 static void vsay(const char *fmt, va_list ap) {
   char line[8192];
   int n = vsnprintf(line, sizeof line - 1, fmt, ap);
   if (n < 0) return;
   if (n > (int)sizeof line - 2) n = sizeof line - 2;
   line[n++] = '\n';
-  (void)!write(STDERR_FILENO, "nsbox: ", 7);
+  (void)!write(STDERR_FILENO, ns_program, strlen(ns_program));
+  (void)!write(STDERR_FILENO, ": ", 2);
   (void)!write(STDERR_FILENO, line, (size_t)n);
 }
 

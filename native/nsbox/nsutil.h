@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The name messages start with: "nsbox", or "nsbox-runtime" as that front end (main.c). */
+extern const char *ns_program;
 __attribute__((noreturn, format(printf, 2, 3))) void ns_die(int code, const char *fmt, ...);
 /* One line "nsbox: MESSAGE" on stderr. */
 void ns_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

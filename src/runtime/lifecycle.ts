@@ -158,6 +158,7 @@ async function createWith(
       created: new Date().toISOString(), owner: process.env.USER ?? "root", config: spec, cgroup,
     };
     store.save(rec);
+    if (plan.execFifo && !hooks.poststart?.length) store.markFastStart(id, rec.pid, rec.startTime);
     writePidFile(opts.pidFile, launched.pid);
     return { rec, launched };
   } catch (err) {

@@ -68,6 +68,15 @@ export class StateStore {
     renameSync(`${file}.tmp`, file);
   }
 
+  /**
+   * Tells bin/nsbox-runtime that `start` of this container is only its exec fifo (no poststart
+   * hooks), which it then does without Bun (native/nsbox/fast_start.c): the init as "PID
+   * STARTTIME", to tell an init that died before writing from one that did not yet.
+   */
+  markFastStart(id: string, pid: number, startTime: number): void {
+    writeFileSync(join(this.dir(id), "start-fast"), `${pid} ${startTime}\n`);
+  }
+
   /** Written by create before it makes anything outside the state dir: what a create that dies
    * half-way (no state.json yet) leaves, so that delete can remove it. */
   saveCreating(id: string, rec: CreatingRecord): void {

@@ -5,7 +5,7 @@
 // compiled runtime gave by itself: output (read to its end), exit codes, one error line, signals
 // passed on, no pipe or variable leaking into the container. Root only; a sandbox per test.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { canRun, cmdline, processesRootedIn, Sandbox, testSpec, top } from "../helpers/runtime.ts";
 
@@ -75,6 +75,45 @@ describe.skipIf(!usable)("bin/nsbox-runtime, the front end", () => {
     expect(JSON.parse(piped(["state", id]).stdout).status).toBe("running");
     expect(piped(["state", "nosuch"])).toEqual({ code: 1, stdout: "", stderr: 'nsbox-runtime: container "nosuch" does not exist\n' });
     expect(front(["delete", "--force", id])).toMatchObject({ code: 0, stderr: "" });
+  });
+
+  test("start is done in C when create left it nothing else to do (no poststart hooks)", () => {
+    // A copy of the front end with no libexec/ beside it: whatever would need the TypeScript
+    // runtime fails, so the start that succeeds was native/nsbox/fast_start.c's.
+    const lone = join(sb.dir, "lone/bin/nsbox-runtime");
+    mkdirSync(join(sb.dir, "lone/bin"), { recursive: true });
+    copyFileSync(FRONT, lone);
+    const id = sb.id();
+    expect(front(["create", "--bundle", sb.bundle(testSpec(["sleep", "30"])), id]).code).toBe(0);
+    const alone = (args: string[]) => Bun.spawnSync([lone, "--root", sb.root, ...args], { stdout: "pipe", stderr: "pipe" });
+    expect(alone(["state", id]).stderr.toString()).toStartWith("nsbox-runtime: cannot find the nsbox-runtime program");
+    expect(alone(["--log-format", "json", "start", id]).exitCode).toBe(0);
+    expect(existsSync(join(sb.root, id, "exec.fifo"))).toBe(false);
+    expect(JSON.parse(piped(["state", id]).stdout).status).toBe("running");
+    // Started: a second start is the TypeScript runtime's to refuse.
+    expect(front(["start", id])).toMatchObject({ code: 1, stderr: `nsbox-runtime: start ${id}: cannot start a container that is running\n` });
+    expect(front(["delete", "--force", id]).code).toBe(0);
+  });
+
+  test("start goes to the TypeScript runtime when there are poststart hooks, or the init died", () => {
+    const hooked = sb.id();
+    const mark = join(sb.dir, "poststart-ran");
+    const bundle = sb.bundle(testSpec(["sleep", "30"], (s) => {
+      s.hooks = { poststart: [{ path: "/bin/sh", args: ["sh", "-c", `echo ran > ${mark}`] }] };
+    }));
+    expect(front(["create", "--bundle", bundle, hooked]).code).toBe(0);
+    expect(existsSync(join(sb.root, hooked, "start-fast"))).toBe(false);
+    expect(front(["start", hooked]).code).toBe(0);
+    expect(readFileSync(mark, "utf8")).toBe("ran\n");
+    expect(front(["delete", "--force", hooked]).code).toBe(0);
+
+    const died = sb.id();
+    expect(front(["create", "--bundle", sb.bundle(testSpec(["sleep", "30"])), died]).code).toBe(0);
+    const pid = JSON.parse(piped(["state", died]).stdout).pid;
+    process.kill(pid, "SIGKILL");
+    for (let i = 0; i < 200 && existsSync(`/proc/${pid}/stat`) && !/\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, "utf8")); i++) Bun.sleepSync(5);
+    expect(front(["start", died])).toMatchObject({ code: 1, stderr: `nsbox-runtime: start ${died}: cannot start a container that is stopped\n` });
+    expect(front(["delete", "--force", died]).code).toBe(0);
   });
 
   test("the done pipe and its variable do not reach the container", () => {
