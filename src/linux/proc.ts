@@ -40,11 +40,20 @@ export async function waitGone(pid: number, startTime: number | undefined, timeo
   return true;
 }
 
-/** This boot's id (/proc/sys/kernel/random/boot_id), to tell state of an earlier boot; "unknown" without /proc. */
+let boot: string | undefined;
+
+/**
+ * This boot's id (/proc/sys/kernel/random/boot_id), to tell state of an earlier boot; "unknown"
+ * without /proc. Read once per process: the run root's check and the cgroup layout cache both
+ * ask during one `nsbox run`, and a process does not outlive its boot.
+ */
 export function bootId(): string {
-  try {
-    return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
-  } catch {
-    return "unknown";
+  if (boot === undefined) {
+    try {
+      boot = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+    } catch {
+      boot = "unknown";
+    }
   }
+  return boot;
 }
