@@ -6,6 +6,7 @@ import { closeSync, constants, openSync, writeSync } from "node:fs";
 import tty from "node:tty";
 import { dupFd, openPtyMaster, setWindowSize } from "../linux/libc.ts";
 import { DetachScanner } from "./detach-keys.ts";
+import { setRawTerminal } from "./raw-terminal.ts";
 
 export interface RelayPty {
   master: number;
@@ -37,7 +38,7 @@ export async function relayPty(pty: RelayPty, keys: Uint8Array | undefined): Pro
   const out = new tty.ReadStream(pty.master);
   let detached = false;
   const raw = process.stdin.isTTY;
-  if (raw) process.stdin.setRawMode(true);
+  if (raw) setRawTerminal(true);
   const ended = new Promise<void>((res) => {
     out.on("close", res);
     out.on("end", res);
@@ -57,7 +58,7 @@ export async function relayPty(pty: RelayPty, keys: Uint8Array | undefined): Pro
   process.stdin.on("data", onInput);
   await ended;
   process.stdin.off("data", onInput);
-  if (raw) process.stdin.setRawMode(false);
+  if (raw) setRawTerminal(false);
   process.stdin.pause();
   // Its own session: the hang-up of the terminal we were attached to must not reach it.
   if (detached) Bun.spawn(["cat"], { stdio: [spare, "ignore", "ignore"], detached: true }).unref();

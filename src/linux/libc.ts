@@ -43,6 +43,8 @@ type Symbols = {
   ioctl: (fd: number, request: number, arg: Ptr) => number;
   dup: (fd: number) => number;
   flock: (fd: number, op: number) => number;
+  tcgetattr: (fd: number, termios: Uint8Array) => number;
+  tcsetattr: (fd: number, when: number, termios: Uint8Array) => number;
   open: (path: Buffer, flags: number, mode: number) => number;
   mkdir: (path: Buffer, mode: number) => number;
   rmdir: (path: Buffer) => number;
@@ -86,6 +88,8 @@ export function load(): Symbols {
       ioctl: { args: [i32, u64, P], returns: i32 },
       dup: { args: [i32], returns: i32 },
       flock: { args: [i32, i32], returns: i32 },
+      tcgetattr: { args: [i32, P], returns: i32 },
+      tcsetattr: { args: [i32, i32, P], returns: i32 },
       // open is variadic in C (mode only with O_CREAT); a fixed third argument is what the
       // x86-64 and aarch64 Linux calling conventions pass it as.
       open: { args: [cstring, i32, u32], returns: i32 },
@@ -322,4 +326,21 @@ export function tryLockExclusive(fd: number, path: string): boolean {
   if (rc !== 0 && lastErrno() === EWOULDBLOCK) return false;
   check(rc, "flock", path);
   return true;
+}
+
+/**
+ * Turns a terminal's output post-processing (OPOST: "\n" written as "\r\n") on or off; returns
+ * whether it was on, or undefined when `fd` is no terminal. struct termios starts with c_iflag,
+ * then c_oflag (u32 each) on every Linux architecture; glibc's struct is 60 bytes.
+ */
+export function setOutputProcessing(fd: number, on: boolean): boolean | undefined {
+  const termios = new Uint8Array(64);
+  const lib = load();
+  if (lib.tcgetattr(fd, termios) !== 0) return undefined;
+  const view = new DataView(termios.buffer);
+  const oflag = view.getUint32(4, true);
+  const OPOST = 1;
+  view.setUint32(4, on ? oflag | OPOST : oflag & ~OPOST, true);
+  lib.tcsetattr(fd, 0 /* TCSANOW */, termios);
+  return (oflag & OPOST) !== 0;
 }

@@ -34,6 +34,15 @@ test("run --rm -it: an interactive shell on a pty; exit code; removed", async ()
   expect(lab.ok(["ps", "-aq"])).toBe("");
 }, 15000);
 
+test("run -it and exec -it: the container's lines reach our terminal as \\r\\n, not \\r\\r\\n (output processing off, as docker's raw mode)", async () => {
+  // Bun's raw mode keeps the terminal's output processing on, which turned the container pty's
+  // "\r\n" into "\r\r\n" on ours; stdin stays open (no keys) until the container has printed.
+  expect((await underPty([...NSBOX, "run", "--rm", "-it", "--net", "none", "busybox", "echo", "one"], [])).out).toBe("one\r\n");
+  lab.ok(["run", "-d", "--name", "crlf", "--net", "none", "busybox", "sleep", "60"]);
+  expect((await underPty([...NSBOX, "exec", "-it", "crlf", "echo", "two"], [])).out).toBe("two\r\n");
+  lab.ok(["rm", "-f", "crlf"]);
+}, 15000);
+
 test("exec -it into a running container", async () => {
   lab.ok(["run", "-d", "--name", "tty", "--net", "none", "busybox", "sleep", "60"]);
   const r = await underPty([...NSBOX, "exec", "-it", "tty", "sh"], ["echo in-$((1+1)); tty\r", "exit 4\r"]);

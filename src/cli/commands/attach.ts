@@ -6,6 +6,7 @@ import { attach, resize } from "../../engine/attach.ts";
 import { openEngine, parse, usage } from "../../engine/cli/common.ts";
 import { parseDetachKeys } from "../../engine/detach-keys.ts";
 import { killContainer, waitContainer } from "../../engine/ops.ts";
+import { setRawTerminal } from "../../engine/raw-terminal.ts";
 
 export const summary = "Attach local standard input, output, and error streams to a running container";
 
@@ -29,9 +30,9 @@ export async function run(argv: string[]): Promise<number> {
   if (proxy) for (const s of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(s, forward);
   if (tty && process.stdout.isTTY) resize(`${e.paths.dir(r.id)}/ctl`, process.stdout.rows, process.stdout.columns);
   const raw = tty && stdin && process.stdin.isTTY;
-  if (raw) process.stdin.setRawMode(true);
+  if (raw) setRawTerminal(true);
   await conn.done;
-  if (raw) process.stdin.setRawMode(false);
+  if (raw) setRawTerminal(false);
   if (stdin) process.stdin.pause();
   // The detach keys: docker's attach reports its EscapeError, "read escape sequence", and exits 1
   // (run and start -a exit 0 silently); the container runs on.

@@ -8,6 +8,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import { killContainer, removeContainer, waitContainer } from "../ops.ts";
 import { leasePath } from "../ops.ts";
 import { startContainer } from "../start.ts";
+import { setRawTerminal } from "../raw-terminal.ts";
 
 export interface ForegroundOptions {
   stdin: boolean;
@@ -41,7 +42,7 @@ export async function runAttached(e: Engine, id: string, opts: ForegroundOptions
   // first gives the terminal back out of raw mode, as docker's CLI does, and exits 128+N.
   const ending: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
   const leave = (sig: NodeJS.Signals) => {
-    if (raw) process.stdin.setRawMode(false);
+    if (raw) setRawTerminal(false);
     if (autoRemove) rmSync(leasePath(e, id), { force: true }); // the monitor's cleanup removes it at its exit
     process.exit(128 + ending[sig]!);
   };
@@ -53,11 +54,11 @@ export async function runAttached(e: Engine, id: string, opts: ForegroundOptions
     onResize();
     process.stdout.on("resize", onResize);
   }
-  if (raw) process.stdin.setRawMode(true);
+  if (raw) setRawTerminal(true);
   try {
     await conn!.done;
   } finally {
-    if (raw) process.stdin.setRawMode(false);
+    if (raw) setRawTerminal(false);
     if (opts.sigProxy) for (const s of signals) process.off(s, forward);
     else for (const s of Object.keys(ending)) process.off(s, leave);
     if (followSize) process.stdout.off("resize", onResize);
