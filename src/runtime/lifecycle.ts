@@ -167,6 +167,14 @@ async function createWith(
         process.kill(launched.pid, "SIGKILL");
       } catch {}
       await waitGone(launched.pid, undefined, 2000);
+    } else {
+      // A launcher that has its plan may be making the exec fifo in the state directory while we
+      // remove it (the cgroups, made after the plan, failed): it goes first. Closed before its
+      // plan, or done already (launch() waited), this changes nothing.
+      try {
+        launcher.proc.kill("SIGKILL");
+      } catch {}
+      await launcher.proc.exited;
     }
     if (cgroup) await destroyCgroup(cgroup, { kill: true }).catch(() => {});
     store.remove(id);
