@@ -12,6 +12,7 @@
  * src/engine/ops.ts leasePath). No need to start the command when the directory is gone or a live
  * process holds a lease. */
 #include "monitor.h"
+#include "container_remove.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -23,79 +24,16 @@
 #include <time.h>
 #include <unistd.h>
 
-static long long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-/* SIGKILLs every process listed in dir/cgroup.procs and in its child cgroups; how many there were. */
-static int kill_tree(const char *dir) {
-  int found = 0;
-  char path[4096];
-  snprintf(path, sizeof path, "%s/cgroup.procs", dir);
-  FILE *f = fopen(path, "re");
-  if (f) {
-    int pid;
-    while (fscanf(f, "%d", &pid) == 1) kill(pid, SIGKILL), found++;
-    fclose(f);
-  }
-  DIR *d = opendir(dir);
-  if (!d) return found;
-  struct dirent *e;
-  while ((e = readdir(d)))
-    if (e->d_type == DT_DIR && e->d_name[0] != '.') {
-      snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-      found += kill_tree(path);
-    }
-  closedir(d);
-  return found;
-}
-
-/* rmdir of a cgroup and its children, deepest first; EBUSY (a dying task) is retried until the deadline. */
-static int remove_tree(const char *dir, long long deadline) {
-  DIR *d = opendir(dir);
-  if (!d) return errno == ENOENT ? 0 : -1;
-  struct dirent *e;
-  char path[4096];
-  while ((e = readdir(d)))
-    if (e->d_type == DT_DIR && e->d_name[0] != '.') {
-      snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-      remove_tree(path, deadline);
-    }
-  closedir(d);
-  while (rmdir(dir) < 0) {
-    if (errno == ENOENT) return 0;
-    if (errno != EBUSY || now_ms() > deadline) return -1;
-    usleep(1000);
-  }
-  return 0;
-}
-
-/* The state directory holds plain files only (state.json, creating.json, seccomp.bpf, exec.fifo). */
-static void remove_state(const char *dir) {
-  DIR *d = opendir(dir);
-  if (!d) return;
-  struct dirent *e;
-  while ((e = readdir(d)))
-    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) unlinkat(dirfd(d), e->d_name, 0);
-  closedir(d);
-  rmdir(dir);
-}
-
 void delete_container(const struct monitor_config *cfg) {
   if (!cfg->runtime_state) {
     char ignored[512];
     runtime_simple(cfg, "delete", "--force", ignored, sizeof ignored);
     return;
   }
-  long long deadline = now_ms() + 5000;
-  for (int i = 0; i < cfg->n_cgroups; i++) {
-    while (kill_tree(cfg->cgroups[i]) > 0 && now_ms() < deadline) usleep(1000);
-    if (remove_tree(cfg->cgroups[i], deadline) < 0)
-      dprintf(2, "nsbox-monitor: rmdir %s: %s\n", cfg->cgroups[i], strerror(errno));
-  }
-  remove_state(cfg->runtime_state);
+  const char *failed = NULL;
+  if (container_remove_cgroups(cfg->cgroups, cfg->n_cgroups, 5000, &failed) < 0)
+    dprintf(2, "nsbox-monitor: rmdir %s: %s\n", failed, strerror(errno));
+  container_remove_state(cfg->runtime_state);
 }
 
 bool exit_command_wanted(const struct monitor_config *cfg) {

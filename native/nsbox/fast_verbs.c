@@ -1,14 +1,19 @@
-/* `nsbox-runtime start ID` in C, for the common case only. podman and containerd start the runtime
- * once per verb, and `start` is nearly all start-up: the TypeScript runtime's start opens the
- * container's exec fifo, waits for the byte its init writes into it, and removes it. When create
- * finds nothing else for start to do (no poststart hooks: src/runtime/lifecycle.ts), it leaves a
- * file `start-fast` in the container's state directory naming the init ("PID STARTTIME"), and
- * this does the same three steps. Whatever is not that case goes on to the TypeScript runtime,
- * which decides and words every error: a flag other than the global ones podman and containerd
- * pass (--root, --log, --log-format, --systemd-cgroup), no such file, a fifo that is gone (the
- * container is not "created"), an init that died before writing. Policy stays there; once
- * the byte is read, the container is started and only the fifo's removal is left. */
-#include "fast_start.h"
+/* Two runtime verbs in C, for their common case only. podman and containerd start the runtime once
+ * per verb, and `start` and `delete` are nearly all start-up. When create finds nothing else for
+ * them to do, it leaves a file in the container's state directory that names the init ("PID
+ * STARTTIME", to tell an init that died from a live one; src/runtime/state.ts):
+ *   start-fast   no poststart hooks: start is opening the exec fifo, waiting for the init's
+ *                byte, removing the fifo;
+ *   delete-fast  no poststop hooks, and the container's cgroup directories on the next lines:
+ *                delete of a stopped container is removing those and the state directory
+ *                (native/common/container_remove.c, as the engine's monitor does).
+ * Whatever is not that case goes on to the TypeScript runtime, which decides and words every
+ * error: a flag other than the global ones podman and containerd pass (--root, --log,
+ * --log-format, --systemd-cgroup), no such file, a fifo that is gone (not "created"), an init
+ * that is alive at delete or died before start, a frozen cgroup, a cgroup that will not go.
+ * Policy stays there. */
+#include "fast_verbs.h"
+#include "container_remove.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -54,28 +59,34 @@ static int alive(long pid, unsigned long long start_time) {
   return p && strtoull(p, NULL, 10) == start_time;
 }
 
-void fast_start(int argc, char **argv) {
-  const char *root = "/run/nsbox-runtime"; /* src/runtime/constants.ts DEFAULT_ROOT */
-  int i = 1;
-  while (i < argc && !strncmp(argv[i], "--", 2)) {
-    const char *v;
-    if ((v = flag_value(argc, argv, &i, "--root"))) root = v;
-    else if (flag_value(argc, argv, &i, "--log-format") || flag_value(argc, argv, &i, "--log")) continue;
-    else if (!strcmp(argv[i], "--systemd-cgroup")) i++;
-    else return;
+/* The file NAME of the container's state directory: its init ("PID STARTTIME") and, after
+ * that line, up to `max` more lines into `lines` (the delete-fast cgroup directories). */
+static int read_fast_file(const char *dir, const char *name, long *pid, unsigned long long *start_time, char *buf, size_t size, char **lines, int max, int *n) {
+  char path[4096];
+  if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) return -1;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t got = read(fd, buf, size - 1);
+  close(fd);
+  if (got <= 0) return -1;
+  buf[got] = '\0';
+  char *next = NULL, *line = strtok_r(buf, "\n", &next);
+  if (!line || sscanf(line, "%ld %llu", pid, start_time) != 2 || *pid <= 0) return -1;
+  *n = 0;
+  while ((line = strtok_r(NULL, "\n", &next))) {
+    if (*n == max || line[0] != '/') return -1;
+    lines[(*n)++] = line;
   }
-  if (argc - i != 2 || strcmp(argv[i], "start") || !valid_id(argv[i + 1])) return;
-  char marker[4096], fifo[4096];
-  if (snprintf(marker, sizeof marker, "%s/%s/start-fast", root, argv[i + 1]) >= (int)sizeof marker) return;
-  snprintf(fifo, sizeof fifo, "%s/%s/exec.fifo", root, argv[i + 1]);
-  char text[64] = {0};
-  int mfd = open(marker, O_RDONLY | O_CLOEXEC);
-  if (mfd < 0) return;
-  ssize_t got = read(mfd, text, sizeof text - 1);
-  close(mfd);
+  return 0;
+}
+
+static void start(const char *dir, const char *id) {
   long pid;
   unsigned long long start_time;
-  if (got <= 0 || sscanf(text, "%ld %llu", &pid, &start_time) != 2 || pid <= 0) return;
+  char text[128], fifo[4096];
+  int none;
+  if (read_fast_file(dir, "start-fast", &pid, &start_time, text, sizeof text, NULL, 0, &none) < 0) return;
+  if (snprintf(fifo, sizeof fifo, "%s/exec.fifo", dir) >= (int)sizeof fifo) return;
   /* Non-blocking, so an init that died cannot hang us: it writes once it has the fifo open. */
   int fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return;
@@ -96,8 +107,62 @@ void fast_start(int argc, char **argv) {
   /* Started. What is left cannot go back to TypeScript (its start would wait for a byte that
    * was read): a fifo that cannot be removed is this verb's failure, as it is there. */
   if (unlink(fifo) < 0 && errno != ENOENT) {
-    dprintf(STDERR_FILENO, "nsbox-runtime: start %s: remove %s: %s\n", argv[i + 1], fifo, strerror(errno));
+    dprintf(STDERR_FILENO, "nsbox-runtime: start %s: remove %s: %s\n", id, fifo, strerror(errno));
     exit(1);
   }
   exit(0);
+}
+
+/* A cgroup directory that is frozen (v1 freezer.state, v2 cgroup.freeze): its tasks would not die. */
+static int frozen(const char *dir) {
+  char path[4096], buf[16] = {0};
+  snprintf(path, sizeof path, "%s/freezer.state", dir);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    return n > 0 && strncmp(buf, "THAWED", 6) != 0;
+  }
+  snprintf(path, sizeof path, "%s/cgroup.freeze", dir);
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  return n > 0 && buf[0] == '1';
+}
+
+static void delete(const char *dir) {
+  long pid;
+  unsigned long long start_time;
+  char text[16384];
+  char *cgroups[32];
+  int n;
+  if (read_fast_file(dir, "delete-fast", &pid, &start_time, text, sizeof text, cgroups, 32, &n) < 0) return;
+  if (alive(pid, start_time)) return; /* running or created: the TypeScript runtime's (--force or not) */
+  for (int i = 0; i < n; i++)
+    if (frozen(cgroups[i])) return;
+  if (container_remove_cgroups((const char *const *)cgroups, n, 2000, NULL) < 0) return;
+  container_remove_state(dir);
+  exit(0);
+}
+
+void fast_verbs(int argc, char **argv) {
+  const char *root = "/run/nsbox-runtime"; /* src/runtime/constants.ts DEFAULT_ROOT */
+  int i = 1;
+  while (i < argc && !strncmp(argv[i], "--", 2)) {
+    const char *v;
+    if ((v = flag_value(argc, argv, &i, "--root"))) root = v;
+    else if (flag_value(argc, argv, &i, "--log-format") || flag_value(argc, argv, &i, "--log")) continue;
+    else if (!strcmp(argv[i], "--systemd-cgroup")) i++;
+    else return;
+  }
+  if (i >= argc) return;
+  const char *verb = argv[i++];
+  int is_delete = !strcmp(verb, "delete");
+  if (is_delete && i < argc && (!strcmp(argv[i], "--force") || !strcmp(argv[i], "-f"))) i++;
+  if (argc - i != 1 || !valid_id(argv[i])) return;
+  char dir[4096];
+  if (snprintf(dir, sizeof dir, "%s/%s", root, argv[i]) >= (int)sizeof dir) return;
+  if (!strcmp(verb, "start")) start(dir, argv[i]);
+  else if (is_delete) delete(dir);
 }

@@ -1,9 +1,10 @@
-/* `nsbox-runtime start ID` without Bun, where create said start is only the exec fifo. */
-#ifndef NSBOX_FAST_START_H
-#define NSBOX_FAST_START_H
+/* `nsbox-runtime start ID` and `delete [--force] ID` without Bun, where create said each is only
+ * mechanism (native/nsbox/fast_verbs.c). */
+#ifndef NSBOX_FAST_VERBS_H
+#define NSBOX_FAST_VERBS_H
 
-/* Starts the container and exits 0 when it can; returns (having done nothing) when the
- * TypeScript runtime must: another flag, no such file, an init that is gone. */
-void fast_start(int argc, char **argv);
+/* Does the verb and exits 0 when it can; returns (having changed nothing) when the TypeScript
+ * runtime must: another verb or flag, no such file, a container in another state. */
+void fast_verbs(int argc, char **argv);
 
 #endif

@@ -7,7 +7,7 @@
  * it does that for every runtime verb: podman and containerd start the runtime once per verb,
  * and the kernel's teardown of each Bun process (~1 ms) need not delay them. */
 #include "bun_cli.h"
-#include "fast_start.h"
+#include "fast_verbs.h"
 #include "nsutil.h"
 #include "nsenter.h"
 #include "unshare.h"
@@ -24,7 +24,7 @@ int main(int argc, char **argv, char **envp) {
   /* As bin/nsbox-runtime: every verb through a child, ending when it tells its exit code. */
   if (bun_cli_is_runtime()) {
     ns_program = "nsbox-runtime";
-    fast_start(argc, argv); /* returns unless it started the container (fast_start.c) */
+    fast_verbs(argc, argv); /* returns unless it did start or delete itself (fast_verbs.c) */
     bun_cli_run_child(argc - 1, argv + 1);
   }
   if (argc > 1 && !strcmp(argv[1], "unshare")) return unshare_main(argc - 2, argv + 2, envp);

@@ -158,7 +158,10 @@ async function createWith(
       created: new Date().toISOString(), owner: process.env.USER ?? "root", config: spec, cgroup,
     };
     store.save(rec);
-    if (plan.execFifo && !hooks.poststart?.length) store.markFastStart(id, rec.pid, rec.startTime);
+    store.markFastVerbs(id, rec.pid, rec.startTime, {
+      start: !!plan.execFifo && !hooks.poststart?.length,
+      delete: hooks.poststop?.length ? undefined : { cgroupDirs: cgroup?.dirs.map((d) => d.dir) ?? [] },
+    });
     writePidFile(opts.pidFile, launched.pid);
     return { rec, launched };
   } catch (err) {

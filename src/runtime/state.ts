@@ -69,12 +69,15 @@ export class StateStore {
   }
 
   /**
-   * Tells bin/nsbox-runtime that `start` of this container is only its exec fifo (no poststart
-   * hooks), which it then does without Bun (native/nsbox/fast_start.c): the init as "PID
-   * STARTTIME", to tell an init that died before writing from one that did not yet.
+   * Tells bin/nsbox-runtime which verbs of this container are only mechanism, which it then does
+   * without Bun (native/nsbox/fast_verbs.c): `start` (no poststart hooks: only the exec fifo) and
+   * `delete` of the stopped container (no poststop hooks: removing `cgroupDirs` and this state
+   * directory). Each file names the init ("PID STARTTIME"), to tell a live init from a dead one.
    */
-  markFastStart(id: string, pid: number, startTime: number): void {
-    writeFileSync(join(this.dir(id), "start-fast"), `${pid} ${startTime}\n`);
+  markFastVerbs(id: string, pid: number, startTime: number, verbs: { start: boolean; delete?: { cgroupDirs: string[] } }): void {
+    const init = `${pid} ${startTime}\n`;
+    if (verbs.start) writeFileSync(join(this.dir(id), "start-fast"), init);
+    if (verbs.delete) writeFileSync(join(this.dir(id), "delete-fast"), init + verbs.delete.cgroupDirs.map((d) => `${d}\n`).join(""));
   }
 
   /** Written by create before it makes anything outside the state dir: what a create that dies

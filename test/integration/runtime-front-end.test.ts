@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { canRun, cmdline, processesRootedIn, Sandbox, testSpec, top } from "../helpers/runtime.ts";
+import { canRun, cgroupDirs, cmdline, processesRootedIn, Sandbox, testSpec, top } from "../helpers/runtime.ts";
 
 const FRONT = join(top, "bin/nsbox-runtime");
 const usable = canRun && existsSync(FRONT) && existsSync(join(top, "libexec/nsbox-runtime"));
@@ -93,6 +93,35 @@ describe.skipIf(!usable)("bin/nsbox-runtime, the front end", () => {
     // Started: a second start is the TypeScript runtime's to refuse.
     expect(front(["start", id])).toMatchObject({ code: 1, stderr: `nsbox-runtime: start ${id}: cannot start a container that is running\n` });
     expect(front(["delete", "--force", id]).code).toBe(0);
+  });
+
+  test("delete of a stopped container is done in C when create left it nothing else to do (no poststop hooks)", async () => {
+    const lone = join(sb.dir, "lone/bin/nsbox-runtime");
+    mkdirSync(join(sb.dir, "lone/bin"), { recursive: true });
+    copyFileSync(FRONT, lone);
+    const alone = (args: string[]) => Bun.spawnSync([lone, "--root", sb.root, ...args], { stdout: "pipe", stderr: "pipe" });
+    const id = sb.id();
+    expect(front(["create", "--bundle", sb.bundle(testSpec(["true"])), id]).code).toBe(0);
+    expect(cgroupDirs(id).length).toBeGreaterThan(0);
+    // Created (its init alive, waiting for start): not C's to decide, even with --force.
+    expect(alone(["delete", "--force", id]).stderr.toString()).toStartWith("nsbox-runtime: cannot find the nsbox-runtime program");
+    expect(alone(["start", id]).exitCode).toBe(0);
+    for (let i = 0; i < 200 && JSON.parse(piped(["state", id]).stdout).status !== "stopped"; i++) await Bun.sleep(5);
+    expect(alone(["delete", "--force", id])).toMatchObject({ exitCode: 0 });
+    expect(existsSync(join(sb.root, id))).toBe(false);
+    expect(cgroupDirs(id)).toEqual([]);
+
+    // With poststop hooks delete is the TypeScript runtime's, which runs them.
+    const hooked = sb.id();
+    const mark = join(sb.dir, "poststop-ran");
+    const bundle = sb.bundle(testSpec(["true"], (s) => {
+      s.hooks = { poststop: [{ path: "/bin/sh", args: ["sh", "-c", `echo ran > ${mark}`] }] };
+    }));
+    expect(front(["create", "--bundle", bundle, hooked]).code).toBe(0);
+    expect(existsSync(join(sb.root, hooked, "delete-fast"))).toBe(false);
+    expect(front(["start", hooked]).code).toBe(0);
+    expect(front(["delete", "--force", hooked]).code).toBe(0);
+    expect(readFileSync(mark, "utf8")).toBe("ran\n");
   });
 
   test("start goes to the TypeScript runtime when there are poststart hooks, or the init died", () => {
