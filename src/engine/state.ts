@@ -72,9 +72,13 @@ export function mergeState(
 
 /** `lostRun`: asked only when there is no status (see mergeState's `lost`). */
 export function liveState(stored: ContainerState, statusPath: string, cgroup: CgroupHandle | undefined, lostRun?: () => boolean): ContainerState {
-  const st = readMonitorStatus(statusPath);
+  let st = readMonitorStatus(statusPath);
   const monitor = st ? monitorAlive(st.MonitorPid) : false;
   const init = st?.Running ? isAlive(st.Pid) : false;
+  // A monitor records the exit it reaps and then may end: both can happen between our read of
+  // its status and these checks, which would then take a normal exit for a killed monitor (exit
+  // code 255; seen as `wait` returning 255 for a container that exited 6). Read it once more.
+  if (st?.Running && !init && !monitor) st = readMonitorStatus(statusPath) ?? st;
   let frozen = false;
   if (st?.Running && init && cgroup) {
     try {
