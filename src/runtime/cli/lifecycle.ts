@@ -62,7 +62,8 @@ export async function runCommand(argv: string[], g: GlobalOptions): Promise<numb
 export async function killCommand(argv: string[], g: GlobalOptions): Promise<number> {
   const { values: v, positionals } = parseFlags(argv, { all: { type: "boolean", short: "a" } }, "kill");
   if (positionals.length < 1 || positionals.length > 2) throw new UserError("kill: usage: kill [--all] ID [SIGNAL]");
-  kill(g.store, positionals[0]!, parseSignal(positionals[1] ?? "SIGTERM"), !!v.all);
+  // The default as a number: a name would load node:os (~0.3 ms) to look it up (signals.ts).
+  kill(g.store, positionals[0]!, positionals[1] === undefined ? 15 /* SIGTERM */ : parseSignal(positionals[1]), !!v.all);
   return 0;
 }
 
