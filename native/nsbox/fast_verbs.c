@@ -14,6 +14,7 @@
  * Policy stays there. */
 #include "fast_verbs.h"
 #include "container_remove.h"
+#include "nsutil.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -41,36 +42,29 @@ static const char *flag_value(int argc, char **argv, int *i, const char *flag) {
   return argv[*i - 1];
 }
 
-/* Whether PID is still the process that started at STARTTIME (not gone, not a zombie). */
+/* Whether PID is still the process that started at STARTTIME (not gone, not a zombie). Asked in
+ * start's wait loop, so it frees what it reads; the other files below are read once each with
+ * nsutil's ns_read_file ("" when unreadable) and live until this short process exits or execs
+ * the TypeScript runtime. */
 static int alive(long pid, unsigned long long start_time) {
-  char path[64], buf[1024];
-  snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (n <= 0) return 0;
-  buf[n] = '\0';
-  char *p = strrchr(buf, ')');
-  if (!p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X') return 0;
-  /* Field 22, starttime; p + 2 is field 3, the state. */
-  p += 2;
-  for (int field = 3; field < 22 && p; field++) p = strchr(p, ' ') ? strchr(p, ' ') + 1 : NULL;
-  return p && strtoull(p, NULL, 10) == start_time;
+  char *path = ns_format("/proc/%ld/stat", pid), *stat = ns_read_file(path);
+  char *p = strrchr(stat, ')');
+  int same = 0;
+  if (p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X') {
+    /* Field 22, starttime; p + 2 is field 3, the state. */
+    p += 2;
+    for (int field = 3; field < 22 && p; field++) p = strchr(p, ' ') ? strchr(p, ' ') + 1 : NULL;
+    same = p && strtoull(p, NULL, 10) == start_time;
+  }
+  free(stat);
+  free(path);
+  return same;
 }
 
 /* The file NAME of the container's state directory: its init ("PID STARTTIME") and, after
  * that line, up to `max` more lines into `lines` (the delete-fast cgroup directories). */
-static int read_fast_file(const char *dir, const char *name, long *pid, unsigned long long *start_time, char *buf, size_t size, char **lines, int max, int *n) {
-  char path[4096];
-  if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) return -1;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return -1;
-  ssize_t got = read(fd, buf, size - 1);
-  close(fd);
-  if (got <= 0) return -1;
-  buf[got] = '\0';
-  char *next = NULL, *line = strtok_r(buf, "\n", &next);
+static int read_fast_file(const char *dir, const char *name, long *pid, unsigned long long *start_time, char **lines, int max, int *n) {
+  char *next = NULL, *line = strtok_r(ns_read_file(ns_format("%s/%s", dir, name)), "\n", &next);
   if (!line || sscanf(line, "%ld %llu", pid, start_time) != 2 || *pid <= 0) return -1;
   *n = 0;
   while ((line = strtok_r(NULL, "\n", &next))) {
@@ -83,9 +77,9 @@ static int read_fast_file(const char *dir, const char *name, long *pid, unsigned
 static void start(const char *dir, const char *id) {
   long pid;
   unsigned long long start_time;
-  char text[128], fifo[4096];
+  char fifo[4096];
   int none;
-  if (read_fast_file(dir, "start-fast", &pid, &start_time, text, sizeof text, NULL, 0, &none) < 0) return;
+  if (read_fast_file(dir, "start-fast", &pid, &start_time, NULL, 0, &none) < 0) return;
   if (snprintf(fifo, sizeof fifo, "%s/exec.fifo", dir) >= (int)sizeof fifo) return;
   /* Non-blocking, so an init that died cannot hang us: it writes once it has the fifo open. */
   int fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -115,29 +109,17 @@ static void start(const char *dir, const char *id) {
 
 /* A cgroup directory that is frozen (v1 freezer.state, v2 cgroup.freeze): its tasks would not die. */
 static int frozen(const char *dir) {
-  char path[4096], buf[16] = {0};
-  snprintf(path, sizeof path, "%s/freezer.state", dir);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    return n > 0 && strncmp(buf, "THAWED", 6) != 0;
-  }
-  snprintf(path, sizeof path, "%s/cgroup.freeze", dir);
-  fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  return n > 0 && buf[0] == '1';
+  const char *v1 = ns_read_file(ns_format("%s/freezer.state", dir));
+  if (*v1) return strncmp(v1, "THAWED", 6) != 0;
+  return ns_read_file(ns_format("%s/cgroup.freeze", dir))[0] == '1';
 }
 
 static void delete(const char *dir) {
   long pid;
   unsigned long long start_time;
-  char text[16384];
   char *cgroups[32];
   int n;
-  if (read_fast_file(dir, "delete-fast", &pid, &start_time, text, sizeof text, cgroups, 32, &n) < 0) return;
+  if (read_fast_file(dir, "delete-fast", &pid, &start_time, cgroups, 32, &n) < 0) return;
   if (alive(pid, start_time)) return; /* running or created: the TypeScript runtime's (--force or not) */
   for (int i = 0; i < n; i++)
     if (frozen(cgroups[i])) return;
