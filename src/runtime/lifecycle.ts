@@ -43,6 +43,10 @@ export interface CreateOptions {
   launcher?: LaunchOptions["started"];
   /** No exec fifo: the process execs as soon as it is set up (`run`: nobody can see it created). */
   startAtOnce?: boolean;
+  /** Leave start-fast/delete-fast (state.ts markFastVerbs) for bin/nsbox-runtime's own later
+   * `start` and `delete`: create and run -d or --keep. Not for a caller that starts and removes
+   * the container itself (the engine, a foreground run): two files it would never read. */
+  laterVerbs?: boolean;
   /** Told the launcher we start ourselves as soon as it runs (run forwards signals to it). */
   onLauncher?: (proc: LauncherProcess) => void;
 }
@@ -158,10 +162,12 @@ async function createWith(
       created: new Date().toISOString(), owner: process.env.USER ?? "root", config: spec, cgroup,
     };
     store.save(rec);
-    store.markFastVerbs(id, rec.pid, rec.startTime, {
-      start: !!plan.execFifo && !hooks.poststart?.length,
-      delete: hooks.poststop?.length ? undefined : { cgroupDirs: cgroup?.dirs.map((d) => d.dir) ?? [] },
-    });
+    if (opts.laterVerbs) {
+      store.markFastVerbs(id, rec.pid, rec.startTime, {
+        start: !!plan.execFifo && !hooks.poststart?.length,
+        delete: hooks.poststop?.length ? undefined : { cgroupDirs: cgroup?.dirs.map((d) => d.dir) ?? [] },
+      });
+    }
     writePidFile(opts.pidFile, launched.pid);
     return { rec, launched };
   } catch (err) {
@@ -220,7 +226,7 @@ export async function run(store: StateStore, opts: RunOptions): Promise<number> 
   let made: Awaited<ReturnType<typeof create>>;
   try {
     made = await create(store, {
-      ...opts, foreground: !opts.detach, startAtOnce: true,
+      ...opts, foreground: !opts.detach, startAtOnce: true, laterVerbs: !!(opts.detach || opts.keep),
       onLauncher: (proc) => {
         launcher = proc;
         handle(true);

@@ -39,7 +39,7 @@ function createOptions(v: ParsedFlags["values"], positionals: string[], verb: st
 export async function createCommand(argv: string[], g: GlobalOptions): Promise<number> {
   const { values: v, positionals } = parseFlags(argv, CREATE_FLAGS, "create");
   const { create } = await import("../lifecycle.ts");
-  await create(g.store, createOptions(v, positionals, "create"));
+  await create(g.store, { ...createOptions(v, positionals, "create"), laterVerbs: true });
   return 0;
 }
 
