@@ -136,7 +136,7 @@ async function createWith(
     if (plan.seccomp && seccomp) saveSeccomp(store.dir(id), seccomp); // for exec (seccomp-cache.ts)
     // The cgroups are made while the launcher makes the namespaces (~0.7 ms it no longer waits
     // for), unless it runs no stage 2 to place in them late (native/common/plan_ids.h).
-    plan.cgroupWait = !!cgroupPlan && !plan.noFork && !plan.persist?.length && !joinsLateAnyOf(plan);
+    plan.cgroupWait = !!cgroupPlan && !plan.noFork && !plan.persist?.length && !cgroupsMustComeFirst(plan);
     const makeCgroup = () => {
       if (cgroupPlan) createCgroup(cgroupPlan);
       trace("cgroup created");
@@ -194,7 +194,7 @@ async function createWith(
 /** Namespaces after which stage 1 could no longer join the host's cgroups late: in a user
  * namespace they are host root's files; in a joined mount namespace their paths are the
  * container's; in a joined cgroup namespace, outside its root. Those plans make the cgroups first. */
-function joinsLateAnyOf(plan: LaunchPlan): boolean {
+function cgroupsMustComeFirst(plan: LaunchPlan): boolean {
   if ((plan.newNamespaces ?? 0) & CLONE.NEWUSER) return true;
   return !!plan.join?.some((ns) => ns.type === CLONE.NEWUSER || ns.type === CLONE.NEWNS || ns.type === CLONE.NEWCGROUP);
 }
